@@ -1,0 +1,626 @@
+#include "tinyscope/loader.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <serd/serd.h>
+
+typedef ts_status (*reader_fn)(ts_store *store, ts_source *src, FILE *f,
+                               const ts_load_opts *opts);
+
+static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
+                          const ts_load_opts *opts);
+
+static const struct {
+    const char *ext;
+    ts_format fmt;
+} extensions[] = {
+    {".ttl", TS_FMT_TURTLE},   {".turtle", TS_FMT_TURTLE},
+    {".nt", TS_FMT_NTRIPLES},  {".ntriples", TS_FMT_NTRIPLES},
+    {".nq", TS_FMT_NQUADS},    {".nquads", TS_FMT_NQUADS},
+    {".trig", TS_FMT_TRIG},
+};
+
+static reader_fn reader_for(ts_format fmt)
+{
+    switch (fmt) {
+    case TS_FMT_TURTLE:
+    case TS_FMT_NTRIPLES:
+    case TS_FMT_NQUADS:
+    case TS_FMT_TRIG:
+        return read_rdf;
+    default:
+        return NULL;
+    }
+}
+
+ts_format ts_format_for_path(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash)) {
+        return TS_FMT_UNKNOWN;
+    }
+    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++) {
+        if (!strcasecmp(dot, extensions[i].ext) && reader_for(extensions[i].fmt)) {
+            return extensions[i].fmt;
+        }
+    }
+    return TS_FMT_UNKNOWN;
+}
+
+ts_format ts_format_from_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        ts_format fmt;
+    } names[] = {
+        {"turtle", TS_FMT_TURTLE},   {"ttl", TS_FMT_TURTLE},
+        {"ntriples", TS_FMT_NTRIPLES}, {"n-triples", TS_FMT_NTRIPLES},
+        {"nt", TS_FMT_NTRIPLES},     {"nquads", TS_FMT_NQUADS},
+        {"n-quads", TS_FMT_NQUADS},  {"nq", TS_FMT_NQUADS},
+        {"trig", TS_FMT_TRIG},       {"jsonld", TS_FMT_JSONLD},
+        {"json-ld", TS_FMT_JSONLD},  {"tflite", TS_FMT_TFLITE},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!strcasecmp(name, names[i].name)) {
+            return names[i].fmt;
+        }
+    }
+    return TS_FMT_UNKNOWN;
+}
+
+/* ---- RDF syntaxes through Serd, streaming straight into Sord ---- */
+
+typedef struct {
+    ts_store *store;
+    ts_source *src;
+    const ts_load_opts *opts;
+    SerdEnv *env; /* this document's own prefixes and base */
+    FILE *file;
+    size_t done;
+    size_t total;
+    ts_status first_error;
+    const char *text; /* the document, when read from memory */
+    struct undefined_prefix {
+        char name[64];
+        size_t uses;
+    } undefined[8];
+    size_t n_undefined;
+} rdf_ctx;
+
+/* Find where "name:" is first used as a prefixed name in a Turtle-family
+ * document, skipping IRIs, strings and comments. Serd does not report the
+ * position of a statement it hands over, so a term that cannot be expanded
+ * is located here, once per prefix. */
+typedef struct {
+    FILE *file;
+    const char *text;
+    size_t pos;
+    unsigned char buf[65536];
+    size_t len;
+    size_t off;
+    bool eof;
+} scan_src;
+
+static int scan_getc(scan_src *in)
+{
+    if (in->text) {
+        return in->text[in->pos] ? (unsigned char)in->text[in->pos++] : EOF;
+    }
+    if (in->off == in->len) {
+        if (in->eof) {
+            return EOF;
+        }
+        ssize_t n = pread(fileno(in->file), in->buf, sizeof in->buf, (off_t)in->pos);
+        if (n <= 0) {
+            in->eof = true;
+            return EOF;
+        }
+        in->pos += (size_t)n;
+        in->len = (size_t)n;
+        in->off = 0;
+    }
+    return in->buf[in->off++];
+}
+
+static bool is_name_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '.' || c == ':' || c == '%' || c >= 0x80;
+}
+
+static bool locate_prefix_use(scan_src *in, const char *name, unsigned *line, unsigned *col)
+{
+    size_t nlen = strlen(name);
+    unsigned ln = 1, cl = 0;
+    int prev = ' ';
+    int quote = 0;       /* 0, '"' or '\'' */
+    bool longq = false;  /* inside a triple-quoted string */
+    int run = 0;         /* quotes seen in a row */
+    bool in_iri = false, in_comment = false, escaped = false;
+    size_t match = 0;
+    unsigned mline = 0, mcol = 0;
+    int c;
+    while ((c = scan_getc(in)) != EOF) {
+        if (c == '\n') {
+            ln++;
+            cl = 0;
+        } else if ((c & 0xC0) != 0x80) {
+            cl++;
+        }
+        if (in_comment) {
+            in_comment = c != '\n' && c != '\r';
+            prev = c;
+            continue;
+        }
+        if (in_iri) {
+            in_iri = c != '>';
+            prev = c;
+            continue;
+        }
+        if (quote) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == quote) {
+                if (!longq) {
+                    quote = 0;
+                } else if (++run == 3) {
+                    quote = 0;
+                    longq = false;
+                }
+                prev = c;
+                continue;
+            }
+            run = 0;
+            prev = c;
+            continue;
+        }
+        if (match > 0 || (!is_name_char(prev) && prev != '@')) {
+            if (match < nlen ? c == (unsigned char)name[match] : c == ':') {
+                if (match == 0) {
+                    mline = ln;
+                    mcol = cl;
+                }
+                if (++match == nlen + 1) {
+                    *line = mline;
+                    *col = mcol;
+                    return true;
+                }
+                prev = c;
+                continue;
+            }
+            match = 0;
+        }
+        if (c == '#') {
+            in_comment = true;
+        } else if (c == '<') {
+            in_iri = true;
+        } else if (c == '"' || c == '\'') {
+            /* Look ahead for a triple quote. */
+            int c2 = scan_getc(in);
+            if (c2 == c) {
+                int c3 = scan_getc(in);
+                cl += 2;
+                if (c3 == c) {
+                    quote = c;
+                    longq = true;
+                    run = 0;
+                } else if (c3 == '\n') {
+                    ln++;
+                    cl = 0;
+                } else if (c3 == EOF) {
+                    break;
+                }
+                /* "" followed by anything else is an empty string. */
+            } else if (c2 != EOF) {
+                cl++;
+                if (c2 == '\n') {
+                    ln++;
+                    cl = 0;
+                }
+                quote = c;
+                longq = false;
+                escaped = c2 == '\\';
+                if (c2 == c) {
+                    quote = 0;
+                }
+            }
+            prev = c;
+            continue;
+        }
+        prev = c;
+    }
+    return false;
+}
+
+static void note_undefined(rdf_ctx *ctx, const SerdNode *node)
+{
+    if (!node || node->type != SERD_CURIE) {
+        return;
+    }
+    SerdChunk a, b;
+    if (serd_env_expand(ctx->env, node, &a, &b) == SERD_SUCCESS) {
+        return;
+    }
+    const char *str = (const char *)node->buf;
+    const char *colon = strchr(str, ':');
+    size_t n = colon ? (size_t)(colon - str) : strlen(str);
+    for (size_t i = 0; i < ctx->n_undefined; i++) {
+        if (strlen(ctx->undefined[i].name) == n &&
+            !strncmp(ctx->undefined[i].name, str, n)) {
+            ctx->undefined[i].uses++;
+            return;
+        }
+    }
+    if (ctx->n_undefined < sizeof ctx->undefined / sizeof ctx->undefined[0] &&
+        n < sizeof ctx->undefined[0].name) {
+        struct undefined_prefix *u = &ctx->undefined[ctx->n_undefined++];
+        memcpy(u->name, str, n);
+        u->name[n] = '\0';
+        u->uses = 1;
+    }
+}
+
+static void report_undefined(rdf_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->n_undefined; i++) {
+        struct undefined_prefix *u = &ctx->undefined[i];
+        unsigned line = 0, col = 0;
+        scan_src *in = ts_calloc(1, sizeof *in);
+        in->file = ctx->file;
+        in->text = ctx->text;
+        locate_prefix_use(in, u->name, &line, &col);
+        free(in);
+        if (ctx->opts && ctx->opts->diags) {
+            ts_diags_addf(ctx->opts->diags, TS_DIAG_ERROR, TS_ERR_SYNTAX, ctx->src->path,
+                          line, col, "undefined prefix \"%s:\" (%zu statement%s dropped)",
+                          u->name, u->uses, u->uses == 1 ? "" : "s");
+        }
+    }
+}
+
+static SerdStatus on_base(void *handle, const SerdNode *uri)
+{
+    rdf_ctx *ctx = handle;
+    return serd_env_set_base_uri(ctx->env, uri);
+}
+
+static SerdStatus on_prefix(void *handle, const SerdNode *name, const SerdNode *uri)
+{
+    rdf_ctx *ctx = handle;
+    SerdStatus st = serd_env_set_prefix(ctx->env, name, uri);
+    if (st != SERD_SUCCESS) {
+        return st;
+    }
+    /* Record the namespace as the document resolved it (it may be relative). */
+    char *nm = ts_strndup((const char *)name->buf, name->n_bytes);
+    char *curie = ts_asprintf("%s:", nm);
+    SerdNode probe = serd_node_from_string(SERD_CURIE, (const uint8_t *)curie);
+    SerdChunk ns, local;
+    if (serd_env_expand(ctx->env, &probe, &ns, &local) == SERD_SUCCESS) {
+        char *nsz = ts_strndup((const char *)ns.buf, ns.len);
+        ts_store_add_prefix(ctx->store, nm, nsz);
+        free(nsz);
+    }
+    free(curie);
+    free(nm);
+    return st;
+}
+
+static SerdStatus on_statement(void *handle, SerdStatementFlags flags,
+                               const SerdNode *graph, const SerdNode *subject,
+                               const SerdNode *predicate, const SerdNode *object,
+                               const SerdNode *datatype, const SerdNode *lang)
+{
+    (void)flags;
+    rdf_ctx *ctx = handle;
+    SordWorld *world = ts_store_world(ctx->store);
+    SordNode *s = sord_node_from_serd_node(world, ctx->env, subject, NULL, NULL);
+    SordNode *p = sord_node_from_serd_node(world, ctx->env, predicate, NULL, NULL);
+    SordNode *o = sord_node_from_serd_node(world, ctx->env, object, datatype, lang);
+    SordNode *g = NULL;
+    if (graph && graph->type != SERD_NOTHING) {
+        g = sord_node_from_serd_node(world, ctx->env, graph, NULL, NULL);
+    }
+    SerdStatus st = SERD_SUCCESS;
+    if (!s || !p || !o || (graph && graph->type != SERD_NOTHING && !g)) {
+        /* An undefined prefix: dropped, and reported once per prefix with
+         * the position of its first use when the document is done. */
+        ctx->src->errors++;
+        if (ctx->first_error == TS_OK) {
+            ctx->first_error = TS_ERR_SYNTAX;
+        }
+        note_undefined(ctx, subject);
+        note_undefined(ctx, predicate);
+        note_undefined(ctx, object);
+        note_undefined(ctx, datatype);
+        note_undefined(ctx, graph);
+        st = (ctx->opts && ctx->opts->strict) ? SERD_ERR_BAD_CURIE : SERD_SUCCESS;
+    } else {
+        if (g) {
+            ts_store_source_note_graph(ctx->store, ctx->src, g);
+        }
+        ts_store_add(ctx->store, ctx->src, s, p, o, g);
+    }
+    sord_node_free(world, s);
+    sord_node_free(world, p);
+    sord_node_free(world, o);
+    sord_node_free(world, g);
+    return st;
+}
+
+static SerdStatus on_error(void *handle, const SerdError *error)
+{
+    rdf_ctx *ctx = handle;
+    ctx->src->errors++;
+    if (ctx->first_error == TS_OK) {
+        ctx->first_error = TS_ERR_SYNTAX;
+    }
+    if (ctx->opts && ctx->opts->diags) {
+        ts_error e;
+        va_list args;
+        va_copy(args, *error->args);
+        ts_error_vset(&e, TS_ERR_SYNTAX, ctx->src->path, error->line,
+                      error->col + 1, error->fmt, args);
+        va_end(args);
+        /* Serd's messages end with a newline. */
+        size_t n = strlen(e.message);
+        while (n && (e.message[n - 1] == '\n' || e.message[n - 1] == ' ')) {
+            e.message[--n] = '\0';
+        }
+        ts_diags_add(ctx->opts->diags, TS_DIAG_ERROR, &e);
+    }
+    return SERD_SUCCESS;
+}
+
+static size_t source_read(void *buf, size_t size, size_t nmemb, void *stream)
+{
+    rdf_ctx *ctx = stream;
+    size_t n = fread(buf, size, nmemb, ctx->file);
+    ctx->done += n * size;
+    if (ctx->opts && ctx->opts->progress) {
+        ctx->opts->progress(ctx->opts->progress_ctx, ctx->src->path, ctx->done,
+                            ctx->total);
+    }
+    return n;
+}
+
+static int source_error(void *stream)
+{
+    rdf_ctx *ctx = stream;
+    return ferror(ctx->file);
+}
+
+static SerdSyntax serd_syntax(ts_format fmt)
+{
+    switch (fmt) {
+    case TS_FMT_NTRIPLES: return SERD_NTRIPLES;
+    case TS_FMT_NQUADS: return SERD_NQUADS;
+    case TS_FMT_TRIG: return SERD_TRIG;
+    default: return SERD_TURTLE;
+    }
+}
+
+static SerdReader *rdf_reader_new(rdf_ctx *ctx, ts_store *store, ts_source *src,
+                                  const ts_load_opts *opts)
+{
+    static unsigned long blank_seq;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->store = store;
+    ctx->src = src;
+    ctx->opts = opts;
+    const char *base = (opts && opts->base) ? opts->base : src->uri;
+    SerdNode base_node = serd_node_from_string(SERD_URI, (const uint8_t *)base);
+    ctx->env = serd_env_new(&base_node);
+
+    SerdReader *reader = serd_reader_new(serd_syntax(src->format), ctx, NULL,
+                                         on_base, on_prefix, on_statement, NULL);
+    serd_reader_set_error_sink(reader, on_error, ctx);
+    serd_reader_set_strict(reader, opts && opts->strict);
+    /* Blank node labels are scoped to their document. */
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "s%lu_", ++blank_seq);
+    serd_reader_add_blank_prefix(reader, (const uint8_t *)prefix);
+    return reader;
+}
+
+static ts_status rdf_finish(rdf_ctx *ctx, SerdReader *reader, SerdStatus st)
+{
+    report_undefined(ctx);
+    serd_reader_free(reader);
+    serd_env_free(ctx->env);
+    if (st > SERD_FAILURE && ctx->first_error == TS_OK) {
+        ctx->first_error = TS_ERR_SYNTAX;
+    }
+    if (ctx->opts && ctx->opts->strict && ctx->first_error != TS_OK) {
+        return ctx->first_error;
+    }
+    return TS_OK;
+}
+
+static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
+                          const ts_load_opts *opts)
+{
+    rdf_ctx ctx;
+    SerdReader *reader = rdf_reader_new(&ctx, store, src, opts);
+    ctx.file = f;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
+        ctx.total = (size_t)sb.st_size;
+    }
+    SerdStatus st = serd_reader_read_source(reader, source_read, source_error, &ctx,
+                                            (const uint8_t *)src->path, 65536);
+    if (ferror(f)) {
+        ctx.src->errors++;
+        if (opts && opts->diags) {
+            ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_IO, src->path, 0, 0,
+                          "read error: %s", strerror(errno));
+        }
+        ctx.first_error = TS_ERR_IO;
+    }
+    return rdf_finish(&ctx, reader, st);
+}
+
+ts_status ts_load_string(ts_store *store, const char *name, ts_format fmt,
+                         const char *text, const ts_load_opts *opts, ts_source **out)
+{
+    if (!reader_for(fmt) || reader_for(fmt) != read_rdf) {
+        return TS_ERR_UNSUPPORTED;
+    }
+    ts_source *src = ts_store_add_source(store, name, NULL, fmt);
+    if (out) {
+        *out = src;
+    }
+    rdf_ctx ctx;
+    SerdReader *reader = rdf_reader_new(&ctx, store, src, opts);
+    ctx.text = text;
+    SerdStatus st = serd_reader_read_string(reader, (const uint8_t *)text);
+    return rdf_finish(&ctx, reader, st);
+}
+
+/* ---- files and directories ---- */
+
+static ts_status open_error(const char *path, int errnum, const ts_load_opts *opts)
+{
+    ts_status st = errnum == ENOENT    ? TS_ERR_NOT_FOUND
+                   : errnum == EACCES ? TS_ERR_PERMISSION
+                                      : TS_ERR_IO;
+    if (opts && opts->diags) {
+        ts_diags_addf(opts->diags, TS_DIAG_ERROR, st, path, 0, 0, "cannot open: %s",
+                      strerror(errnum));
+    }
+    return st;
+}
+
+ts_status ts_load_file(ts_store *store, const char *path, ts_format fmt,
+                       const ts_load_opts *opts, ts_source **out)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (fmt == TS_FMT_UNKNOWN) {
+        fmt = ts_format_for_path(path);
+    }
+    reader_fn read = reader_for(fmt);
+    if (!read) {
+        if (opts && opts->diags) {
+            ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_UNSUPPORTED, path, 0, 0,
+                          "cannot tell the format from the file name "
+                          "(known: .ttl .nt .nq .trig)");
+        }
+        return TS_ERR_UNSUPPORTED;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return open_error(path, errno, opts);
+    }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return open_error(path, EISDIR, opts);
+    }
+    ts_source *src = ts_store_add_source(store, path, NULL, fmt);
+    if (out) {
+        *out = src;
+    }
+    ts_status st = read(store, src, f, opts);
+    fclose(f);
+    return st;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static ts_status load_dir(ts_store *store, const char *path, const ts_load_opts *opts,
+                          unsigned depth)
+{
+    if (depth > 64) {
+        if (opts && opts->diags) {
+            ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_LIMIT, path, 0, 0,
+                          "directories nested too deeply (a link loop?)");
+        }
+        return TS_ERR_LIMIT;
+    }
+    DIR *dir = opendir(path);
+    if (!dir) {
+        return open_error(path, errno, opts);
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(dir))) {
+        if (ent->d_name[0] == '.') {
+            continue;
+        }
+        names = ts_reallocarray(names, n + 1, sizeof *names);
+        names[n++] = ts_strdup(ent->d_name);
+    }
+    closedir(dir);
+    qsort(names, n, sizeof *names, compare_names);
+
+    ts_status result = TS_OK;
+    for (size_t i = 0; i < n; i++) {
+        char *child = ts_asprintf("%s%s%s", path,
+                                  path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+        struct stat sb;
+        ts_status st = TS_OK;
+        if (stat(child, &sb) != 0) {
+            st = open_error(child, errno, opts);
+        } else if (S_ISDIR(sb.st_mode)) {
+            st = load_dir(store, child, opts, depth + 1);
+        } else if (S_ISREG(sb.st_mode) && ts_format_for_path(child) != TS_FMT_UNKNOWN) {
+            st = ts_load_file(store, child, TS_FMT_UNKNOWN, opts, NULL);
+        }
+        free(child);
+        if (st != TS_OK && result == TS_OK) {
+            result = st;
+        }
+        if (st != TS_OK && opts && opts->strict) {
+            break;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+    return result;
+}
+
+ts_status ts_load_path(ts_store *store, const char *path, const ts_load_opts *opts)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        return open_error(path, errno, opts);
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        return load_dir(store, path, opts, 0);
+    }
+    return ts_load_file(store, path, TS_FMT_UNKNOWN, opts, NULL);
+}
+
+ts_status ts_load_paths(ts_store *store, char *const *paths, size_t n,
+                        const ts_load_opts *opts)
+{
+    ts_status result = TS_OK;
+    for (size_t i = 0; i < n; i++) {
+        ts_status st = ts_load_path(store, paths[i], opts);
+        if (st != TS_OK && result == TS_OK) {
+            result = st;
+        }
+        if (st != TS_OK && opts && opts->strict) {
+            break;
+        }
+    }
+    return result;
+}
