@@ -328,7 +328,9 @@ void ts_catalog_finish(ts_catalog *cat)
         for (size_t s = 0; s < m->n_sensors; s++) {
             bit_set(m->needs, m->sensors[s]);
         }
-        qsort(m->layers, m->n_layers, sizeof *m->layers, cmp_layer);
+        if (m->n_layers) {
+            qsort(m->layers, m->n_layers, sizeof *m->layers, cmp_layer);
+        }
     }
     for (size_t i = 0; i < cat->n_devices; i++) {
         if (!cat->devices[i]->name) {
@@ -340,8 +342,12 @@ void ts_catalog_finish(ts_catalog *cat)
             cat->models[i]->name = ts_strdup(ts_class_short_name(cat->models[i]->iri));
         }
     }
-    qsort(cat->devices, cat->n_devices, sizeof *cat->devices, cmp_device);
-    qsort(cat->models, cat->n_models, sizeof *cat->models, cmp_model);
+    if (cat->n_devices) {
+        qsort(cat->devices, cat->n_devices, sizeof *cat->devices, cmp_device);
+    }
+    if (cat->n_models) {
+        qsort(cat->models, cat->n_models, sizeof *cat->models, cmp_model);
+    }
     for (size_t i = 0; i < cat->n_devices; i++) {
         *ts_strmap_get(&cat->device_index, cat->devices[i]->iri) = i;
     }

@@ -455,6 +455,9 @@ static bool eval_model_term(const ts_filter *f, const term *t, const ts_catalog 
 
 bool ts_filter_match_device(const ts_filter *f, const ts_catalog *cat, const ts_device *d)
 {
+    if (f->target != TS_FILTER_DEVICES) {
+        return false;
+    }
     for (size_t i = 0; i < f->n_terms; i++) {
         if (eval_device_term(f, &f->terms[i], cat, d) == f->terms[i].negate) {
             return false;
@@ -465,6 +468,9 @@ bool ts_filter_match_device(const ts_filter *f, const ts_catalog *cat, const ts_
 
 bool ts_filter_match_model(const ts_filter *f, const ts_catalog *cat, const ts_model *m)
 {
+    if (f->target != TS_FILTER_MODELS) {
+        return false;
+    }
     for (size_t i = 0; i < f->n_terms; i++) {
         if (eval_model_term(f, &f->terms[i], cat, m) == f->terms[i].negate) {
             return false;

@@ -32,6 +32,7 @@ ts_filter *ts_filter_compile(const char *text, ts_filter_target target,
                              const ts_catalog *cat, ts_error *err);
 void ts_filter_free(ts_filter *f);
 
+/** Whether a record passes; a filter compiled for the other kind of list passes nothing. */
 bool ts_filter_match_device(const ts_filter *f, const ts_catalog *cat, const ts_device *d);
 bool ts_filter_match_model(const ts_filter *f, const ts_catalog *cat, const ts_model *m);
 
