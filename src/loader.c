@@ -372,6 +372,14 @@ static SerdStatus on_error(void *handle, const SerdError *error)
         ts_error_vset(&e, TS_ERR_SYNTAX, ctx->src->path, error->line,
                       error->col + 1, error->fmt, args);
         va_end(args);
+        /* Serd prints the end of input as the byte 0xFF. */
+        char *eof = strstr(e.message, "`\xff'");
+        if (eof) {
+            const char *rest = eof + 3;
+            char tail[sizeof e.message];
+            snprintf(tail, sizeof tail, "end of file%s", rest);
+            snprintf(eof, sizeof e.message - (size_t)(eof - e.message), "%s", tail);
+        }
         /* Serd's messages end with a newline. */
         size_t n = strlen(e.message);
         while (n && (e.message[n - 1] == '\n' || e.message[n - 1] == ' ')) {
