@@ -22,6 +22,21 @@ run "$TS" stats --help
 expect_rc 0
 expect_out "usage: tinyscope stats"
 
+# No files: the bundled sample graphs, found in the source tree when the
+# binary runs from the build tree.
+run "$TS"
+expect_rc 0 "sample graphs"
+expect_out "sample-graphs/paper/models.ttl"
+expect_out " 0 errors"
+
+# TINYSCOPE_DATADIR points elsewhere (as an installed data directory would).
+mkdir -p "$TMP/datadir/sample-graphs"
+cp "$DATA/mini.ttl" "$TMP/datadir/sample-graphs/only.ttl"
+run env TINYSCOPE_DATADIR="$TMP/datadir" "$TS"
+expect_rc 0
+expect_out "only.ttl"
+expect_out "62  triples in 1 source"
+
 # A good file.
 run "$TS" "$DATA/mini.ttl"
 expect_rc 0
