@@ -201,14 +201,15 @@ typedef struct {
     const char *creator;
     const char *category;     /**< nnet local name ("Classification") or IRI */
     const char *sensor;       /**< sensor class: sosa_extend local name or IRI */
-    const char *metric;       /**< "top1", "top5" or another name */
+    char metric[64];          /**< "top1", "top5" or another name; "" for none */
     double metric_value;      /**< used when metric is set */
     const char *dataset;      /**< IRI */
     const char *citation;     /**< IRI */
     const char *id;           /**< UUID; default: derived from the file's bytes */
 } ts_tflite_meta;
 
-/** Split "name=value" into meta->metric and metric_value; false when malformed. */
+/** Split "name=value" into meta->metric and metric_value; false when malformed
+ * (no '=', an empty or over-long name, a value that is not a number). */
 bool ts_tflite_meta_parse_metric(ts_tflite_meta *meta, const char *arg);
 
 /**

@@ -19,6 +19,8 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     {"stats", ts_cmd_stats, "count triples, subjects, predicates and classes"},
+    {"import", ts_cmd_import, "write a .tflite model as Turtle (layers, MACs, RAM, Flash)"},
+    {"inspect", ts_cmd_inspect, "print a .tflite model's layers, MACs and arena plan"},
 };
 
 void ts_cli_error(const char *fmt, ...)

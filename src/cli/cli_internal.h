@@ -41,5 +41,7 @@ void ts_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ts_cli_put(FILE *f, const char *s);
 
 int ts_cmd_stats(int argc, char **argv);
+int ts_cmd_import(int argc, char **argv);
+int ts_cmd_inspect(int argc, char **argv);
 
 #endif
