@@ -19,8 +19,83 @@ typedef struct {
     char *name;
     double macs;
     double ram_kb;
+    double flash_kb;
+    char *layers; /* one line per layer, sorted: index type quantization activation shapes */
     bool found;
 } kg_model;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void append_object(ts_buf *b, SordModel *model, const SordNode *s, const char *p_iri,
+                          ts_store *store)
+{
+    SordNode *p = ts_store_iri(store, p_iri);
+    SordNode *o = sord_get(model, s, p, NULL, NULL);
+    const char *v = o ? (const char *)sord_node_get_string(o) : "-";
+    const char *hash = strrchr(v, '#');
+    ts_buf_printf(b, " %s", hash ? hash + 1 : v);
+    sord_node_free(sord_get_world(model), o);
+    sord_node_free(sord_get_world(model), p);
+}
+
+/* The layers of model node m as sorted text lines, comparable across graphs. */
+static char *layer_lines(ts_store *store, const SordNode *m)
+{
+    static const char *const rels[] = {TS_NS_NNET "inputLayer", TS_NS_NNET "middleLayer",
+                                       TS_NS_NNET "outputLayer"};
+    SordModel *model = ts_store_model(store);
+    char **lines = NULL;
+    size_t n = 0;
+    for (size_t r = 0; r < 3; r++) {
+        SordNode *p = ts_store_iri(store, rels[r]);
+        SordIter *it = sord_search(model, m, p, NULL, NULL);
+        for (; !sord_iter_end(it); sord_iter_next(it)) {
+            const SordNode *layer = sord_iter_get_node(it, SORD_OBJECT);
+            ts_buf b = {0};
+            ts_buf_puts(&b, rels[r] + strlen(TS_NS_NNET));
+            append_object(&b, model, layer, TS_NS_NNET "hasIndex", store);
+            append_object(&b, model, layer, TS_NS_NNET "hasType", store);
+            append_object(&b, model, layer, TS_NS_NNET "hasQuantization", store);
+            append_object(&b, model, layer, TS_NS_NNET "hasActivation", store);
+            append_object(&b, model, layer, TS_NS_NNET "shapeIn", store);
+            append_object(&b, model, layer, TS_NS_NNET "shapeOut", store);
+            lines = ts_reallocarray(lines, n + 1, sizeof *lines);
+            lines[n++] = ts_buf_steal(&b);
+        }
+        sord_iter_free(it);
+        sord_node_free(ts_store_world(store), p);
+    }
+    qsort(lines, n, sizeof *lines, cmp_str);
+    ts_buf all = {0};
+    for (size_t i = 0; i < n; i++) {
+        ts_buf_printf(&all, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return ts_buf_steal(&all);
+}
+
+/* The layer lines tinyscope produces for a model. */
+static char *our_layers(const ts_tflite *m)
+{
+    ts_store *store = ts_store_new();
+    ts_source *src = ts_store_add_source(store, "model", NULL, TS_FMT_TFLITE);
+    ts_error err;
+    ts_tflite_add_to_store(m, "model.tflite", NULL, TS_TFLITE_ABI_HOST64, store, src, &err);
+    SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
+    SordNode *nn = ts_store_iri(store, TS_NS_NNET "NeuralNetwork");
+    SordIter *it = sord_search(ts_store_model(store), NULL, type, nn, NULL);
+    char *lines = sord_iter_end(it) ? ts_strdup("")
+                                    : layer_lines(store, sord_iter_get_node(it, SORD_SUBJECT));
+    sord_iter_free(it);
+    sord_node_free(ts_store_world(store), type);
+    sord_node_free(ts_store_world(store), nn);
+    ts_store_free(store);
+    return lines;
+}
 
 static SordNode *iri(ts_store *store, const char *s)
 {
@@ -56,6 +131,7 @@ static kg_model *read_kg(const char *path, size_t *n)
     SordNode *feature = iri(store, TS_NS_S3N "hasProcedureFeature");
     SordNode *cond = iri(store, TS_NS_SSN_SYSTEM "inCondition");
     SordNode *ram = iri(store, TS_NS_S3N_EXTEND "RAM");
+    SordNode *flash = iri(store, TS_NS_S3N_EXTEND "Flash");
     SordNode *minv = iri(store, TS_NS_SCHEMA "minValue");
     kg_model *out = NULL;
     *n = 0;
@@ -69,19 +145,24 @@ static kg_model *read_kg(const char *path, size_t *n)
         sord_node_free(world, nm);
         k->macs = number_of(model, m, macs);
         k->ram_kb = NAN;
+        k->flash_kb = NAN;
         k->found = false;
+        k->layers = layer_lines(store, m);
         SordIter *f = sord_search(model, m, feature, NULL, NULL);
         for (; !sord_iter_end(f); sord_iter_next(f)) {
             SordNode *c = sord_get(model, sord_iter_get_node(f, SORD_OBJECT), cond, NULL, NULL);
             if (c && sord_ask(model, c, type, ram, NULL)) {
                 k->ram_kb = number_of(model, c, minv);
             }
+            if (c && sord_ask(model, c, type, flash, NULL)) {
+                k->flash_kb = number_of(model, c, minv);
+            }
             sord_node_free(world, c);
         }
         sord_iter_free(f);
     }
     sord_iter_free(it);
-    SordNode *nodes[] = {type, nn, name, macs, feature, cond, ram, minv};
+    SordNode *nodes[] = {type, nn, name, macs, feature, cond, ram, flash, minv};
     for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
         sord_node_free(world, nodes[i]);
     }
@@ -126,7 +207,7 @@ int main(void)
 
     printf("%-38s %12s %12s %9s %9s %6s %9s %9s\n", "model", "MACs", "KG MACs", "host64",
            "KG RAM", "error", "head", "mcu32");
-    size_t models = 0, exact = 0;
+    size_t models = 0, exact = 0, layers_equal = 0;
     struct dirent *ent;
     char **names = NULL;
     size_t n_names = 0;
@@ -176,24 +257,37 @@ int main(void)
                    host.head, mcu.total);
             CHECK(same_7_digits((double)c.macs_paper, k->macs));
             CHECK(fabs(error) <= 1.0);
+            CHECK_NEAR((double)c.flash_bytes, k->flash_kb * 1000.0, 0.5);
             CHECK(!host.approximate);
             CHECK(mcu.total < host.total);
             CHECK(c.macs_complete >= c.macs_paper);
             if ((double)host.total == kg_ram) {
                 exact++;
             }
+            char *ours = our_layers(m);
+            if (strcmp(ours, k->layers) != 0) {
+                fprintf(stderr, "%s: layers differ\nours:\n%skg:\n%s", names[i], ours,
+                        k->layers);
+                CHECK(!"the layers match the KG's");
+            } else {
+                layers_equal++;
+            }
+            free(ours);
             ts_tflite_free(m);
         }
         free(path);
         free(names[i]);
     }
     free(names);
-    printf("%zu models, %zu with the host64 arena byte-exact\n", models, exact);
+    printf("%zu models, %zu with the host64 arena byte-exact, %zu with every layer as in the KG\n",
+           models, exact, layers_equal);
+    CHECK_INT(layers_equal, models);
     CHECK_INT(models, 23);
     CHECK_INT(exact, models);
     for (size_t j = 0; j < n_kg; j++) {
         CHECK(kg[j].found);
         free(kg[j].name);
+        free(kg[j].layers);
     }
     free(kg);
     free(kg_path);
