@@ -519,6 +519,9 @@ static ts_status read_tflite(ts_store *store, ts_source *src, FILE *f,
         st = ts_error_set(&err, TS_ERR_IO, src->path, 0, 0, "read error: %s",
                           strerror(errno));
     }
+    if (opts && opts->progress) {
+        opts->progress(opts->progress_ctx, src->path, data.len, data.len);
+    }
     ts_tflite *model = NULL;
     if (st == TS_OK) {
         st = ts_tflite_parse(data.data, data.len, src->path, &model, &err);

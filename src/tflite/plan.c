@@ -325,6 +325,12 @@ ts_status ts_tflite_plan(const ts_tflite *model, ts_tflite_abi abi, ts_tflite_me
     free(bufs);
     free(first);
     free(last);
+    if (g->n_subgraphs > 1) {
+        out->approximate = true;
+        snprintf(out->note + strlen(out->note), sizeof out->note - strlen(out->note),
+                 "%s%zu subgraphs, only the first planned", out->note[0] ? ", " : "",
+                 g->n_subgraphs);
+    }
     if (g->offline_plan) {
         out->approximate = true;
         snprintf(out->note + strlen(out->note), sizeof out->note - strlen(out->note),

@@ -41,7 +41,7 @@ static const int small_in[] = {0}, small_out[] = {12};
 
 static tb_model small_model(void)
 {
-    return (tb_model){small_tensors, 13, small_ops, 5, small_in, 1, small_out, 1, 0, false};
+    return (tb_model){small_tensors, 13, small_ops, 5, small_in, 1, small_out, 1, 0, false, 0};
 }
 
 static ts_tflite *parse_or_die(const uint8_t *img, size_t n)
@@ -134,7 +134,7 @@ static void test_counts(void)
     };
     static const tb_op ops[] = {{9, {0, 1, -1}, 3, {2}, 1, 8, 0, 0}};
     static const int in[] = {0}, out[] = {2};
-    tb_model fc = {t, 3, ops, 1, in, 1, out, 1, 0, false};
+    tb_model fc = {t, 3, ops, 1, in, 1, out, 1, 0, false, 0};
     img = tb_build(&fc, &n);
     m = parse_or_die(img, n);
     ts_tflite_count(m, &c);
@@ -156,7 +156,7 @@ static void test_plan_tail(void)
     };
     static const tb_op ops[] = {{9, {0, 1, 2}, 3, {3}, 1, 8, 1, 0}};
     static const int in[] = {0}, out[] = {3};
-    tb_model d = {t, 4, ops, 1, in, 1, out, 1, 0, false};
+    tb_model d = {t, 4, ops, 1, in, 1, out, 1, 0, false, 0};
     size_t n;
     uint8_t *img = tb_build(&d, &n);
     ts_tflite *m = parse_or_die(img, n);
@@ -183,6 +183,17 @@ static void test_plan_tail(void)
     CHECK_INT(mem.head, 48);
     ts_tflite_free(m);
     free(img);
+
+    /* Only the first subgraph is planned, and the estimate says so. */
+    d.extra_subgraphs = 1;
+    img = tb_build(&d, &n);
+    m = parse_or_die(img, n);
+    CHECK_INT(ts_tflite_graph_of(m)->n_subgraphs, 2);
+    CHECK_INT(ts_tflite_plan(m, TS_TFLITE_ABI_MCU32, &mem, NULL, &err), TS_OK);
+    CHECK(mem.approximate);
+    CHECK(strstr(mem.note, "2 subgraphs") != NULL);
+    ts_tflite_free(m);
+    free(img);
 }
 
 static void test_plan_greedy(void)
@@ -206,7 +217,7 @@ static void test_plan_greedy(void)
         {18, {2, 4}, 2, {3}, 1, 0, 0, 0},
     };
     static const int in[] = {0}, out[] = {3};
-    tb_model d = {t, 5, ops, 3, in, 1, out, 1, 0, false};
+    tb_model d = {t, 5, ops, 3, in, 1, out, 1, 0, false, 0};
     size_t n;
     uint8_t *img = tb_build(&d, &n);
     ts_tflite *m = parse_or_die(img, n);
@@ -236,7 +247,7 @@ static void test_plan_greedy(void)
     };
     static const tb_op ops2[] = {{0, {0, 1}, 2, {2}, 1, 0, 0, 0}};
     static const int in2[] = {0, 1}, out2[] = {2};
-    tb_model d2 = {t2, 3, ops2, 1, in2, 2, out2, 1, 0, false};
+    tb_model d2 = {t2, 3, ops2, 1, in2, 2, out2, 1, 0, false, 0};
     img = tb_build(&d2, &n);
     m = parse_or_die(img, n);
     CHECK_INT(ts_tflite_plan(m, TS_TFLITE_ABI_HOST64, &mem, &off, &err), TS_OK);
@@ -259,7 +270,7 @@ static void test_bad_lifetime(void)
     };
     static const tb_op ops[] = {{19, {0}, 1, {1}, 1, 0, 0, 0}, {19, {0}, 1, {2}, 1, 0, 0, 0}};
     static const int in[] = {0}, out[] = {2};
-    tb_model d = {t, 3, ops, 2, in, 1, out, 1, 0, false};
+    tb_model d = {t, 3, ops, 2, in, 1, out, 1, 0, false, 0};
     size_t n;
     uint8_t *img = tb_build(&d, &n);
     ts_tflite *m = parse_or_die(img, n);
@@ -340,7 +351,7 @@ static void test_hostile(void)
     static const tb_tensor t[] = {{{4}, 1, U8, false, 0, false, "a"}};
     static const tb_op ops[] = {{19, {0}, 1, {7}, 1, 0, 0, 0}};
     static const int in[] = {0}, out[] = {0};
-    tb_model bad = {t, 1, ops, 1, in, 1, out, 1, 0, false};
+    tb_model bad = {t, 1, ops, 1, in, 1, out, 1, 0, false, 0};
     img = tb_build(&bad, &n);
     CHECK_INT(ts_tflite_parse(img, n, "bad", &m, &err), TS_ERR_BAD_DATA);
     CHECK(strstr(err.message, "tensor 7") != NULL);

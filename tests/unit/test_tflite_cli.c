@@ -72,7 +72,7 @@ int main(void)
     static const tb_op ops[] = {{9, {0, 1, 2}, 3, {3}, 1, 8, 1, 0},
                                 {25, {3}, 1, {4}, 1, 0, 0, 0}};
     static const int in[] = {0}, out[] = {4};
-    tb_model d = {t, 5, ops, 2, in, 1, out, 1, 0, false};
+    tb_model d = {t, 5, ops, 2, in, 1, out, 1, 0, false, 0};
     size_t n;
     uint8_t *img = tb_build(&d, &n);
     char *model = ts_asprintf("%s/Tiny_Net.tflite", dir);

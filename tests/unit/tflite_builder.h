@@ -175,6 +175,7 @@ typedef struct {
     int nout;
     uint32_t version;      /* 0: 3 */
     bool only_deprecated;  /* write only deprecated_builtin_code */
+    int extra_subgraphs;   /* more subgraph entries, aliasing the first */
 } tb_model;
 
 static size_t tb_elem_size(int type)
@@ -250,13 +251,15 @@ static uint8_t *tb_build(const tb_model *m, size_t *size)
     }
 
     /* One subgraph: 0 tensors, 1 inputs, 2 outputs, 3 operators, 4 name. */
-    size_t sgs = fbb_vector(&b, 1, 4, NULL);
+    size_t sgs = fbb_vector(&b, (uint32_t)(1 + m->extra_subgraphs), 4, NULL);
     fbb_patch(&b, ms[2], sgs);
     fbf sf[5] = {{FB_REF, 4, 0}, {FB_REF, 4, 0}, {FB_REF, 4, 0}, {FB_REF, 4, 0},
                  {FB_REF, 4, 0}};
     size_t ss[5];
     size_t sg = fbb_table(&b, 5, sf, ss);
-    fbb_patch(&b, sgs + 4, sg);
+    for (int i = 0; i <= m->extra_subgraphs; i++) {
+        fbb_patch(&b, sgs + 4 + 4 * (size_t)i, sg);
+    }
     fbb_patch(&b, ss[4], fbb_string(&b, "main"));
     fbb_patch(&b, ss[1], fbb_vector(&b, (uint32_t)m->nin, 4, m->inputs));
     fbb_patch(&b, ss[2], fbb_vector(&b, (uint32_t)m->nout, 4, m->outputs));
