@@ -26,7 +26,7 @@ static void import_usage(FILE *f)
           "  --name NAME        schema:name (default: the file name)\n"
           "  --category CAT     nnet category, e.g. Classification, Unsupervised\n"
           "  --sensor CLASS     sensor class providing the input, e.g. Microphone\n"
-          "  --metric N=V       top1=0.91, top5=..., or another name\n"
+          "  --metric N=V       top1=0.91, top5=..., auc=..., or another name\n"
           "  --id UUID          identifier (default: derived from the file's bytes)\n"
           "  -o, --output FILE  write to FILE (atomically) instead of stdout\n",
           f);

@@ -32,7 +32,19 @@ static const char *const op_names[] = {
     "BROADCAST_ARGS", "RANDOM_STANDARD_NORMAL", "BUCKETIZE", "RANDOM_UNIFORM",
     "MULTINOMIAL", "GELU", "DYNAMIC_UPDATE_SLICE", "RELU_0_TO_1", "UNSORTED_SEGMENT_PROD",
     "UNSORTED_SEGMENT_MAX", "UNSORTED_SEGMENT_SUM", "ATAN2", "UNSORTED_SEGMENT_MIN",
-    "SIGN", "BITCAST", "BITWISE_XOR", "RIGHT_SHIFT",
+    "SIGN", "BITCAST", "BITWISE_XOR", "RIGHT_SHIFT", "STABLEHLO_LOGISTIC",
+    "STABLEHLO_ADD", "STABLEHLO_DIVIDE", "STABLEHLO_MULTIPLY", "STABLEHLO_MAXIMUM",
+    "STABLEHLO_RESHAPE", "STABLEHLO_CLAMP", "STABLEHLO_CONCATENATE",
+    "STABLEHLO_BROADCAST_IN_DIM", "STABLEHLO_CONVOLUTION", "STABLEHLO_SLICE",
+    "STABLEHLO_CUSTOM_CALL", "STABLEHLO_REDUCE", "STABLEHLO_ABS", "STABLEHLO_AND",
+    "STABLEHLO_COSINE", "STABLEHLO_EXPONENTIAL", "STABLEHLO_FLOOR", "STABLEHLO_LOG",
+    "STABLEHLO_MINIMUM", "STABLEHLO_NEGATE", "STABLEHLO_OR", "STABLEHLO_POWER",
+    "STABLEHLO_REMAINDER", "STABLEHLO_RSQRT", "STABLEHLO_SELECT", "STABLEHLO_SUBTRACT",
+    "STABLEHLO_TANH", "STABLEHLO_SCATTER", "STABLEHLO_COMPARE", "STABLEHLO_CONVERT",
+    "STABLEHLO_DYNAMIC_SLICE", "STABLEHLO_DYNAMIC_UPDATE_SLICE", "STABLEHLO_PAD",
+    "STABLEHLO_IOTA", "STABLEHLO_DOT_GENERAL", "STABLEHLO_REDUCE_WINDOW",
+    "STABLEHLO_SORT", "STABLEHLO_WHILE", "STABLEHLO_GATHER", "STABLEHLO_TRANSPOSE",
+    "DILATE", "STABLEHLO_RNG_BIT_GENERATOR",
 };
 
 const char *ts_tflite_op_name(int code)
@@ -44,8 +56,55 @@ const char *ts_tflite_op_name(int code)
 }
 
 /*
- * The nnet: names the published KG uses for an op (SPLIT really is
- * "Split_"), and the persistent allocations of the TFLite Micro interpreter
+ * The nnet: layer type of each op, as ontology/nnet.ttl names them (the
+ * published KG's names: the TFLite name in CamelCase with "2D" kept
+ * together, AVERAGE_POOL_2D as AvgPool2D), except SPLIT, which the
+ * published KG's pipeline wrote as "Split_".
+ */
+static const char *const layer_names[] = {
+    "Add", "AvgPool2D", "Concatenation", "Conv2D", "DepthwiseConv2D", "DepthToSpace",
+    "Dequantize", "EmbeddingLookup", "Floor", "FullyConnected", "HashtableLookup",
+    "L2Normalization", "L2Pool2D", "LocalResponseNormalization", "Logistic",
+    "LSHProjection", "LSTM", "MaxPool2D", "Mul", "Relu", "ReluN1To1", "Relu6", "Reshape",
+    "ResizeBilinear", "RNN", "Softmax", "SpaceToDepth", "SVDF", "Tanh",
+    "ConcatEmbeddings", "SkipGram", "Call", "Custom", "EmbeddingLookupSparse", "Pad",
+    "UnidirectionalSequenceRNN", "Gather", "BatchToSpaceND", "SpaceToBatchND",
+    "Transpose", "Mean", "Sub", "Div", "Squeeze", "UnidirectionalSequenceLSTM",
+    "StridedSlice", "BidirectionalSequenceRNN", "Exp", "TopKV2", "Split_", "LogSoftmax",
+    "Delegate", "BidirectionalSequenceLSTM", "Cast", "PRelu", "Maximum", "ArgMax",
+    "Minimum", "Less", "Neg", "PadV2", "Greater", "GreaterEqual", "LessEqual", "Select",
+    "Slice", "Sin", "TransposeConv", "SparseToDense", "Tile", "ExpandDims", "Equal",
+    "NotEqual", "Log", "Sum", "Sqrt", "Rsqrt", "Shape", "Pow", "ArgMin", "FakeQuant",
+    "ReduceProd", "ReduceMax", "Pack", "LogicalOr", "OneHot", "LogicalAnd", "LogicalNot",
+    "Unpack", "ReduceMin", "FloorDiv", "ReduceAny", "Square", "ZerosLike", "Fill",
+    "FloorMod", "Range", "ResizeNearestNeighbor", "LeakyRelu", "SquaredDifference",
+    "MirrorPad", "Abs", "SplitV", "Unique", "Ceil", "ReverseV2", "AddN", "GatherND",
+    "Cos", "Where", "Rank", "Elu", "ReverseSequence", "MatrixDiag", "Quantize",
+    "MatrixSetDiag", "Round", "HardSwish", "If", "While", "NonMaxSuppressionV4",
+    "NonMaxSuppressionV5", "ScatterND", "SelectV2", "Densify", "SegmentSum",
+    "BatchMatMul", NULL, "CumSum", "CallOnce", "BroadcastTo", "RFFT2D", "Conv3D", "Imag",
+    "Real", "ComplexAbs", "Hashtable", "HashtableFind", "HashtableImport",
+    "HashtableSize", "ReduceAll", "Conv3DTranspose", "VarHandle", "ReadVariable",
+    "AssignVariable", "BroadcastArgs", "RandomStandardNormal", "Bucketize",
+    "RandomUniform", "Multinomial", "Gelu", "DynamicUpdateSlice", "Relu0To1",
+    "UnsortedSegmentProd", "UnsortedSegmentMax", "UnsortedSegmentSum", "Atan2",
+    "UnsortedSegmentMin", "Sign", "Bitcast", "BitwiseXor", "RightShift",
+    "StablehloLogistic", "StablehloAdd", "StablehloDivide", "StablehloMultiply",
+    "StablehloMaximum", "StablehloReshape", "StablehloClamp", "StablehloConcatenate",
+    "StablehloBroadcastInDim", "StablehloConvolution", "StablehloSlice",
+    "StablehloCustomCall", "StablehloReduce", "StablehloAbs", "StablehloAnd",
+    "StablehloCosine", "StablehloExponential", "StablehloFloor", "StablehloLog",
+    "StablehloMinimum", "StablehloNegate", "StablehloOr", "StablehloPower",
+    "StablehloRemainder", "StablehloRsqrt", "StablehloSelect", "StablehloSubtract",
+    "StablehloTanh", "StablehloScatter", "StablehloCompare", "StablehloConvert",
+    "StablehloDynamicSlice", "StablehloDynamicUpdateSlice", "StablehloPad",
+    "StablehloIota", "StablehloDotGeneral", "StablehloReduceWindow", "StablehloSort",
+    "StablehloWhile", "StablehloGather", "StablehloTranspose", "Dilate",
+    "StablehloRngBitGenerator",
+};
+
+/*
+ * The persistent allocations of the TFLite Micro interpreter
  * the KG's RAM figures come from (late-2020 snapshot, reference kernels):
  * the parsed builtin options (size, alignment; the same on both ABIs), the
  * OpData a kernel's Init() allocates (16-aligned; per ABI), and whether
@@ -55,36 +114,36 @@ const char *ts_tflite_op_name(int code)
  * approximate.
  */
 static const ts_tflite_opinfo opinfo[] = {
-    /* code, name, kg, covered, builtin size/align, opdata host64/mcu32, per-channel */
-    {0, "ADD", "Add", true, 4, 4, 0, 0, false},
-    {1, "AVERAGE_POOL_2D", "AvgPool2D", true, 40, 4, 0, 0, false},
-    {2, "CONCATENATION", "Concatenation", false, 8, 4, 0, 0, false},
-    {3, "CONV_2D", "Conv2D", true, 24, 4, 48, 40, true},
-    {4, "DEPTHWISE_CONV_2D", "DepthwiseConv2D", true, 28, 4, 48, 40, true},
-    {6, "DEQUANTIZE", "Dequantize", true, 0, 0, 8, 8, false},
-    {9, "FULLY_CONNECTED", "FullyConnected", true, 12, 4, 20, 20, false},
-    {12, "L2_POOL_2D", NULL, false, 40, 4, 0, 0, false},
-    {14, "LOGISTIC", "Logistic", true, 0, 0, 0, 0, false},
-    {17, "MAX_POOL_2D", "MaxPool2D", true, 40, 4, 0, 0, false},
-    {18, "MUL", "Mul", false, 4, 4, 0, 0, false},
-    {22, "RESHAPE", "Reshape", true, 36, 4, 0, 0, false},
-    {23, "RESIZE_BILINEAR", NULL, false, 2, 1, 0, 0, false},
-    {25, "SOFTMAX", "Softmax", true, 4, 4, 0, 0, false},
-    {28, "TANH", "Tanh", false, 0, 0, 0, 0, false},
-    {34, "PAD", "Pad", true, 0, 0, 0, 0, false},
-    {40, "MEAN", "Mean", true, 1, 1, 0, 0, false},
-    {41, "SUB", "Sub", false, 4, 4, 0, 0, false},
-    {42, "DIV", NULL, false, 4, 4, 0, 0, false},
-    {49, "SPLIT", "Split_", false, 0, 0, 0, 0, false},
-    {74, "SUM", NULL, false, 1, 1, 0, 0, false},
-    {80, "FAKE_QUANT", "FakeQuant", false, 0, 0, 0, 0, false},
-    {82, "REDUCE_MAX", NULL, false, 1, 1, 0, 0, false},
-    {83, "PACK", "Pack", false, 0, 0, 0, 0, false},
-    {88, "UNPACK", "Unpack", false, 0, 0, 0, 0, false},
-    {89, "REDUCE_MIN", NULL, false, 1, 1, 0, 0, false},
-    {97, "RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighbor", true, 2, 1, 0, 0, false},
-    {102, "SPLIT_V", "SplitV", false, 0, 0, 0, 0, false},
-    {114, "QUANTIZE", "Quantize", true, 0, 0, 8, 8, false},
+    /* code, covered, builtin size/align, opdata host64/mcu32, per-channel */
+    {0, true, 4, 4, 0, 0, false}, /* ADD */
+    {1, true, 40, 4, 0, 0, false}, /* AVERAGE_POOL_2D */
+    {2, false, 8, 4, 0, 0, false}, /* CONCATENATION */
+    {3, true, 24, 4, 48, 40, true}, /* CONV_2D */
+    {4, true, 28, 4, 48, 40, true}, /* DEPTHWISE_CONV_2D */
+    {6, true, 0, 0, 8, 8, false}, /* DEQUANTIZE */
+    {9, true, 12, 4, 20, 20, false}, /* FULLY_CONNECTED */
+    {12, false, 40, 4, 0, 0, false}, /* L2_POOL_2D */
+    {14, true, 0, 0, 0, 0, false}, /* LOGISTIC */
+    {17, true, 40, 4, 0, 0, false}, /* MAX_POOL_2D */
+    {18, false, 4, 4, 0, 0, false}, /* MUL */
+    {22, true, 36, 4, 0, 0, false}, /* RESHAPE */
+    {23, false, 2, 1, 0, 0, false}, /* RESIZE_BILINEAR */
+    {25, true, 4, 4, 0, 0, false}, /* SOFTMAX */
+    {28, false, 0, 0, 0, 0, false}, /* TANH */
+    {34, true, 0, 0, 0, 0, false}, /* PAD */
+    {40, true, 1, 1, 0, 0, false}, /* MEAN */
+    {41, false, 4, 4, 0, 0, false}, /* SUB */
+    {42, false, 4, 4, 0, 0, false}, /* DIV */
+    {49, false, 0, 0, 0, 0, false}, /* SPLIT */
+    {74, false, 1, 1, 0, 0, false}, /* SUM */
+    {80, false, 0, 0, 0, 0, false}, /* FAKE_QUANT */
+    {82, false, 1, 1, 0, 0, false}, /* REDUCE_MAX */
+    {83, false, 0, 0, 0, 0, false}, /* PACK */
+    {88, false, 0, 0, 0, 0, false}, /* UNPACK */
+    {89, false, 1, 1, 0, 0, false}, /* REDUCE_MIN */
+    {97, true, 2, 1, 0, 0, false}, /* RESIZE_NEAREST_NEIGHBOR */
+    {102, false, 0, 0, 0, 0, false}, /* SPLIT_V */
+    {114, true, 0, 0, 8, 8, false}, /* QUANTIZE */
 };
 
 const ts_tflite_opinfo *ts_tflite_opinfo_for(int code)
@@ -99,10 +158,14 @@ const ts_tflite_opinfo *ts_tflite_opinfo_for(int code)
 
 const char *ts_tflite_op_kg_name(int code)
 {
-    const ts_tflite_opinfo *info = ts_tflite_opinfo_for(code);
-    return info ? info->kg_name : NULL;
+    if (code >= 0 && (size_t)code < sizeof layer_names / sizeof layer_names[0]) {
+        return layer_names[code];
+    }
+    return NULL;
 }
 
+/* Type names as the published KG's pipeline wrote them, and as
+ * ontology/nnet.ttl names the types the pipeline never met. */
 static const struct {
     const char *name;
     const char *kg;
@@ -112,8 +175,8 @@ static const struct {
     {"UINT8", "Uint8", 1},      {"INT64", "Int64", 8},       {"STRING", "String", 0},
     {"BOOL", "Bool", 1},        {"INT16", "Int16", 2},       {"COMPLEX64", "Complex64", 8},
     {"INT8", "Int8", 1},        {"FLOAT64", "Float64", 8},   {"COMPLEX128", "Complex128", 0},
-    {"UINT64", NULL, 0},        {"RESOURCE", NULL, 0},       {"VARIANT", NULL, 0},
-    {"UINT32", NULL, 0},        {"UINT16", NULL, 0},         {"INT4", NULL, 0},
+    {"UINT64", "Uint64", 0},    {"RESOURCE", NULL, 0},       {"VARIANT", NULL, 0},
+    {"UINT32", "Uint32", 0},    {"UINT16", "Uint16", 0},     {"INT4", "Int4", 0},
 };
 
 const char *ts_tflite_type_name(int type)
@@ -132,6 +195,8 @@ size_t ts_tflite_type_size(int type)
     return type >= 0 && (size_t)type < sizeof types / sizeof types[0] ? types[type].size : 0;
 }
 
+/* As the published KG's pipeline wrote them (ontology/nnet.ttl knows the
+ * last two as nnet:ReluN1To1 and nnet:SignBit; none occurs in the KG). */
 const char *ts_tflite_activation_kg_name(int act)
 {
     static const char *const names[] = {NULL, "Relu", "Relu_n1_to_1", "Relu6", "Tanh",

@@ -428,12 +428,13 @@ static ts_status build(const ts_tflite *m, const char *path, const ts_tflite_met
         char *metric = ts_asprintf("%smetric_1_%s", TS_NS_NNET_DATA, id);
         const char *cls = !strcmp(meta->metric, "top1")   ? NNET "Top_1_accuracy"
                           : !strcmp(meta->metric, "top5") ? NNET "Top_5_accuracy"
+                          : !strcmp(meta->metric, "auc")  ? NNET "AUC"
                                                           : NNET "Other_metric";
         add_iri(ts, model, NNET "hasMetric", metric);
         add_iri(ts, metric, RDF_TYPE, NNET "Metric");
         add_iri(ts, metric, RDF_TYPE, cls);
         add_double(ts, metric, NNET "hasMetricValue", meta->metric_value);
-        if (strcmp(meta->metric, "top1") && strcmp(meta->metric, "top5")) {
+        if (!strcmp(cls, NNET "Other_metric")) {
             add_str(ts, metric, TS_NS_RDFS "label", meta->metric);
         }
         free(metric);

@@ -16,8 +16,6 @@ struct ts_tflite {
 /* Builtin options storage and kernel allocations of TFLite Micro per op. */
 typedef struct {
     int code;
-    const char *name;    /* schema name */
-    const char *kg_name; /* nnet: local name, or NULL */
     /* Persistent allocations of the 2020 interpreter with reference kernels;
      * covered == false means the op's allocations are not known. */
     bool covered;

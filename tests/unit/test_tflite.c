@@ -91,6 +91,11 @@ static void test_reader(void)
     CHECK_STR(ts_tflite_op_name(g->ops[1].code), "DEPTHWISE_CONV_2D");
     CHECK_STR(ts_tflite_op_kg_name(g->ops[1].code), "DepthwiseConv2D");
     CHECK_STR(ts_tflite_op_kg_name(49), "Split_");
+    CHECK_STR(ts_tflite_op_kg_name(1), "AvgPool2D");
+    CHECK_STR(ts_tflite_op_kg_name(126), "BatchMatMul");
+    CHECK_STR(ts_tflite_op_kg_name(67), "TransposeConv");
+    CHECK(ts_tflite_op_kg_name(127) == NULL);
+    CHECK(ts_tflite_op_kg_name(-1) == NULL);
     CHECK_STR(ts_tflite_op_name(126), "BATCH_MATMUL");
     CHECK_STR(ts_tflite_op_name(9999), "UNKNOWN");
     CHECK_STR(ts_tflite_type_kg_name(I8), "Int8");
