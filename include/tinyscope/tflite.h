@@ -230,8 +230,6 @@ ts_status ts_tflite_add_to_store(const ts_tflite *model, const char *path,
                                  const ts_tflite_meta *meta, ts_tflite_abi abi,
                                  ts_store *store, ts_source *src, ts_error *err);
 
-/** The tinyscope vocabulary namespace. */
-#define TS_NS_TINY "https://w3id.org/tinyscope/ns#"
 /** The namespace of the published KG's model resources. */
 #define TS_NS_NNET_DATA "http://tinyml-schema.org/neuralnetwork/"
 
