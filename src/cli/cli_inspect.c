@@ -179,7 +179,7 @@ int ts_cmd_inspect(int argc, char **argv)
            m->tail_nodes, m->tail_builtin, m->tail_opdata, m->tail_channels,
            m->tail_variables);
     if (m->approximate) {
-        printf("approximate: allocations not modelled for ");
+        printf("approximate; not modelled: ");
         ts_cli_put(stdout, m->note);
         fputc('\n', stdout);
     }
