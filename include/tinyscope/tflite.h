@@ -154,6 +154,9 @@ typedef struct {
 
 void ts_tflite_count(const ts_tflite *model, ts_tflite_counts *out);
 
+/** The MACs of operator op under the KG's rule (0 for other ops or op out of range). */
+uint64_t ts_tflite_op_macs(const ts_tflite *model, size_t op);
+
 typedef enum {
     TS_TFLITE_ABI_MCU32,  /**< a 32-bit microcontroller (the default) */
     TS_TFLITE_ABI_HOST64, /**< a 64-bit host (the published KG's setting) */

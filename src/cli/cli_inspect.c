@@ -35,21 +35,6 @@ static const char *activation_name(int act)
     return act >= 0 && (size_t)act < sizeof names / sizeof names[0] ? names[act] : "?";
 }
 
-static uint64_t op_macs(const ts_tflite_graph *g, const ts_tflite_op *op)
-{
-    const ts_tflite_tensor *w =
-        op->n_inputs > 1 && op->inputs[1] >= 0 ? &g->tensors[op->inputs[1]] : NULL;
-    const ts_tflite_tensor *o = op->n_outputs ? &g->tensors[op->outputs[0]] : NULL;
-    if (w && o && o->rank == 4 &&
-        (op->code == TS_TFLITE_OP_CONV_2D || op->code == TS_TFLITE_OP_DEPTHWISE_CONV_2D)) {
-        return (uint64_t)o->shape[1] * (uint64_t)o->shape[2] * w->elements;
-    }
-    if (w && w->rank >= 2 && op->code == TS_TFLITE_OP_FULLY_CONNECTED) {
-        return (uint64_t)w->shape[0] * (uint64_t)w->shape[1];
-    }
-    return 0;
-}
-
 static void print_io(const char *what, const ts_tflite_graph *g, const int32_t *idx, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -63,8 +48,9 @@ static void print_io(const char *what, const ts_tflite_graph *g, const int32_t *
     }
 }
 
-static void print_layers(const ts_tflite_graph *g)
+static void print_layers(const ts_tflite *model)
 {
+    const ts_tflite_graph *g = ts_tflite_graph_of(model);
     printf("\n  #  %-24s %-8s %-8s %-18s %12s\n", "operator", "act", "weights", "output",
            "MACs");
     for (size_t j = 0; j < g->n_ops; j++) {
@@ -87,7 +73,7 @@ static void print_layers(const ts_tflite_graph *g)
         ts_buf_printf(&name, "%*s", name.len < 24 ? (int)(24 - name.len) : 0, "");
         ts_cli_put(stdout, ts_buf_str(&name));
         printf(" %-8s %-8s %-18s %12llu\n", activation_name(op->activation), wtype,
-               ts_buf_str(&shape), (unsigned long long)op_macs(g, op));
+               ts_buf_str(&shape), (unsigned long long)ts_tflite_op_macs(model, j));
         ts_buf_free(&name);
         ts_buf_free(&shape);
     }
@@ -157,7 +143,7 @@ int ts_cmd_inspect(int argc, char **argv)
     }
     print_io("input", g, g->inputs, g->n_inputs);
     print_io("output", g, g->outputs, g->n_outputs);
-    print_layers(g);
+    print_layers(model);
 
     printf("\nMACs        %llu (KG rule: conv, depthwise, fully connected)\n",
            (unsigned long long)counts.macs_paper);

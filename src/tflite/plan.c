@@ -37,6 +37,27 @@ static bool shape_operands(int code)
     }
 }
 
+uint64_t ts_tflite_op_macs(const ts_tflite *model, size_t j)
+{
+    const ts_tflite_graph *g = &model->g;
+    if (j >= g->n_ops) {
+        return 0;
+    }
+    const ts_tflite_op *op = &g->ops[j];
+    const ts_tflite_tensor *w = tensor_at(g, op->inputs, op->n_inputs, 1);
+    const ts_tflite_tensor *out0 = tensor_at(g, op->outputs, op->n_outputs, 0);
+    switch (op->code) {
+    case TS_TFLITE_OP_CONV_2D:
+    case TS_TFLITE_OP_DEPTHWISE_CONV_2D:
+        return out0 && w && out0->rank == 4 ? dim(out0, 1) * dim(out0, 2) * w->elements : 0;
+    case TS_TFLITE_OP_FULLY_CONNECTED:
+        /* The KG's rule ignores the batch and keep_num_dims. */
+        return w && w->rank >= 2 ? dim(w, 0) * dim(w, 1) : 0;
+    default:
+        return 0;
+    }
+}
+
 void ts_tflite_count(const ts_tflite *model, ts_tflite_counts *out)
 {
     const ts_tflite_graph *g = &model->g;
@@ -48,20 +69,17 @@ void ts_tflite_count(const ts_tflite *model, ts_tflite_counts *out)
         const ts_tflite_tensor *in0 = tensor_at(g, op->inputs, op->n_inputs, 0);
         const ts_tflite_tensor *w = tensor_at(g, op->inputs, op->n_inputs, 1);
         const ts_tflite_tensor *out0 = tensor_at(g, op->outputs, op->n_outputs, 0);
+        out->macs_paper += ts_tflite_op_macs(model, i);
         switch (op->code) {
         case TS_TFLITE_OP_CONV_2D:
         case TS_TFLITE_OP_DEPTHWISE_CONV_2D:
             if (out0 && w && out0->rank == 4) {
-                out->macs_paper += dim(out0, 1) * dim(out0, 2) * w->elements;
                 out->macs_complete += dim(out0, 0) * dim(out0, 1) * dim(out0, 2) * w->elements;
             }
             break;
         case TS_TFLITE_OP_FULLY_CONNECTED:
-            if (w && w->rank >= 2) {
-                out->macs_paper += dim(w, 0) * dim(w, 1);
-                if (out0 && dim(w, 0)) {
-                    out->macs_complete += out0->elements * (w->elements / dim(w, 0));
-                }
+            if (w && w->rank >= 2 && out0 && dim(w, 0)) {
+                out->macs_complete += out0->elements * (w->elements / dim(w, 0));
             }
             break;
         case TS_TFLITE_OP_TRANSPOSE_CONV: {

@@ -214,32 +214,15 @@ static bool activation_gate(int code)
            code == TS_TFLITE_OP_SUB;
 }
 
-static uint64_t layer_macs(const ts_tflite_graph *g, const ts_tflite_op *op)
-{
-    const ts_tflite_tensor *w =
-        op->n_inputs > 1 && op->inputs[1] >= 0 ? &g->tensors[op->inputs[1]] : NULL;
-    const ts_tflite_tensor *o = op->n_outputs ? &g->tensors[op->outputs[0]] : NULL;
-    if (!w) {
-        return 0;
-    }
-    if ((op->code == TS_TFLITE_OP_CONV_2D || op->code == TS_TFLITE_OP_DEPTHWISE_CONV_2D) &&
-        o && o->rank == 4) {
-        return (uint64_t)o->shape[1] * (uint64_t)o->shape[2] * w->elements;
-    }
-    if (op->code == TS_TFLITE_OP_FULLY_CONNECTED && w->rank >= 2) {
-        return (uint64_t)w->shape[0] * (uint64_t)w->shape[1];
-    }
-    return 0;
-}
-
 #define NNET TS_NS_NNET
 #define SCHEMA TS_NS_SCHEMA
 #define TINY TS_NS_TINY
 #define RDF_TYPE TS_NS_RDF "type"
 
-static void add_layer(triples *ts, const ts_tflite_graph *g, size_t j, const char *id,
+static void add_layer(triples *ts, const ts_tflite *m, size_t j, const char *id,
                       const char *model)
 {
+    const ts_tflite_graph *g = &m->g;
     const ts_tflite_op *op = &g->ops[j];
     size_t n = g->n_ops;
     char *layer;
@@ -309,7 +292,7 @@ static void add_layer(triples *ts, const ts_tflite_graph *g, size_t j, const cha
         add_str(ts, layer, TINY "outputShape", s);
         free(s);
     }
-    add_int(ts, layer, TINY "macs", (long long)layer_macs(g, op));
+    add_int(ts, layer, TINY "macs", (long long)ts_tflite_op_macs(m, j));
     free(layer);
 }
 
@@ -409,7 +392,7 @@ static ts_status build(const ts_tflite *m, const char *path, const ts_tflite_met
     add_int(ts, model, TINY "parameterCount", (long long)counts.parameters);
     add_int(ts, model, TINY "operatorCount", (long long)g->n_ops);
     for (size_t j = 0; j < g->n_ops; j++) {
-        add_layer(ts, g, j, id, model);
+        add_layer(ts, m, j, id, model);
     }
     add_io(ts, g, model, id, true);
     add_io(ts, g, model, id, false);

@@ -128,6 +128,11 @@ static void test_counts(void)
     /* weights and biases, not the reshape's shape operand */
     CHECK_INT(c.parameters, 36 + 4 + 36 + 4 + 640 + 10);
     CHECK_INT(c.flash_bytes, n);
+    CHECK_INT(ts_tflite_op_macs(m, 0), 8 * 8 * 36);
+    CHECK_INT(ts_tflite_op_macs(m, 1), 4 * 4 * 36);
+    CHECK_INT(ts_tflite_op_macs(m, 2), 0);
+    CHECK_INT(ts_tflite_op_macs(m, 3), 640);
+    CHECK_INT(ts_tflite_op_macs(m, 99), 0);
     ts_tflite_free(m);
     free(img);
 
