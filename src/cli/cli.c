@@ -28,6 +28,8 @@ static const subcommand subcommands[] = {
     {"models", ts_cmd_models, "list the models, with their needs and metrics"},
     {"matrix", ts_cmd_matrix, "which model fits which board, and why not"},
     {"fits", ts_cmd_fits, "the boards a model fits, or the models a board runs"},
+    {"import", ts_cmd_import, "write a .tflite model as Turtle (layers, MACs, RAM, Flash)"},
+    {"inspect", ts_cmd_inspect, "print a .tflite model's layers, MACs and arena plan"},
 };
 
 void ts_cli_error(const char *fmt, ...)

@@ -76,5 +76,7 @@ int ts_cmd_models(int argc, char **argv);
 int ts_cmd_matrix(int argc, char **argv);
 int ts_cmd_fits(int argc, char **argv);
 int ts_cmd_query(int argc, char **argv);
+int ts_cmd_import(int argc, char **argv);
+int ts_cmd_inspect(int argc, char **argv);
 
 #endif
