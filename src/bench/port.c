@@ -109,7 +109,9 @@ static ts_status open_tty(ts_port *p, const ts_port_opts *opts, ts_error *err)
     tio.c_cflag |= CLOCAL | CREAD;
     tio.c_cflag &= ~(tcflag_t)(CSTOPB | PARENB | CRTSCTS);
     tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF | IXANY);
-    tio.c_cc[VMIN] = 0;
+    /* VMIN 1 with O_NONBLOCK: no data is EAGAIN, so that a read of 0 bytes
+     * means a hang-up (with VMIN 0 it would mean "nothing yet"). */
+    tio.c_cc[VMIN] = 1;
     tio.c_cc[VTIME] = 0;
     cfsetispeed(&tio, speed);
     cfsetospeed(&tio, speed);

@@ -21,10 +21,12 @@ typedef struct {
     const char *base;
     char **paths;  /**< files and directories; none: the sample graphs */
     size_t n_paths;
+    const char *results; /**< benchmark results file; NULL: the default one */
 } ts_cli_data;
 
 /**
  * Load the data named on the command line (or the bundled sample graphs)
+ * and the benchmark results file (see results.h)
  * into store, printing diagnostics to stderr as "file:line:col: message".
  * Returns false when the command must stop: a file could not be read at
  * all, or any error in strict mode.
@@ -41,5 +43,8 @@ void ts_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ts_cli_put(FILE *f, const char *s);
 
 int ts_cmd_stats(int argc, char **argv);
+int ts_cmd_bench(int argc, char **argv);
+int ts_cmd_boards(int argc, char **argv);
+int ts_cmd_sim(int argc, char **argv);
 
 #endif
