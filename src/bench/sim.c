@@ -40,7 +40,8 @@ typedef struct {
     bool cmd_long;
     uint32_t clock_us;
     uint64_t rng;
-    unsigned lines, events;
+    unsigned lines, events, noise;
+    int64_t unplug_at; /* -1: not planned */
     bool unplugged_once;
     int64_t next_jsonl;
     long db_expect, db_have;
@@ -100,7 +101,7 @@ static void noise(board *s, int64_t due)
 {
     static const char binary[] = "\x00\x01\x02\xfe\xff\x1b[2J\x07";
     ts_buf b = {0};
-    switch (s->lines / s->o.garbage % 5) {
+    switch (s->noise++ % 5) {
     case 0:
         ts_buf_append(&b, binary, sizeof binary - 1);
         break;
@@ -403,9 +404,10 @@ static void write_due(board *s, int64_t now)
             s->events++;
             if (s->o.disconnect_after && s->events == s->o.disconnect_after &&
                 !s->unplugged_once) {
+                /* Pull the cable a moment later, so the line just written
+                 * reaches the host as it would over USB. */
                 s->unplugged_once = true;
-                unplug(s);
-                s->replug_at = s->o.replug_ms ? now + s->o.replug_ms : -1;
+                s->unplug_at = now + 5;
             }
         }
     }
@@ -426,6 +428,7 @@ ts_status ts_sim_serve(const ts_sim_opts *opts, volatile sig_atomic_t *stop, ts_
                           : (opts->protocol == TS_PROTO_JSONL ? "Keyword_Spotting" : "kws01");
     s.rng = 0x9E3779B97F4A7C15ULL ^ (opts->seed ? opts->seed : 1);
     s.clock_us = 1000000;
+    s.unplug_at = -1;
     if (!stop) {
         stop = &never_stop;
     }
@@ -454,6 +457,12 @@ ts_status ts_sim_serve(const ts_sim_opts *opts, volatile sig_atomic_t *stop, ts_
             }
             continue;
         }
+        if (s.unplug_at >= 0 && now >= s.unplug_at) {
+            s.unplug_at = -1;
+            unplug(&s);
+            s.replug_at = s.o.replug_ms ? now + s.o.replug_ms : -1;
+            continue;
+        }
         if (s.o.tcp_port <= 0) {
             /* Like a USB board that resets when the port is opened: boot
              * when a host arrives, forget everything when it leaves. */
@@ -478,9 +487,6 @@ ts_status ts_sim_serve(const ts_sim_opts *opts, volatile sig_atomic_t *stop, ts_
             jsonl_tick(&s, now);
         }
         write_due(&s, now);
-        if (!s.plugged) {
-            continue;
-        }
         struct pollfd pfd[2];
         nfds_t n = 0;
         int in = out_fd(&s);
@@ -490,7 +496,7 @@ ts_status ts_sim_serve(const ts_sim_opts *opts, volatile sig_atomic_t *stop, ts_
         if (s.listen_fd >= 0) {
             pfd[n++] = (struct pollfd){.fd = s.listen_fd, .events = POLLIN};
         }
-        int64_t wait = 50;
+        int64_t wait = s.unplug_at >= 0 ? 5 : 50;
         if (s.head < s.nq) {
             int64_t d = s.q[s.head].due - now;
             wait = d < 0 ? 0 : d < wait ? d : wait;
