@@ -697,11 +697,9 @@ bool ts_bench_pollfd(const ts_bench *b, struct pollfd *pfd)
         return false;
     }
     pfd->fd = ts_port_fd(b->port);
-    pfd->events = POLLIN;
-    if (ts_port_pending(b->port) || ts_port_is_tcp(b->port)) {
-        /* A TCP port that is still connecting becomes writable when up. */
-        pfd->events |= ts_port_pending(b->port) ? POLLOUT : 0;
-    }
+    /* Queued bytes also cover a TCP connection still being set up: it
+     * becomes writable when it is up. */
+    pfd->events = (short)(POLLIN | (ts_port_pending(b->port) ? POLLOUT : 0));
     pfd->revents = 0;
     return true;
 }

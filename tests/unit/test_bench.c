@@ -763,6 +763,32 @@ static void test_stop_keeps_partial(void)
     free(link);
 }
 
+static void test_demo(void)
+{
+    ts_sim *sims[4];
+    size_t n = 0;
+    ts_error err;
+    CHECK(ts_sim_demo_start(tmpdir, sims, 4, &n, &err) == TS_OK);
+    CHECK_INT(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        collect c;
+        collect_init(&c);
+        ts_bench_opts o;
+        opts_for(&o, ts_sim_port(sims[i]), TS_PROTO_AUTO, &c, NULL, NULL);
+        o.runs = 1;
+        o.infer_count = 2;
+        o.warmup = 1;
+        ts_bench *b = ts_bench_new(&o);
+        CHECK_INT(drive(b, 20000), TS_BENCH_DONE);
+        CHECK_INT(ts_bench_get_protocol(b), i == 0 ? TS_PROTO_MLPERF : TS_PROTO_JSONL);
+        CHECK_INT(c.n_res, 1);
+        CHECK(ts_sim_pid(sims[i]) > 0);
+        ts_bench_free(b);
+        collect_free(&c);
+        ts_sim_free(sims[i]);
+    }
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ts-bench-XXXXXX");
@@ -783,6 +809,7 @@ int main(void)
     test_garbage();
     test_silent();
     test_stop_keeps_partial();
+    test_demo();
     ts_store_free(store);
     char *cmd = ts_asprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) {
