@@ -63,10 +63,12 @@ size_t ts_discover_match_board(const ts_store *store, const char *vid, const cha
                                char **iri, char **label);
 
 /**
- * The model in the store (a nnet:NeuralNetwork) whose schema:name or
- * schema:identifier is name (case-insensitive), its IRI in *iri (caller
- * frees) and its multiply-accumulate count in *macs (NAN when not stated).
- * False when no model matches.
+ * The model in the store (a nnet:NeuralNetwork) whose schema:name,
+ * schema:identifier or schema:alternateName is name (case-insensitive); an
+ * MLPerf Tiny benchmark id (kws01, vww01, ic01, ad01) also finds its
+ * reference model (MLPerf_Tiny_KWS_DS-CNN, ...). Its IRI goes to *iri
+ * (caller frees) and its multiply-accumulate count to *macs (NAN when not
+ * stated). False when no model matches.
  */
 bool ts_discover_match_model(const ts_store *store, const char *name, char **iri,
                              double *macs);

@@ -19,8 +19,6 @@
 #include "tinyscope/status.h"
 #include "tinyscope/store.h"
 
-#define TS_NS_TINY "https://w3id.org/tinyscope/ns#"
-
 /**
  * One benchmark run. Strings are owned by the struct (free with
  * ts_bench_result_clear); numbers are NAN when unknown.
@@ -30,7 +28,8 @@ typedef struct {
     char *port;          /**< the port it was measured on */
     char *protocol;      /**< "mlperf" or "jsonl" */
     char *device_iri;    /**< the board in the knowledge graph, or NULL */
-    char *device_name;   /**< the name the board reported, or NULL */
+    char *device_name;   /**< the name the board reported, or NULL; without
+                              device_iri, recorded as ts_results_board_iri() */
     char *model_iri;     /**< the model in the knowledge graph, or NULL */
     char *model_name;    /**< the model's name or id, or NULL */
     char started_at[32]; /**< xsd:dateTime, UTC */
@@ -61,6 +60,13 @@ void ts_results_new_iri(char *out);
  * Caller frees.
  */
 char *ts_results_default_path(void);
+
+/**
+ * The IRI recorded as tiny:device for a board the knowledge graph does not
+ * know: "urn:tinyscope:board:" and the name it reports, percent-encoded.
+ * Caller frees.
+ */
+char *ts_results_board_iri(const char *name);
 
 /** Append r to out as N-Triples lines (one block, no blank nodes). */
 void ts_results_format(const ts_bench_result *r, ts_buf *out);

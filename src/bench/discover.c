@@ -305,8 +305,32 @@ size_t ts_discover_match_board(const ts_store *store, const char *vid, const cha
     return n;
 }
 
+/* The MLPerf Tiny benchmark ids a board reports in m-model-[ID], and the
+ * reference model each one measures, as the bundled graph names it. */
+static const char *const mlperf_models[][2] = {
+    {"kws01", "MLPerf_Tiny_KWS_DS-CNN"},
+    {"vww01", "MLPerf_Tiny_VWW_MobileNetV1_0.25"},
+    {"ic01", "MLPerf_Tiny_IC_ResNet-8"},
+    {"ad01", "MLPerf_Tiny_AD_FC-AutoEncoder"},
+};
+
+static bool match_model(const ts_store *store, const char *name, char **iri, double *macs);
+
 bool ts_discover_match_model(const ts_store *store, const char *name, char **iri,
                              double *macs)
+{
+    if (match_model(store, name, iri, macs)) {
+        return true;
+    }
+    for (size_t i = 0; name && i < sizeof mlperf_models / sizeof mlperf_models[0]; i++) {
+        if (!strcasecmp(name, mlperf_models[i][0])) {
+            return match_model(store, mlperf_models[i][1], iri, macs);
+        }
+    }
+    return false;
+}
+
+static bool match_model(const ts_store *store, const char *name, char **iri, double *macs)
 {
     *iri = NULL;
     *macs = NAN;
@@ -315,12 +339,13 @@ bool ts_discover_match_model(const ts_store *store, const char *name, char **iri
     }
     SordWorld *world = ts_store_world(store);
     SordModel *model = ts_store_model(store);
-    static const char *const keys[] = {TS_NS_SCHEMA "name", TS_NS_SCHEMA "identifier"};
+    static const char *const keys[] = {TS_NS_SCHEMA "name", TS_NS_SCHEMA "identifier",
+                                       TS_NS_SCHEMA "alternateName"};
     SordNode *type = sord_new_uri(world, (const uint8_t *)TS_NS_RDF "type");
     SordNode *nn = sord_new_uri(world, (const uint8_t *)TS_NS_NNET "NeuralNetwork");
     SordNode *p_macs =
         sord_new_uri(world, (const uint8_t *)TS_NS_NNET "hasMultiplyAccumulateOps");
-    for (size_t k = 0; k < 2 && !*iri; k++) {
+    for (size_t k = 0; k < 3 && !*iri; k++) {
         SordNode *p = sord_new_uri(world, (const uint8_t *)keys[k]);
         SordIter *it = sord_search(model, NULL, p, NULL, NULL);
         for (; it && !sord_iter_end(it) && !*iri; sord_iter_next(it)) {

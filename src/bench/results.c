@@ -106,6 +106,21 @@ char *ts_results_default_path(void)
 
 /* ---- N-Triples ---- */
 
+char *ts_results_board_iri(const char *name)
+{
+    ts_buf b = {0};
+    ts_buf_puts(&b, "urn:tinyscope:board:");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p)) {
+            ts_buf_putc(&b, (char)*p);
+        } else {
+            ts_buf_printf(&b, "%%%02X", *p);
+        }
+    }
+    return ts_buf_steal(&b);
+}
+
 static void put_iri(ts_buf *out, const char *iri)
 {
     ts_buf_putc(out, '<');
@@ -183,7 +198,12 @@ void ts_results_format(const ts_bench_result *r, ts_buf *out)
     if (r->device_iri) {
         triple_iri(out, s, TS_NS_TINY "device", r->device_iri);
     } else if (r->device_name) {
-        triple_lit(out, s, TS_NS_TINY "device", r->device_name, NULL);
+        /* tiny:device wants a board IRI: a board the graph does not know is
+         * named by what it calls itself, and labelled so. */
+        char *board = ts_results_board_iri(r->device_name);
+        triple_iri(out, s, TS_NS_TINY "device", board);
+        triple_lit(out, board, TS_NS_RDFS "label", r->device_name, NULL);
+        free(board);
     }
     if (r->model_iri) {
         triple_iri(out, s, TS_NS_TINY "model", r->model_iri);

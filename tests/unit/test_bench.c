@@ -267,11 +267,20 @@ static void test_results_file(void)
     CHECK(ts_results_load(store, path, &diags, NULL) == TS_OK);
     CHECK_INT(diags.count, 0);
     SordWorld *w = ts_store_world(store);
+    const char *odd = "nano \"33\"\nline\\two\x01";
+    char *board_iri = ts_results_board_iri(odd);
+    CHECK_STR(board_iri, "urn:tinyscope:board:nano%20%2233%22%0Aline%5Ctwo%01");
     SordNode *p = sord_new_uri(w, (const uint8_t *)TS_NS_TINY "device");
-    SordNode *o = sord_new_literal(w, NULL, (const uint8_t *)"nano \"33\"\nline\\two\x01", NULL);
-    CHECK(sord_ask(ts_store_model(store), NULL, p, o, NULL));
+    SordNode *label = sord_new_uri(w, (const uint8_t *)TS_NS_RDFS "label");
+    SordNode *board = sord_new_uri(w, (const uint8_t *)board_iri);
+    SordNode *o = sord_new_literal(w, NULL, (const uint8_t *)odd, NULL);
+    CHECK(sord_ask(ts_store_model(store), NULL, p, board, NULL));
+    CHECK(sord_ask(ts_store_model(store), board, label, o, NULL));
     sord_node_free(w, p);
+    sord_node_free(w, label);
+    sord_node_free(w, board);
     sord_node_free(w, o);
+    free(board_iri);
     ts_diags_clear(&diags);
     ts_store_free(store);
 
