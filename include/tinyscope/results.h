@@ -92,6 +92,17 @@ ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags,
                           ts_source **out);
 
 /**
+ * Every tiny:BenchmarkRun in the store (any graph) read back into results,
+ * oldest first (by tiny:startedAt, then IRI): the history the Bench pane
+ * starts from. tiny:device and tiny:model IRIs go to device_iri/model_iri
+ * with their labels as names. A direct look-up in the Sord indices that a
+ * SPARQL view can later replace. *out is a new array of *n results (NULL
+ * when none); free with ts_results_list_free.
+ */
+void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n);
+void ts_results_list_free(ts_bench_result *list, size_t n);
+
+/**
  * The one place that loads benchmark results at start-up, for the CLI and
  * the UI alike: path, or the default results file when path is NULL. A
  * missing file is not an error. Returns TS_OK unless the file exists and

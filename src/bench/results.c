@@ -417,3 +417,127 @@ ts_status ts_results_load_default(ts_store *store, const char *path, ts_diags *d
     free(def);
     return st;
 }
+
+/* ---- reading runs back from the store ---- */
+
+static const SordNode *first_object(SordModel *model, const SordNode *s, SordNode *p)
+{
+    SordIter *it = sord_search(model, s, p, NULL, NULL);
+    const SordNode *o = it && !sord_iter_end(it) ? sord_iter_get_node(it, SORD_OBJECT) : NULL;
+    sord_iter_free(it);
+    return o; /* interned in the world: stays valid while the quad does */
+}
+
+static double number_of(SordModel *model, SordWorld *w, const SordNode *s, const char *local)
+{
+    char *iri = ts_asprintf(TS_NS_TINY "%s", local);
+    SordNode *p = sord_new_uri(w, (const uint8_t *)iri);
+    free(iri);
+    const SordNode *o = first_object(model, s, p);
+    double v = NAN;
+    if (o && ts_node_number(o, &v) != TS_OK) {
+        v = NAN;
+    }
+    sord_node_free(w, p);
+    return v;
+}
+
+static const char *string_of(SordModel *model, SordWorld *w, const SordNode *s,
+                             const char *local, const SordNode **node)
+{
+    char *iri = ts_asprintf(TS_NS_TINY "%s", local);
+    SordNode *p = sord_new_uri(w, (const uint8_t *)iri);
+    free(iri);
+    const SordNode *o = first_object(model, s, p);
+    sord_node_free(w, p);
+    if (node) {
+        *node = o;
+    }
+    return o ? (const char *)sord_node_get_string(o) : NULL;
+}
+
+static void iri_or_name(const ts_store *store, const SordNode *o, char **iri, char **name)
+{
+    if (!o) {
+        return;
+    }
+    if (sord_node_get_type(o) == SORD_URI) {
+        *iri = ts_strdup((const char *)sord_node_get_string(o));
+        *name = ts_store_label(store, o, NULL);
+    } else {
+        *name = ts_strdup((const char *)sord_node_get_string(o));
+    }
+}
+
+static int cmp_result(const void *a, const void *b)
+{
+    const ts_bench_result *x = a, *y = b;
+    int c = strcmp(x->started_at, y->started_at);
+    return c ? c : strcmp(x->iri, y->iri);
+}
+
+void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    SordWorld *w = ts_store_world(store);
+    SordModel *model = ts_store_model(store);
+    SordNode *type = sord_new_uri(w, (const uint8_t *)TS_NS_RDF "type");
+    SordNode *run = sord_new_uri(w, (const uint8_t *)TS_NS_TINY "BenchmarkRun");
+    size_t cap = 0;
+    SordIter *it = sord_search(model, NULL, type, run, NULL);
+    for (; it && !sord_iter_end(it); sord_iter_next(it)) {
+        const SordNode *s = sord_iter_get_node(it, SORD_SUBJECT);
+        const char *iri = (const char *)sord_node_get_string(s);
+        bool seen = false;
+        for (size_t i = 0; i < *n && !seen; i++) {
+            seen = !strcmp((*out)[i].iri, iri); /* the same run in two graphs */
+        }
+        if (seen) {
+            continue;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = ts_reallocarray(*out, cap, sizeof **out);
+        }
+        ts_bench_result *r = &(*out)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->iri = ts_strdup(iri);
+        const SordNode *node;
+        string_of(model, w, s, "device", &node);
+        iri_or_name(store, node, &r->device_iri, &r->device_name);
+        string_of(model, w, s, "model", &node);
+        iri_or_name(store, node, &r->model_iri, &r->model_name);
+        const char *v = string_of(model, w, s, "port", NULL);
+        r->port = v ? ts_strdup(v) : NULL;
+        v = string_of(model, w, s, "protocol", NULL);
+        r->protocol = v ? ts_strdup(v) : NULL;
+        v = string_of(model, w, s, "startedAt", NULL);
+        snprintf(r->started_at, sizeof r->started_at, "%s", v ? v : "");
+        double inf = number_of(model, w, s, "inferences");
+        r->inferences = isfinite(inf) ? (long long)inf : 0;
+        r->latency_min_us = number_of(model, w, s, "latencyMinUs");
+        r->latency_median_us = number_of(model, w, s, "latencyMedianUs");
+        r->latency_max_us = number_of(model, w, s, "latencyMaxUs");
+        r->inferences_per_second = number_of(model, w, s, "inferencesPerSecond");
+        r->macs_per_second = number_of(model, w, s, "macsPerSecond");
+        r->accuracy = number_of(model, w, s, "accuracy");
+        r->energy_uj = number_of(model, w, s, "energyUj");
+        v = string_of(model, w, s, "complete", NULL);
+        r->complete = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+    }
+    sord_iter_free(it);
+    sord_node_free(w, type);
+    sord_node_free(w, run);
+    if (*n > 1) {
+        qsort(*out, *n, sizeof **out, cmp_result);
+    }
+}
+
+void ts_results_list_free(ts_bench_result *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ts_bench_result_clear(&list[i]);
+    }
+    free(list);
+}

@@ -319,6 +319,27 @@ static void test_results_file(void)
     ts_diags d4 = {0};
     CHECK(ts_results_load_default(store, NULL, &d4) == TS_OK);
     CHECK_INT(count_runs(store), 3);
+    ts_bench_result *list;
+    size_t n_list;
+    ts_results_from_store(store, &list, &n_list);
+    CHECK_INT(n_list, 3);
+    for (size_t i = 0; i < n_list; i++) {
+        CHECK(list[i].complete);
+        CHECK_INT(list[i].inferences, 10);
+        CHECK_NEAR(list[i].latency_median_us, 19500, 1e-6);
+        CHECK_STR(list[i].port, "/dev/ttyACM0");
+        CHECK_STR(list[i].model_name, "kws01");
+        CHECK(list[i].model_iri == NULL);
+        CHECK(list[i].device_iri && !strncmp(list[i].device_iri, "urn:tinyscope:board:", 20));
+        CHECK(isnan(list[i].accuracy));
+        CHECK(i == 0 || strcmp(list[i - 1].started_at, list[i].started_at) <= 0);
+    }
+    bool third = false;
+    for (size_t i = 0; i < n_list; i++) {
+        third |= list[i].device_name && !strcmp(list[i].device_name, "third");
+    }
+    CHECK(third);
+    ts_results_list_free(list, n_list);
     CHECK(ts_results_load_default(store, "/nonexistent/bench.nt", &d4) == TS_OK);
     ts_diags_clear(&d4);
     ts_store_free(store);
