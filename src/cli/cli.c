@@ -20,6 +20,7 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     {"stats", ts_cmd_stats, "count triples, subjects, predicates and classes"},
+    {"query", ts_cmd_query, "run a SPARQL query and print the results"},
     {"bench", ts_cmd_bench, "run a model on a board, print and record the results"},
     {"boards", ts_cmd_boards, "list serial ports and the boards behind them"},
     {"sim", ts_cmd_sim, "simulate a board on a pseudo-terminal (tests, demos)"},

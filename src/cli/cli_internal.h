@@ -43,6 +43,7 @@ void ts_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ts_cli_put(FILE *f, const char *s);
 
 int ts_cmd_stats(int argc, char **argv);
+int ts_cmd_query(int argc, char **argv);
 int ts_cmd_bench(int argc, char **argv);
 int ts_cmd_boards(int argc, char **argv);
 int ts_cmd_sim(int argc, char **argv);
