@@ -110,6 +110,13 @@ def main():
           "mlperf result printed", r.stdout)
     check("mlperf (detected)" in r.stderr, "protocol detected", r.stderr)
     check(count_runs(results) == 1, "one run recorded")
+    q = ("PREFIX tiny: <https://w3id.org/tinyscope/ns#> "
+         "SELECT ?model ?n ?g WHERE { GRAPH ?g { ?run a tiny:BenchmarkRun ; "
+         "tiny:model ?model ; tiny:inferences ?n ; tiny:complete true } }")
+    r = run(["query", "-e", q, "--format", "csv", KG], env)
+    check(r.returncode == 0 and "http://example.org/model/kws,60," in r.stdout
+          and "bench.nt" in r.stdout, "the run is in the store, in its own graph",
+          r.stdout + r.stderr)
 
     # A busy port: another program holds the lock.
     holder = subprocess.Popen(["flock", "--nonblock", link, "sleep", "3"])
