@@ -21,7 +21,10 @@ struct ts_bench {
     ts_port *port;
     ts_bench_stats stats;
     ts_error err;
-    bool ever_connected;
+    bool ever_connected; /* the port opened at least once */
+    bool reopened;       /* opened again after a loss, and not heard from yet */
+    bool heard;          /* bytes arrived since the port was opened */
+    bool ever_heard;
     bool told_waiting;
 
     char line[TS_BENCH_MAX_LINE + 1];
@@ -269,17 +272,24 @@ static void done(ts_bench *b)
 
 static void disconnected(ts_bench *b, const ts_error *why)
 {
+    /* A TCP address that never answered is a wrong address, not a board
+     * that went away; a reopened port lost again before saying anything is
+     * the same loss, already reported. */
+    bool never = b->port && ts_port_is_tcp(b->port) && !b->ever_heard;
+    bool again = b->reopened && !b->heard;
     finish_run(b, false);
     close_port(b);
-    if (b->o.no_reconnect) {
+    if (b->o.no_reconnect || never) {
         fail(b, why);
         return;
     }
-    ts_bench_event ev = {.kind = TS_BENCH_EV_ERROR, .err = why};
     set_state(b, TS_BENCH_DISCONNECTED);
-    emit(b, &ev);
+    if (!again) {
+        ts_bench_event ev = {.kind = TS_BENCH_EV_ERROR, .err = why};
+        emit(b, &ev);
+        b->told_waiting = false;
+    }
     b->retry_at = b->now + (b->o.reconnect_ms > 0 ? b->o.reconnect_ms : 500);
-    b->told_waiting = false;
 }
 
 static void send_cmd(ts_bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -572,6 +582,14 @@ static void end_line(ts_bench *b)
 static void feed(ts_bench *b, const char *data, size_t n)
 {
     b->stats.bytes += n;
+    if (!b->heard) {
+        b->heard = b->ever_heard = true;
+        if (b->reopened) {
+            b->reopened = false;
+            b->stats.reconnects++;
+            notice(b, "reconnected to %s", b->port_name);
+        }
+    }
     for (size_t i = 0; i < n && b->port; i++) {
         char c = data[i];
         if (c == '\n' || c == '\r') {
@@ -623,10 +641,8 @@ static void try_open(ts_bench *b)
         b->retry_at = b->now + (b->o.reconnect_ms > 0 ? b->o.reconnect_ms : 500);
         return;
     }
-    if (b->ever_connected) {
-        b->stats.reconnects++;
-        notice(b, "reconnected to %s", b->port_name);
-    }
+    b->reopened = b->ever_connected;
+    b->heard = false;
     b->ever_connected = true;
     ts_port_info info;
     if (ts_discover_port(b->sysfs, b->port_name, b->o.store, &info)) {

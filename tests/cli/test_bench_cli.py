@@ -205,6 +205,9 @@ def main():
     s.bind(("127.0.0.1", 0))
     tcp_port = s.getsockname()[1]
     s.close()
+    r = run(["bench", "--port", f"tcp:127.0.0.1:{tcp_port}", KG], env)
+    check(r.returncode == 1 and "cannot connect" in r.stderr, "nothing listening on tcp",
+          r.stderr)
     sim, port = start_sim(["--tcp", str(tcp_port), "--speed", "0.01"], env)
     check(port == f"tcp:127.0.0.1:{tcp_port}", "sim on tcp", port)
     r = run(["bench", "--port", port, "--runs", "2", "--results",
