@@ -69,11 +69,11 @@ typedef struct {
     ts_bench_state state;
     const char *text;
     size_t len;
-    const char *reason;           ///< SKIPPED: "garbage", "binary", "invalid UTF-8", "overlong"
-    double latency_us;            ///< WINDOW
+    const char *reason;            ///< SKIPPED: "garbage", "binary", "invalid UTF-8", "overlong"
+    double latency_us;             ///< WINDOW
     const ts_bench_result *result; ///< RESULT
-    bool saved;                   ///< RESULT: appended and flushed to the results file
-    const ts_error *err;          ///< ERROR (and RESULT when saving failed)
+    bool saved;                    ///< RESULT: appended and flushed to the results file
+    const ts_error *err;           ///< ERROR (and RESULT when saving failed)
 } ts_bench_event;
 
 typedef void (*ts_bench_event_fn)(void *ctx, const ts_bench_event *ev);
@@ -81,13 +81,13 @@ typedef void (*ts_bench_event_fn)(void *ctx, const ts_bench_event *ev);
 /** What the session has counted on the line. */
 typedef struct {
     size_t bytes;
-    size_t lines;        ///< valid lines
-    size_t garbage;      ///< valid text the protocol does not know
-    size_t binary;       ///< lines with control characters or NUL bytes
+    size_t lines;   ///< valid lines
+    size_t garbage; ///< valid text the protocol does not know
+    size_t binary;  ///< lines with control characters or NUL bytes
     size_t invalid_utf8;
-    size_t overlong;     ///< lines longer than TS_BENCH_MAX_LINE, dropped
-    size_t results;      ///< results recorded
-    size_t windows;      ///< timed measurements in the current run
+    size_t overlong; ///< lines longer than TS_BENCH_MAX_LINE, dropped
+    size_t results;  ///< results recorded
+    size_t windows;  ///< timed measurements in the current run
     size_t reconnects;
 } ts_bench_stats;
 
@@ -95,28 +95,28 @@ typedef struct {
 #define TS_BENCH_MAX_LINE 4096
 
 typedef struct {
-    const char *port;          ///< device path or tcp:HOST:PORT (required)
-    ts_port_opts port_opts;    ///< baud rate, locking
-    ts_bench_proto protocol;   ///< TS_PROTO_AUTO by default
-    const char *eol;           ///< appended to each command sent (NULL: nothing; MLPerf ends commands with '%')
-    const char *model;         ///< model name to record instead of the one the board reports
+    const char *port;        ///< device path or tcp:HOST:PORT (required)
+    ts_port_opts port_opts;  ///< baud rate, locking
+    ts_bench_proto protocol; ///< TS_PROTO_AUTO by default
+    const char *eol;         ///< sent after each command (NULL: nothing; '%' ends MLPerf ones)
+    const char *model; ///< model name to record instead of the one the board reports
     /**
      * How much to measure. MLPerf: a result is the median over `runs` timed
      * windows of `infer N W` (0: 5, as the MLPerf Tiny runner does). JSON
      * lines: stop after `runs` result lines (0: no limit).
      */
     unsigned runs;
-    bool repeat;               ///< MLPerf: start a new result after each one (until stopped)
-    unsigned infer_count;      ///< MLPerf N per window (0: by model id, as the runner's settings)
-    unsigned warmup;           ///< MLPerf W per window (0: by model id)
-    int timeout_ms;            ///< answer to a command, or silence of a JSON board (0: 5000 / 10000)
-    int infer_timeout_ms;      ///< one infer window (0: 30000, the runner's limit)
-    int detect_ms;             ///< auto-detection: wait this long before probing (0: 1500)
-    bool no_reconnect;         ///< stop when the board goes away instead of waiting for it
-    int reconnect_ms;          ///< retry interval while disconnected (0: 500)
-    const char *results_path;  ///< where results are appended (NULL: not recorded)
-    const ts_store *store;     ///< knowledge graph for board and model matching (may be NULL)
-    const char *sysfs;         ///< sysfs root for port discovery (NULL: default)
+    bool repeat;              ///< MLPerf: start a new result after each one (until stopped)
+    unsigned infer_count;     ///< MLPerf N per window (0: by model id, as the runner's settings)
+    unsigned warmup;          ///< MLPerf W per window (0: by model id)
+    int timeout_ms;           ///< answer to a command, or silence of a JSON board (0: 5000 / 10000)
+    int infer_timeout_ms;     ///< one infer window (0: 30000, the runner's limit)
+    int detect_ms;            ///< auto-detection: wait this long before probing (0: 1500)
+    bool no_reconnect;        ///< stop when the board goes away instead of waiting for it
+    int reconnect_ms;         ///< retry interval while disconnected (0: 500)
+    const char *results_path; ///< where results are appended (NULL: not recorded)
+    const ts_store *store;    ///< knowledge graph for board and model matching (may be NULL)
+    const char *sysfs;        ///< sysfs root for port discovery (NULL: default)
     ts_bench_event_fn on_event;
     void *ctx;
 } ts_bench_opts;
@@ -174,22 +174,22 @@ ts_status ts_bench_run(ts_bench *b, volatile sig_atomic_t *stop);
 /* ---- protocol line parsers (pure; used by the session and the simulator) ---- */
 
 typedef enum {
-    TS_MLPERF_NONE,         ///< not an MLPerf line
-    TS_MLPERF_READY,        ///< m-ready
-    TS_MLPERF_ERROR,        ///< e-[...]
-    TS_MLPERF_NAME,         ///< m-name-dut-[X]
-    TS_MLPERF_PROFILE,      ///< m-profile-[X]
-    TS_MLPERF_MODEL,        ///< m-model-[X]
-    TS_MLPERF_LAP,          ///< m-lap-us-N
-    TS_MLPERF_INFER_START,  ///< m-infer-start-N
-    TS_MLPERF_INFER_DONE,   ///< m-infer-done
-    TS_MLPERF_RESULTS,      ///< m-results-[...]
-    TS_MLPERF_OTHER,        ///< any other m- line (warm-up, init, mode...)
+    TS_MLPERF_NONE,        ///< not an MLPerf line
+    TS_MLPERF_READY,       ///< m-ready
+    TS_MLPERF_ERROR,       ///< e-[...]
+    TS_MLPERF_NAME,        ///< m-name-dut-[X]
+    TS_MLPERF_PROFILE,     ///< m-profile-[X]
+    TS_MLPERF_MODEL,       ///< m-model-[X]
+    TS_MLPERF_LAP,         ///< m-lap-us-N
+    TS_MLPERF_INFER_START, ///< m-infer-start-N
+    TS_MLPERF_INFER_DONE,  ///< m-infer-done
+    TS_MLPERF_RESULTS,     ///< m-results-[...]
+    TS_MLPERF_OTHER,       ///< any other m- line (warm-up, init, mode...)
 } ts_mlperf_kind;
 
 typedef struct {
     ts_mlperf_kind kind;
-    char value[256];   ///< the text in brackets, or after the last '-'
+    char value[256];           ///< the text in brackets, or after the last '-'
     unsigned long long number; ///< LAP, INFER_START
 } ts_mlperf_line;
 
@@ -201,14 +201,14 @@ double ts_bench_median(double *values, size_t n);
 
 /** One JSON-lines message. Numbers are NAN when absent; strings point into owned copies. */
 typedef struct {
-    bool is_result;     ///< has latency_us
-    int version;        ///< "v" (0 when absent)
-    char *board;        ///< owned, or NULL
-    char *model;        ///< owned, or NULL
+    bool is_result; ///< has latency_us
+    int version;    ///< "v" (0 when absent)
+    char *board;    ///< owned, or NULL
+    char *model;    ///< owned, or NULL
     long long inferences;
     double latency_us, latency_min_us, latency_median_us, latency_max_us;
     double accuracy, energy_uj;
-    char problem[128];  ///< why a value was ignored ("" when none)
+    char problem[128]; ///< why a value was ignored ("" when none)
 } ts_jsonl_msg;
 
 /**

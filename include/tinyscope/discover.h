@@ -14,15 +14,15 @@
 
 /** One serial port. Strings are owned by the list; absent facts are NULL. */
 typedef struct {
-    char *name;         /**< kernel name, "ttyACM0" */
-    char *path;         /**< "/dev/ttyACM0" */
-    char *vendor_id;    /**< 4 lowercase hex digits, "2341" */
-    char *product_id;   /**< 4 lowercase hex digits */
+    char *name;       /**< kernel name, "ttyACM0" */
+    char *path;       /**< "/dev/ttyACM0" */
+    char *vendor_id;  /**< 4 lowercase hex digits, "2341" */
+    char *product_id; /**< 4 lowercase hex digits */
     char *serial;
     char *manufacturer;
     char *product;
-    char *driver;       /**< "cdc_acm", "ftdi_sio", ... */
-    char *board_iri;    /**< the matching board in the knowledge graph */
+    char *driver;    /**< "cdc_acm", "ftdi_sio", ... */
+    char *board_iri; /**< the matching board in the knowledge graph */
     char *board_label;
     size_t board_matches; /**< how many KG boards carry these ids */
 } ts_port_info;
@@ -59,8 +59,8 @@ void ts_port_list_free(ts_port_list *list);
  * frees; either may be NULL). A direct look-up in the Sord indices that a
  * SPARQL view can later replace.
  */
-size_t ts_discover_match_board(const ts_store *store, const char *vid, const char *pid,
-                               char **iri, char **label);
+size_t ts_discover_match_board(const ts_store *store, const char *vid, const char *pid, char **iri,
+                               char **label);
 
 /**
  * The model in the store (a nnet:NeuralNetwork) whose schema:name,
@@ -70,7 +70,6 @@ size_t ts_discover_match_board(const ts_store *store, const char *vid, const cha
  * (caller frees) and its multiply-accumulate count to *macs (NAN when not
  * stated). False when no model matches.
  */
-bool ts_discover_match_model(const ts_store *store, const char *name, char **iri,
-                             double *macs);
+bool ts_discover_match_model(const ts_store *store, const char *name, char **iri, double *macs);
 
 #endif

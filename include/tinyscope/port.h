@@ -18,8 +18,8 @@
 typedef struct ts_port ts_port;
 
 typedef struct {
-    unsigned baud;  /**< bits per second; 0: 115200 (ignored for tcp:) */
-    bool no_lock;   /**< do not take the exclusive flock on a tty */
+    unsigned baud; /**< bits per second; 0: 115200 (ignored for tcp:) */
+    bool no_lock;  /**< do not take the exclusive flock on a tty */
 } ts_port_opts;
 
 /**
@@ -33,8 +33,7 @@ typedef struct {
  * malformed tcp: address, not a terminal) or TS_ERR_IO. The caller frees
  * the port with ts_port_free().
  */
-ts_status ts_port_open(const char *name, const ts_port_opts *opts, ts_port **out,
-                       ts_error *err);
+ts_status ts_port_open(const char *name, const ts_port_opts *opts, ts_port **out, ts_error *err);
 
 /** Close the port (releasing its lock) and free it. NULL is allowed. */
 void ts_port_free(ts_port *port);

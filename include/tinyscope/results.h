@@ -39,9 +39,9 @@ typedef struct {
     double latency_max_us;
     double inferences_per_second;
     double macs_per_second;
-    double accuracy;     /**< 0..1 */
-    double energy_uj;    /**< per inference, microjoules */
-    bool complete;       /**< false for a run cut short */
+    double accuracy;  /**< 0..1 */
+    double energy_uj; /**< per inference, microjoules */
+    bool complete;    /**< false for a run cut short */
 } ts_bench_result;
 
 /** A result with a fresh IRI, the current time and every number unknown. */
@@ -88,8 +88,7 @@ ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *
  * TS_ERR_NOT_FOUND without a diagnostic. *out (may be NULL) receives the
  * source.
  */
-ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags,
-                          ts_source **out);
+ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts_source **out);
 
 /**
  * Every tiny:BenchmarkRun in the store (any graph) read back into results,

@@ -15,21 +15,21 @@
 #include "tinyscope/status.h"
 
 typedef struct {
-    ts_bench_proto protocol;    ///< TS_PROTO_MLPERF or TS_PROTO_JSONL
-    const char *link;           ///< make this path a symlink to the pty (NULL: none)
-    int tcp_port;               ///< > 0: serve on 127.0.0.1:tcp_port instead of a pty
-    const char *board;          ///< name the board reports (NULL: "sim-board")
-    const char *model;          ///< model it runs (NULL: "kws01" / "Keyword_Spotting")
-    double latency_us;          ///< mean latency of one inference (0: 19500)
-    double jitter;              ///< relative spread of latencies (0: none; e.g. 0.03)
-    double speed;               ///< wall-clock factor (0 or 1: real time; 0.01: 100 times faster)
-    unsigned jsonl_inferences;  ///< JSON lines: inferences per result line (0: 10)
-    unsigned garbage;           ///< emit a line of noise before every Nth line (0: never)
-    unsigned disconnect_after;  ///< unplug after this many windows / result lines (0: never)
-    unsigned replug_ms;         ///< plug back in after this long (0: stay unplugged)
-    bool silent;                ///< never answer
-    unsigned seed;              ///< for jitter and noise (0: 1)
-    int ready_fd;               ///< write the port name and '\n' here once it can be opened (-1: none)
+    ts_bench_proto protocol;   ///< TS_PROTO_MLPERF or TS_PROTO_JSONL
+    const char *link;          ///< make this path a symlink to the pty (NULL: none)
+    int tcp_port;              ///< > 0: serve on 127.0.0.1:tcp_port instead of a pty
+    const char *board;         ///< name the board reports (NULL: "sim-board")
+    const char *model;         ///< model it runs (NULL: "kws01" / "Keyword_Spotting")
+    double latency_us;         ///< mean latency of one inference (0: 19500)
+    double jitter;             ///< relative spread of latencies (0: none; e.g. 0.03)
+    double speed;              ///< wall-clock factor (0 or 1: real time; 0.01: 100 times faster)
+    unsigned jsonl_inferences; ///< JSON lines: inferences per result line (0: 10)
+    unsigned garbage;          ///< emit a line of noise before every Nth line (0: never)
+    unsigned disconnect_after; ///< unplug after this many windows / result lines (0: never)
+    unsigned replug_ms;        ///< plug back in after this long (0: stay unplugged)
+    bool silent;               ///< never answer
+    unsigned seed;             ///< for jitter and noise (0: 1)
+    int ready_fd; ///< write the port name and '\n' here once it can be opened (-1: none)
 } ts_sim_opts;
 
 /** Defaults: an MLPerf board, no faults, ready_fd -1. */
@@ -66,7 +66,6 @@ void ts_sim_free(ts_sim *sim);
  * Fills sims[0..*n) (at most max); the caller frees each. On error the
  * boards started so far are stopped.
  */
-ts_status ts_sim_demo_start(const char *dir, ts_sim **sims, size_t max, size_t *n,
-                            ts_error *err);
+ts_status ts_sim_demo_start(const char *dir, ts_sim **sims, size_t max, size_t *n, ts_error *err);
 
 #endif

@@ -39,21 +39,21 @@ struct ts_bench {
     char *model_id;
     char *device_iri;
     char *device_label;
-    char *model_iri;      /* cached look-up of model_key */
+    char *model_iri; /* cached look-up of model_key */
     char *model_key;
     double model_macs;
 
     /* MLPerf */
     int cmd;
     int tries;
-    bool replied;     /* the command's own response line was seen */
-    bool cmd_error;   /* the board answered e-[...] */
+    bool replied;   /* the command's own response line was seen */
+    bool cmd_error; /* the board answered e-[...] */
     unsigned infer_n, warmup;
     bool infer_started, infer_done;
     unsigned laps;
     unsigned long long lap0, lap1;
-    double *lat;       /* per-window latency, µs */
-    double *tput;      /* per-window inferences per second */
+    double *lat;  /* per-window latency, µs */
+    double *tput; /* per-window inferences per second */
     size_t n_win, cap_win;
     unsigned windows_goal;
 
@@ -68,8 +68,7 @@ static const char *const state_names[] = {
 
 const char *ts_bench_state_name(ts_bench_state state)
 {
-    return (size_t)state < sizeof state_names / sizeof state_names[0] ? state_names[state]
-                                                                        : "?";
+    return (size_t)state < sizeof state_names / sizeof state_names[0] ? state_names[state] : "?";
 }
 
 const char *ts_bench_proto_name(ts_bench_proto proto)
@@ -133,8 +132,7 @@ static void set_state(ts_bench *b, ts_bench_state st)
 
 static void skipped(ts_bench *b, const char *reason, const char *text, size_t len)
 {
-    ts_bench_event ev = {.kind = TS_BENCH_EV_SKIPPED, .text = text, .len = len,
-                         .reason = reason};
+    ts_bench_event ev = {.kind = TS_BENCH_EV_SKIPPED, .text = text, .len = len, .reason = reason};
     emit(b, &ev);
 }
 
@@ -416,9 +414,7 @@ static void mlperf_line(ts_bench *b, const ts_mlperf_line *m)
         set_str(&b->board_name, m->value);
         b->replied |= b->cmd == M_NAME;
         break;
-    case TS_MLPERF_PROFILE:
-        b->replied |= b->cmd == M_PROFILE;
-        break;
+    case TS_MLPERF_PROFILE: b->replied |= b->cmd == M_PROFILE; break;
     case TS_MLPERF_MODEL:
         set_str(&b->model_id, m->value);
         b->replied |= b->cmd == M_PROFILE;
@@ -443,9 +439,7 @@ static void mlperf_line(ts_bench *b, const ts_mlperf_line *m)
             b->laps++;
         }
         break;
-    case TS_MLPERF_INFER_DONE:
-        b->infer_done |= b->cmd == M_INFER;
-        break;
+    case TS_MLPERF_INFER_DONE: b->infer_done |= b->cmd == M_INFER; break;
     case TS_MLPERF_READY:
         if (b->cmd == M_NAME && (b->replied || b->cmd_error)) {
             mlperf_command(b, M_PROFILE);
@@ -456,8 +450,7 @@ static void mlperf_line(ts_bench *b, const ts_mlperf_line *m)
         }
         /* Otherwise the m-ready of a board that just started: not ours. */
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -609,12 +602,8 @@ static void start_protocol(ts_bench *b)
     b->line_len = 0;
     b->overlong = false;
     switch (b->proto) {
-    case TS_PROTO_MLPERF:
-        mlperf_identify(b);
-        break;
-    case TS_PROTO_JSONL:
-        jsonl_start(b);
-        break;
+    case TS_PROTO_MLPERF: mlperf_identify(b); break;
+    case TS_PROTO_JSONL: jsonl_start(b); break;
     default:
         set_state(b, TS_BENCH_DETECTING);
         b->deadline = b->now + (b->o.detect_ms > 0 ? b->o.detect_ms : 1500);
@@ -655,7 +644,10 @@ static void try_open(ts_bench *b)
 
 /* ---- the session ---- */
 
-static char *dup_opt(const char *s) { return s ? ts_strdup(s) : NULL; }
+static char *dup_opt(const char *s)
+{
+    return s ? ts_strdup(s) : NULL;
+}
 
 ts_bench *ts_bench_new(const ts_bench_opts *opts)
 {
@@ -725,15 +717,10 @@ int ts_bench_timeout_ms(const ts_bench *b, int64_t now)
     int64_t due = -1;
     switch (b->state) {
     case TS_BENCH_DONE:
-    case TS_BENCH_FAILED:
-        return -1;
+    case TS_BENCH_FAILED: return -1;
     case TS_BENCH_CONNECTING:
-    case TS_BENCH_DISCONNECTED:
-        due = b->retry_at;
-        break;
-    default:
-        due = b->deadline;
-        break;
+    case TS_BENCH_DISCONNECTED: due = b->retry_at; break;
+    default: due = b->deadline; break;
     }
     if (due < 0) {
         return -1;
@@ -777,13 +764,11 @@ static void timed_out(ts_bench *b)
                   (b->o.timeout_ms > 0 ? b->o.timeout_ms : 10000) / 1000);
         } else {
             failf(b, TS_ERR_TIMEOUT,
-                  "'infer %u %u' did not finish in %d s: the board stopped answering",
-                  b->infer_n, b->warmup,
-                  (b->o.infer_timeout_ms > 0 ? b->o.infer_timeout_ms : 30000) / 1000);
+                  "'infer %u %u' did not finish in %d s: the board stopped answering", b->infer_n,
+                  b->warmup, (b->o.infer_timeout_ms > 0 ? b->o.infer_timeout_ms : 30000) / 1000);
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -822,11 +807,26 @@ void ts_bench_step(ts_bench *b, short revents, int64_t now)
     }
 }
 
-ts_bench_state ts_bench_get_state(const ts_bench *b) { return b->state; }
-const ts_bench_stats *ts_bench_get_stats(const ts_bench *b) { return &b->stats; }
-ts_bench_proto ts_bench_get_protocol(const ts_bench *b) { return b->proto; }
-const ts_error *ts_bench_error(const ts_bench *b) { return &b->err; }
-const char *ts_bench_board_name(const ts_bench *b) { return b->board_name; }
+ts_bench_state ts_bench_get_state(const ts_bench *b)
+{
+    return b->state;
+}
+const ts_bench_stats *ts_bench_get_stats(const ts_bench *b)
+{
+    return &b->stats;
+}
+ts_bench_proto ts_bench_get_protocol(const ts_bench *b)
+{
+    return b->proto;
+}
+const ts_error *ts_bench_error(const ts_bench *b)
+{
+    return &b->err;
+}
+const char *ts_bench_board_name(const ts_bench *b)
+{
+    return b->board_name;
+}
 
 ts_status ts_bench_run(ts_bench *b, volatile sig_atomic_t *stop)
 {

@@ -111,9 +111,8 @@ static bool fill_from_sysfs(const char *root, const char *name, const ts_store *
             info->driver = ts_strdup(base ? base + 1 : d);
         }
         if (store && info->vendor_id && info->product_id) {
-            info->board_matches = ts_discover_match_board(
-                store, info->vendor_id, info->product_id, &info->board_iri,
-                &info->board_label);
+            info->board_matches = ts_discover_match_board(store, info->vendor_id, info->product_id,
+                                                          &info->board_iri, &info->board_label);
         }
     }
     free(dir);
@@ -220,19 +219,24 @@ void ts_port_list_free(ts_port_list *list)
 /* "0x2341", "2341", "2341 " -> compare as 4 hex digits, case-insensitively. */
 static bool same_id(const char *a, const char *b)
 {
-    while (isspace((unsigned char)*a)) a++;
-    while (isspace((unsigned char)*b)) b++;
-    if (!strncasecmp(a, "0x", 2)) a += 2;
-    if (!strncasecmp(b, "0x", 2)) b += 2;
+    while (isspace((unsigned char)*a))
+        a++;
+    while (isspace((unsigned char)*b))
+        b++;
+    if (!strncasecmp(a, "0x", 2))
+        a += 2;
+    if (!strncasecmp(b, "0x", 2))
+        b += 2;
     char *ea, *eb;
     unsigned long x = strtoul(a, &ea, 16), y = strtoul(b, &eb, 16);
-    while (isspace((unsigned char)*ea)) ea++;
-    while (isspace((unsigned char)*eb)) eb++;
+    while (isspace((unsigned char)*ea))
+        ea++;
+    while (isspace((unsigned char)*eb))
+        eb++;
     return ea != a && eb != b && !*ea && !*eb && x == y;
 }
 
-static bool has_value(SordModel *model, const SordNode *s, const SordNode *p,
-                      const char *want)
+static bool has_value(SordModel *model, const SordNode *s, const SordNode *p, const char *want)
 {
     SordIter *it = sord_search(model, s, p, NULL, NULL);
     bool found = false;
@@ -249,11 +253,13 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t ts_discover_match_board(const ts_store *store, const char *vid, const char *pid,
-                               char **iri, char **label)
+size_t ts_discover_match_board(const ts_store *store, const char *vid, const char *pid, char **iri,
+                               char **label)
 {
-    if (iri) *iri = NULL;
-    if (label) *label = NULL;
+    if (iri)
+        *iri = NULL;
+    if (label)
+        *label = NULL;
     SordWorld *world = ts_store_world(store);
     SordModel *model = ts_store_model(store);
     SordNode *p_vid = sord_new_uri(world, (const uint8_t *)TS_NS_TINY "usbVendorId");
@@ -316,8 +322,7 @@ static const char *const mlperf_models[][2] = {
 
 static bool match_model(const ts_store *store, const char *name, char **iri, double *macs);
 
-bool ts_discover_match_model(const ts_store *store, const char *name, char **iri,
-                             double *macs)
+bool ts_discover_match_model(const ts_store *store, const char *name, char **iri, double *macs)
 {
     if (match_model(store, name, iri, macs)) {
         return true;
@@ -343,8 +348,7 @@ static bool match_model(const ts_store *store, const char *name, char **iri, dou
                                        TS_NS_SCHEMA "alternateName"};
     SordNode *type = sord_new_uri(world, (const uint8_t *)TS_NS_RDF "type");
     SordNode *nn = sord_new_uri(world, (const uint8_t *)TS_NS_NNET "NeuralNetwork");
-    SordNode *p_macs =
-        sord_new_uri(world, (const uint8_t *)TS_NS_NNET "hasMultiplyAccumulateOps");
+    SordNode *p_macs = sord_new_uri(world, (const uint8_t *)TS_NS_NNET "hasMultiplyAccumulateOps");
     for (size_t k = 0; k < 3 && !*iri; k++) {
         SordNode *p = sord_new_uri(world, (const uint8_t *)keys[k]);
         SordIter *it = sord_search(model, NULL, p, NULL, NULL);

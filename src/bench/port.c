@@ -29,10 +29,10 @@ static const struct {
     unsigned baud;
     speed_t speed;
 } bauds[] = {
-    {1200, B1200},       {2400, B2400},       {4800, B4800},       {9600, B9600},
-    {19200, B19200},     {38400, B38400},     {57600, B57600},     {115200, B115200},
-    {230400, B230400},   {460800, B460800},   {500000, B500000},   {576000, B576000},
-    {921600, B921600},   {1000000, B1000000}, {1500000, B1500000}, {2000000, B2000000},
+    {1200, B1200},     {2400, B2400},       {4800, B4800},       {9600, B9600},
+    {19200, B19200},   {38400, B38400},     {57600, B57600},     {115200, B115200},
+    {230400, B230400}, {460800, B460800},   {500000, B500000},   {576000, B576000},
+    {921600, B921600}, {1000000, B1000000}, {1500000, B1500000}, {2000000, B2000000},
 };
 
 static bool baud_speed(unsigned baud, speed_t *out)
@@ -70,8 +70,7 @@ static ts_status open_errno(ts_error *err, const char *name, int e)
     case EBUSY:
         return ts_error_set(err, TS_ERR_BUSY, name, 0, 0,
                             "port busy: another program has it open exclusively");
-    default:
-        return ts_error_set(err, TS_ERR_IO, name, 0, 0, "cannot open: %s", strerror(e));
+    default: return ts_error_set(err, TS_ERR_IO, name, 0, 0, "cannot open: %s", strerror(e));
     }
 }
 
@@ -80,8 +79,7 @@ static ts_status open_tty(ts_port *p, const ts_port_opts *opts, ts_error *err)
     unsigned baud = opts && opts->baud ? opts->baud : 115200;
     speed_t speed;
     if (!baud_speed(baud, &speed)) {
-        return ts_error_set(err, TS_ERR_BAD_ARG, p->name, 0, 0, "unsupported baud rate %u",
-                            baud);
+        return ts_error_set(err, TS_ERR_BAD_ARG, p->name, 0, 0, "unsupported baud rate %u", baud);
     }
     p->fd = open(p->name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (p->fd < 0) {
@@ -93,8 +91,7 @@ static ts_status open_tty(ts_port *p, const ts_port_opts *opts, ts_error *err)
                                 "port busy: another program (a terminal such as picocom "
                                 "or tio, or another tinyscope) has it locked");
         }
-        return ts_error_set(err, TS_ERR_IO, p->name, 0, 0, "cannot lock: %s",
-                            strerror(errno));
+        return ts_error_set(err, TS_ERR_IO, p->name, 0, 0, "cannot lock: %s", strerror(errno));
     }
     struct termios tio;
     if (tcgetattr(p->fd, &tio) != 0) {
@@ -116,8 +113,7 @@ static ts_status open_tty(ts_port *p, const ts_port_opts *opts, ts_error *err)
     cfsetispeed(&tio, speed);
     cfsetospeed(&tio, speed);
     if (tcsetattr(p->fd, TCSANOW, &tio) != 0) {
-        return ts_error_set(err, TS_ERR_IO, p->name, 0, 0, "cannot configure: %s",
-                            strerror(errno));
+        return ts_error_set(err, TS_ERR_IO, p->name, 0, 0, "cannot configure: %s", strerror(errno));
     }
     return TS_OK;
 }
@@ -127,8 +123,7 @@ static ts_status open_tcp(ts_port *p, ts_error *err)
     const char *spec = p->name + 4;
     const char *colon = strrchr(spec, ':');
     if (!colon || colon == spec || !colon[1]) {
-        return ts_error_set(err, TS_ERR_BAD_ARG, p->name, 0, 0,
-                            "expected tcp:HOST:PORT");
+        return ts_error_set(err, TS_ERR_BAD_ARG, p->name, 0, 0, "expected tcp:HOST:PORT");
     }
     char *host = ts_strndup(spec, (size_t)(colon - spec));
     /* [::1]:PORT style */
@@ -146,8 +141,8 @@ static ts_status open_tcp(ts_port *p, ts_error *err)
     }
     int last = 0;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                        ai->ai_protocol);
+        int fd =
+            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) {
             last = errno;
             continue;
@@ -164,14 +159,13 @@ static ts_status open_tcp(ts_port *p, ts_error *err)
     }
     freeaddrinfo(res);
     if (p->fd < 0) {
-        return ts_error_set(err, last == ECONNREFUSED ? TS_ERR_NOT_FOUND : TS_ERR_IO,
-                            p->name, 0, 0, "cannot connect: %s", strerror(last));
+        return ts_error_set(err, last == ECONNREFUSED ? TS_ERR_NOT_FOUND : TS_ERR_IO, p->name, 0, 0,
+                            "cannot connect: %s", strerror(last));
     }
     return TS_OK;
 }
 
-ts_status ts_port_open(const char *name, const ts_port_opts *opts, ts_port **out,
-                       ts_error *err)
+ts_status ts_port_open(const char *name, const ts_port_opts *opts, ts_port **out, ts_error *err)
 {
     *out = NULL;
     ts_port *p = ts_calloc(1, sizeof *p);
@@ -200,10 +194,22 @@ void ts_port_free(ts_port *port)
     free(port);
 }
 
-int ts_port_fd(const ts_port *port) { return port->fd; }
-const char *ts_port_name(const ts_port *port) { return port->name; }
-bool ts_port_is_tcp(const ts_port *port) { return port->tcp; }
-size_t ts_port_pending(const ts_port *port) { return port->out.len - port->out_off; }
+int ts_port_fd(const ts_port *port)
+{
+    return port->fd;
+}
+const char *ts_port_name(const ts_port *port)
+{
+    return port->name;
+}
+bool ts_port_is_tcp(const ts_port *port)
+{
+    return port->tcp;
+}
+size_t ts_port_pending(const ts_port *port)
+{
+    return port->out.len - port->out_off;
+}
 
 static ts_status gone(ts_port *port, ts_error *err, const char *what, int e)
 {
@@ -213,8 +219,8 @@ static ts_status gone(ts_port *port, ts_error *err, const char *what, int e)
                                       : "board disconnected");
     }
     if (e == EIO || e == ENXIO || e == ENODEV) {
-        return ts_error_set(err, TS_ERR_IO, port->name, 0, 0,
-                            "board disconnected (%s)", strerror(e));
+        return ts_error_set(err, TS_ERR_IO, port->name, 0, 0, "board disconnected (%s)",
+                            strerror(e));
     }
     return ts_error_set(err, TS_ERR_IO, port->name, 0, 0, "%s: %s", what, strerror(e));
 }
@@ -276,8 +282,7 @@ ts_status ts_port_flush(ts_port *port, ts_error *err)
         return st;
     }
     while (port->out_off < port->out.len) {
-        ssize_t n = write(port->fd, port->out.data + port->out_off,
-                          port->out.len - port->out_off);
+        ssize_t n = write(port->fd, port->out.data + port->out_off, port->out.len - port->out_off);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;

@@ -43,8 +43,8 @@ void ts_results_new_iri(char *out)
     sprintf(out,
             "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
             "%02x%02x%02x%02x%02x%02x",
-            u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
-            u[12], u[13], u[14], u[15]);
+            u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+            u[14], u[15]);
 }
 
 void ts_bench_result_init(ts_bench_result *r)
@@ -77,7 +77,10 @@ void ts_bench_result_clear(ts_bench_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static char *dup_or_null(const char *s) { return s ? ts_strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? ts_strdup(s) : NULL;
+}
 
 void ts_bench_result_copy(ts_bench_result *dst, const ts_bench_result *src)
 {
@@ -166,8 +169,7 @@ static void triple_iri(ts_buf *out, const char *s, const char *p, const char *o)
     ts_buf_puts(out, " .\n");
 }
 
-static void triple_lit(ts_buf *out, const char *s, const char *p, const char *lex,
-                       const char *dt)
+static void triple_lit(ts_buf *out, const char *s, const char *p, const char *lex, const char *dt)
 {
     put_iri(out, s);
     ts_buf_putc(out, ' ');
@@ -211,8 +213,7 @@ void ts_results_format(const ts_bench_result *r, ts_buf *out)
         triple_lit(out, s, TS_NS_TINY "model", r->model_name, NULL);
     }
     char *label = ts_asprintf("%s on %s", r->model_name ? r->model_name : "model",
-                              r->device_name ? r->device_name
-                                             : (r->port ? r->port : "board"));
+                              r->device_name ? r->device_name : (r->port ? r->port : "board"));
     triple_lit(out, s, TS_NS_RDFS "label", label, NULL);
     free(label);
     if (r->port) {
@@ -232,8 +233,7 @@ void ts_results_format(const ts_bench_result *r, ts_buf *out)
     triple_decimal(out, s, TS_NS_TINY "macsPerSecond", r->macs_per_second);
     triple_decimal(out, s, TS_NS_TINY "accuracy", r->accuracy);
     triple_decimal(out, s, TS_NS_TINY "energyUj", r->energy_uj);
-    triple_lit(out, s, TS_NS_TINY "complete", r->complete ? "true" : "false",
-               XSD "boolean");
+    triple_lit(out, s, TS_NS_TINY "complete", r->complete ? "true" : "false", XSD "boolean");
 }
 
 /* ---- the file ---- */
@@ -286,20 +286,19 @@ static ts_status torn_tail(int fd, off_t size, off_t *keep)
     return TS_OK;
 }
 
-ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *torn,
-                            ts_error *err)
+ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *torn, ts_error *err)
 {
     if (torn) {
         *torn = 0;
     }
     if (!mkdirs(path)) {
-        return ts_error_set(err, errno == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path, 0,
-                            0, "cannot create the directory: %s", strerror(errno));
+        return ts_error_set(err, errno == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path, 0, 0,
+                            "cannot create the directory: %s", strerror(errno));
     }
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
-        return ts_error_set(err, errno == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path, 0,
-                            0, "cannot open for writing: %s", strerror(errno));
+        return ts_error_set(err, errno == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path, 0, 0,
+                            "cannot open for writing: %s", strerror(errno));
     }
     ts_status st = TS_OK;
     ts_buf text = {0};
@@ -343,8 +342,7 @@ ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *
         off += (size_t)n;
     }
     if (fdatasync(fd) != 0) {
-        st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot flush to disk: %s",
-                          strerror(errno));
+        st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot flush to disk: %s", strerror(errno));
     }
 done:
     ts_buf_free(&text);
@@ -352,8 +350,7 @@ done:
     return st;
 }
 
-ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags,
-                          ts_source **out)
+ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts_source **out)
 {
     if (out) {
         *out = NULL;
@@ -366,8 +363,8 @@ ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags,
             return TS_ERR_NOT_FOUND;
         }
         if (diags) {
-            ts_diags_addf(diags, TS_DIAG_ERROR, e == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO,
-                          path, 0, 0, "cannot read the results file: %s", strerror(e));
+            ts_diags_addf(diags, TS_DIAG_ERROR, e == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path,
+                          0, 0, "cannot read the results file: %s", strerror(e));
         }
         return e == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO;
     }
@@ -391,8 +388,7 @@ ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags,
     }
     ts_load_opts opts = {.diags = diags};
     ts_source *src = NULL;
-    ts_status st = ts_load_string(store, path, TS_FMT_NTRIPLES, ts_buf_str(&text), &opts,
-                                  &src);
+    ts_status st = ts_load_string(store, path, TS_FMT_NTRIPLES, ts_buf_str(&text), &opts, &src);
     if (src && torn) {
         src->warnings++;
     }
@@ -442,8 +438,8 @@ static double number_of(SordModel *model, SordWorld *w, const SordNode *s, const
     return v;
 }
 
-static const char *string_of(SordModel *model, SordWorld *w, const SordNode *s,
-                             const char *local, const SordNode **node)
+static const char *string_of(SordModel *model, SordWorld *w, const SordNode *s, const char *local,
+                             const SordNode **node)
 {
     char *iri = ts_asprintf(TS_NS_TINY "%s", local);
     SordNode *p = sord_new_uri(w, (const uint8_t *)iri);

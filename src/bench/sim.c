@@ -26,7 +26,7 @@ typedef struct {
 typedef struct {
     ts_sim_opts o;
     const char *board, *model;
-    int master;           /* pty */
+    int master;            /* pty */
     int listen_fd, client; /* tcp */
     char path[256];
     bool plugged;
@@ -47,7 +47,10 @@ typedef struct {
     long db_expect, db_have;
 } board;
 
-static int64_t now_ms(void) { return ts_bench_now_ms(); }
+static int64_t now_ms(void)
+{
+    return ts_bench_now_ms();
+}
 
 static double rnd(board *s) /* uniform in [0, 1) */
 {
@@ -102,23 +105,15 @@ static void noise(board *s, int64_t due)
     static const char binary[] = "\x00\x01\x02\xfe\xff\x1b[2J\x07";
     ts_buf b = {0};
     switch (s->noise++ % 5) {
-    case 0:
-        ts_buf_append(&b, binary, sizeof binary - 1);
-        break;
-    case 1:
-        ts_buf_puts(&b, "lat\xc3\x28ncy \xff\xfe ok");
-        break;
+    case 0: ts_buf_append(&b, binary, sizeof binary - 1); break;
+    case 1: ts_buf_puts(&b, "lat\xc3\x28ncy \xff\xfe ok"); break;
     case 2:
         for (int i = 0; i < TS_BENCH_MAX_LINE + 100; i++) {
             ts_buf_putc(&b, (char)('A' + i % 26));
         }
         break;
-    case 3:
-        ts_buf_puts(&b, "I (1234) sensor: init ok");
-        break;
-    default:
-        ts_buf_puts(&b, "{\"latency_us\": 12");
-        break;
+    case 3: ts_buf_puts(&b, "I (1234) sensor: init ok"); break;
+    default: ts_buf_puts(&b, "{\"latency_us\": 12"); break;
     }
     ts_buf_puts(&b, "\r\n");
     push(s, due, b.data, b.len, false);
@@ -176,8 +171,7 @@ static ts_status plug_pty(board *s, ts_error *err)
      * is how the board knows a host is listening. */
     int slave = open(s->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (slave < 0) {
-        return ts_error_set(err, TS_ERR_IO, s->path, 0, 0, "cannot open: %s",
-                            strerror(errno));
+        return ts_error_set(err, TS_ERR_IO, s->path, 0, 0, "cannot open: %s", strerror(errno));
     }
     struct termios tio;
     if (tcgetattr(slave, &tio) == 0) {
@@ -189,8 +183,8 @@ static ts_status plug_pty(board *s, ts_error *err)
         char *tmp = ts_asprintf("%s.tmp%ld", s->o.link, (long)getpid());
         unlink(tmp);
         if (symlink(s->path, tmp) != 0 || rename(tmp, s->o.link) != 0) {
-            ts_status st = ts_error_set(err, TS_ERR_IO, s->o.link, 0, 0,
-                                        "cannot make the link: %s", strerror(errno));
+            ts_status st = ts_error_set(err, TS_ERR_IO, s->o.link, 0, 0, "cannot make the link: %s",
+                                        strerror(errno));
             unlink(tmp);
             free(tmp);
             return st;
@@ -205,7 +199,8 @@ static ts_status plug_tcp(board *s, ts_error *err)
     s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->o.tcp_port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)s->o.tcp_port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 ||
         listen(s->listen_fd, 4) != 0) {
@@ -379,8 +374,7 @@ static void jsonl_tick(board *s, int64_t now)
            "{\"v\":1,\"ts\":%u,\"board\":\"%s\",\"model\":\"%s\",\"inferences\":%u,"
            "\"latency_us\":%.0f,\"latency_min_us\":%.0f,\"latency_max_us\":%.0f,"
            "\"arena_bytes\":94128,\"accuracy\":0.86,\"energy_uj\":%.1f}",
-           (unsigned)s->clock_us, s->board, s->model, k, sum / k, lo, hi,
-           sum / k * 0.0235);
+           (unsigned)s->clock_us, s->board, s->model, k, sum / k, lo, hi, sum / k * 0.0235);
     s->next_jsonl = now + (wall_ms(s, sum) > 0 ? wall_ms(s, sum) : 1);
 }
 
@@ -402,8 +396,7 @@ static void write_due(board *s, int64_t now)
         s->head++;
         if (event) {
             s->events++;
-            if (s->o.disconnect_after && s->events == s->o.disconnect_after &&
-                !s->unplugged_once) {
+            if (s->o.disconnect_after && s->events == s->o.disconnect_after && !s->unplugged_once) {
                 /* Pull the cable a moment later, so the line just written
                  * reaches the host as it would over USB. */
                 s->unplugged_once = true;
@@ -420,9 +413,12 @@ ts_status ts_sim_serve(const ts_sim_opts *opts, volatile sig_atomic_t *stop, ts_
     board s;
     memset(&s, 0, sizeof s);
     s.o = *opts;
-    if (s.o.latency_us <= 0) s.o.latency_us = 19500;
-    if (s.o.speed <= 0) s.o.speed = 1;
-    if (s.o.jsonl_inferences == 0) s.o.jsonl_inferences = 10;
+    if (s.o.latency_us <= 0)
+        s.o.latency_us = 19500;
+    if (s.o.speed <= 0)
+        s.o.speed = 1;
+    if (s.o.jsonl_inferences == 0)
+        s.o.jsonl_inferences = 10;
     s.board = opts->board ? opts->board : "sim-board";
     s.model = opts->model ? opts->model
                           : (opts->protocol == TS_PROTO_JSONL ? "Keyword_Spotting" : "kws01");
@@ -611,8 +607,14 @@ ts_status ts_sim_spawn(const ts_sim_opts *opts, ts_sim **out, ts_error *err)
     return TS_OK;
 }
 
-const char *ts_sim_port(const ts_sim *sim) { return sim->port; }
-pid_t ts_sim_pid(const ts_sim *sim) { return sim->pid; }
+const char *ts_sim_port(const ts_sim *sim)
+{
+    return sim->port;
+}
+pid_t ts_sim_pid(const ts_sim *sim)
+{
+    return sim->pid;
+}
 
 void ts_sim_free(ts_sim *sim)
 {
@@ -625,8 +627,7 @@ void ts_sim_free(ts_sim *sim)
     free(sim);
 }
 
-ts_status ts_sim_demo_start(const char *dir, ts_sim **sims, size_t max, size_t *n,
-                            ts_error *err)
+ts_status ts_sim_demo_start(const char *dir, ts_sim **sims, size_t max, size_t *n, ts_error *err)
 {
     *n = 0;
     static const struct {

@@ -131,12 +131,8 @@ static void on_event(void *vctx, const ts_bench_event *ev)
         print_result(ev->result);
         ctx->shown++;
         break;
-    case TS_BENCH_EV_NOTICE:
-        ts_cli_error("%.*s", (int)ev->len, ev->text);
-        break;
-    case TS_BENCH_EV_ERROR:
-        ts_cli_error("%s", ts_error_format(ev->err, msg, sizeof msg));
-        break;
+    case TS_BENCH_EV_NOTICE: ts_cli_error("%.*s", (int)ev->len, ev->text); break;
+    case TS_BENCH_EV_ERROR: ts_cli_error("%s", ts_error_format(ev->err, msg, sizeof msg)); break;
     }
 }
 
@@ -161,8 +157,7 @@ static bool parse_uint(const char *s, unsigned *out)
 
 int ts_cmd_bench(int argc, char **argv)
 {
-    enum { O_EOL = 256, O_INFER, O_WARMUP, O_REPEAT, O_NO_RECONNECT, O_NO_LOCK, O_STRICT,
-           O_BASE };
+    enum { O_EOL = 256, O_INFER, O_WARMUP, O_REPEAT, O_NO_RECONNECT, O_NO_LOCK, O_STRICT, O_BASE };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"port", required_argument, NULL, 'p'},
@@ -192,30 +187,22 @@ int ts_cmd_bench(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "hp:P:m:n:r:b:t:v", longopts, NULL)) != -1) {
         switch (c) {
-        case 'h':
-            bench_usage(stdout);
-            return TS_EXIT_OK;
-        case 'p':
-            o.port = optarg;
-            break;
+        case 'h': bench_usage(stdout); return TS_EXIT_OK;
+        case 'p': o.port = optarg; break;
         case 'P':
             if (!ts_bench_proto_from_name(optarg, &o.protocol)) {
                 ts_cli_error("bench: unknown protocol '%s' (auto, mlperf or jsonl)", optarg);
                 return TS_EXIT_USAGE;
             }
             break;
-        case 'm':
-            o.model = optarg;
-            break;
+        case 'm': o.model = optarg; break;
         case 'n':
             if (!parse_uint(optarg, &o.runs) || o.runs == 0) {
                 ts_cli_error("bench: --runs wants a positive number, not '%s'", optarg);
                 return TS_EXIT_USAGE;
             }
             break;
-        case 'r':
-            results = optarg;
-            break;
+        case 'r': results = optarg; break;
         case 'b':
             if (!parse_uint(optarg, &o.port_opts.baud) || !ts_port_baud_valid(o.port_opts.baud)) {
                 ts_cli_error("bench: unsupported baud rate '%s'", optarg);
@@ -240,8 +227,7 @@ int ts_cmd_bench(int argc, char **argv)
             char *end;
             double secs = strtod(optarg, &end);
             if (end == optarg || *end || !(secs > 0 && secs <= 3600)) {
-                ts_cli_error("bench: --timeout wants seconds (0 < T <= 3600), not '%s'",
-                             optarg);
+                ts_cli_error("bench: --timeout wants seconds (0 < T <= 3600), not '%s'", optarg);
                 return TS_EXIT_USAGE;
             }
             o.timeout_ms = (int)(secs * 1000);
@@ -255,27 +241,13 @@ int ts_cmd_bench(int argc, char **argv)
             }
             *(c == O_INFER ? &o.infer_count : &o.warmup) = v;
             break;
-        case O_REPEAT:
-            o.repeat = true;
-            break;
-        case O_NO_RECONNECT:
-            o.no_reconnect = true;
-            break;
-        case O_NO_LOCK:
-            o.port_opts.no_lock = true;
-            break;
-        case 'v':
-            ctx.verbose = true;
-            break;
-        case O_STRICT:
-            data.strict = true;
-            break;
-        case O_BASE:
-            data.base = optarg;
-            break;
-        default:
-            bench_usage(stderr);
-            return TS_EXIT_USAGE;
+        case O_REPEAT: o.repeat = true; break;
+        case O_NO_RECONNECT: o.no_reconnect = true; break;
+        case O_NO_LOCK: o.port_opts.no_lock = true; break;
+        case 'v': ctx.verbose = true; break;
+        case O_STRICT: data.strict = true; break;
+        case O_BASE: data.base = optarg; break;
+        default: bench_usage(stderr); return TS_EXIT_USAGE;
         }
     }
     if (!o.port) {

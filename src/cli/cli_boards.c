@@ -20,7 +20,10 @@ static void boards_usage(FILE *f)
           f);
 }
 
-static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
 
 static void cell(const char *s, int width)
 {
@@ -31,7 +34,10 @@ static void cell(const char *s, int width)
     }
 }
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
 
 int ts_cmd_boards(int argc, char **argv)
 {
@@ -48,9 +54,7 @@ int ts_cmd_boards(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
         switch (c) {
-        case 'h':
-            boards_usage(stdout);
-            return TS_EXIT_OK;
+        case 'h': boards_usage(stdout); return TS_EXIT_OK;
         case 'f':
             if (!strcmp(optarg, "json")) {
                 json = true;
@@ -59,15 +63,9 @@ int ts_cmd_boards(int argc, char **argv)
                 return TS_EXIT_USAGE;
             }
             break;
-        case 's':
-            data.strict = true;
-            break;
-        case 'b':
-            data.base = optarg;
-            break;
-        default:
-            boards_usage(stderr);
-            return TS_EXIT_USAGE;
+        case 's': data.strict = true; break;
+        case 'b': data.base = optarg; break;
+        default: boards_usage(stderr); return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;
@@ -86,15 +84,14 @@ int ts_cmd_boards(int argc, char **argv)
         for (size_t i = 0; i < list.count; i++) {
             const ts_port_info *p = &list.items[i];
             json_array_append_new(
-                arr, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "port",
-                               p->path, "vendor_id", str_or_null(p->vendor_id),
-                               "product_id", str_or_null(p->product_id), "serial",
-                               str_or_null(p->serial), "manufacturer",
-                               str_or_null(p->manufacturer), "product",
-                               str_or_null(p->product), "driver", str_or_null(p->driver),
-                               "board", str_or_null(p->board_iri), "board_label",
-                               str_or_null(p->board_label), "board_matches",
-                               (json_int_t)p->board_matches));
+                arr,
+                json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "port", p->path,
+                          "vendor_id", str_or_null(p->vendor_id), "product_id",
+                          str_or_null(p->product_id), "serial", str_or_null(p->serial),
+                          "manufacturer", str_or_null(p->manufacturer), "product",
+                          str_or_null(p->product), "driver", str_or_null(p->driver), "board",
+                          str_or_null(p->board_iri), "board_label", str_or_null(p->board_label),
+                          "board_matches", (json_int_t)p->board_matches));
         }
         char *text = json_dumps(arr, JSON_INDENT(2) | JSON_ENSURE_ASCII);
         puts(text);
@@ -103,8 +100,7 @@ int ts_cmd_boards(int argc, char **argv)
     } else if (list.count == 0) {
         fputs("no USB serial ports found\n", stdout);
     } else {
-        printf("%-16s %-10s %-18s %-28s %s\n", "PORT", "USB ID", "SERIAL", "PRODUCT",
-               "BOARD");
+        printf("%-16s %-10s %-18s %-28s %s\n", "PORT", "USB ID", "SERIAL", "PRODUCT", "BOARD");
         for (size_t i = 0; i < list.count; i++) {
             const ts_port_info *p = &list.items[i];
             char id[32];

@@ -42,8 +42,19 @@ static void on_signal(int sig)
 
 int ts_cmd_sim(int argc, char **argv)
 {
-    enum { O_TCP = 256, O_BOARD, O_MODEL, O_LAT, O_JITTER, O_SPEED, O_GARBAGE, O_DISC,
-           O_REPLUG, O_SILENT, O_SEED };
+    enum {
+        O_TCP = 256,
+        O_BOARD,
+        O_MODEL,
+        O_LAT,
+        O_JITTER,
+        O_SPEED,
+        O_GARBAGE,
+        O_DISC,
+        O_REPLUG,
+        O_SILENT,
+        O_SEED
+    };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"protocol", required_argument, NULL, 'P'},
@@ -71,32 +82,19 @@ int ts_cmd_sim(int argc, char **argv)
         double num = optarg ? strtod(optarg, &end) : 0;
         bool bad_num = optarg && (end == optarg || *end || num < 0);
         switch (c) {
-        case 'h':
-            sim_usage(stdout);
-            return TS_EXIT_OK;
+        case 'h': sim_usage(stdout); return TS_EXIT_OK;
         case 'P':
             if (!ts_bench_proto_from_name(optarg, &o.protocol) || o.protocol == TS_PROTO_AUTO) {
                 ts_cli_error("sim: protocol is mlperf or jsonl, not '%s'", optarg);
                 return TS_EXIT_USAGE;
             }
             continue;
-        case 'l':
-            o.link = optarg;
-            continue;
-        case O_BOARD:
-            o.board = optarg;
-            continue;
-        case O_MODEL:
-            o.model = optarg;
-            continue;
-        case O_SILENT:
-            o.silent = true;
-            continue;
-        case '?':
-            sim_usage(stderr);
-            return TS_EXIT_USAGE;
-        default:
-            break;
+        case 'l': o.link = optarg; continue;
+        case O_BOARD: o.board = optarg; continue;
+        case O_MODEL: o.model = optarg; continue;
+        case O_SILENT: o.silent = true; continue;
+        case '?': sim_usage(stderr); return TS_EXIT_USAGE;
+        default: break;
         }
         if (bad_num) {
             ts_cli_error("sim: '%s' is not a number for --%s", optarg,

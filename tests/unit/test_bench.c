@@ -22,7 +22,10 @@
 
 static char tmpdir[64];
 
-static char *tmp_path(const char *name) { return ts_asprintf("%s/%s", tmpdir, name); }
+static char *tmp_path(const char *name)
+{
+    return ts_asprintf("%s/%s", tmpdir, name);
+}
 
 /* ---- helpers ---- */
 
@@ -48,18 +51,13 @@ static void on_event(void *ctx, const ts_bench_event *ev)
             c->all_saved = false;
         }
         break;
-    case TS_BENCH_EV_WINDOW:
-        c->windows++;
-        break;
-    case TS_BENCH_EV_SKIPPED:
-        c->skipped++;
-        break;
+    case TS_BENCH_EV_WINDOW: c->windows++; break;
+    case TS_BENCH_EV_SKIPPED: c->skipped++; break;
     case TS_BENCH_EV_STATE:
         c->saw_disconnected |= ev->state == TS_BENCH_DISCONNECTED;
         c->saw_detect |= ev->state == TS_BENCH_DETECTING;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -110,8 +108,7 @@ static ts_sim *spawn(ts_bench_proto proto, const char *link, void (*tweak)(ts_si
     ts_error err;
     if (ts_sim_spawn(&o, &sim, &err) != TS_OK) {
         char msg[2600];
-        fprintf(stderr, "cannot start the simulator: %s\n",
-                ts_error_format(&err, msg, sizeof msg));
+        fprintf(stderr, "cannot start the simulator: %s\n", ts_error_format(&err, msg, sizeof msg));
         exit(1);
     }
     return sim;
@@ -574,7 +571,10 @@ static void test_mlperf_session(ts_store *store)
     free(results);
 }
 
-static void jsonl_fast(ts_sim_opts *o) { o->speed = 0.02; }
+static void jsonl_fast(ts_sim_opts *o)
+{
+    o->speed = 0.02;
+}
 
 static void test_jsonl_session(ts_store *store)
 {
@@ -702,7 +702,10 @@ static void test_disconnect(ts_store *store)
     free(results);
 }
 
-static void noisy(ts_sim_opts *o) { o->garbage = 2; }
+static void noisy(ts_sim_opts *o)
+{
+    o->garbage = 2;
+}
 static void noisy_jsonl(ts_sim_opts *o)
 {
     o->garbage = 1;
@@ -713,8 +716,8 @@ static void test_garbage(void)
 {
     char *link = tmp_path("noisy");
     for (int pass = 0; pass < 2; pass++) {
-        ts_sim *sim = pass ? spawn(TS_PROTO_JSONL, link, noisy_jsonl)
-                           : spawn(TS_PROTO_MLPERF, link, noisy);
+        ts_sim *sim =
+            pass ? spawn(TS_PROTO_JSONL, link, noisy_jsonl) : spawn(TS_PROTO_MLPERF, link, noisy);
         collect c;
         collect_init(&c);
         ts_bench_opts o;
@@ -737,7 +740,10 @@ static void test_garbage(void)
     free(link);
 }
 
-static void silent(ts_sim_opts *o) { o->silent = true; }
+static void silent(ts_sim_opts *o)
+{
+    o->silent = true;
+}
 
 static void test_silent(void)
 {
@@ -764,7 +770,10 @@ static void test_silent(void)
     free(link);
 }
 
-static void slow(ts_sim_opts *o) { o->speed = 0.2; }
+static void slow(ts_sim_opts *o)
+{
+    o->speed = 0.2;
+}
 
 static void test_stop_keeps_partial(void)
 {
@@ -777,8 +786,7 @@ static void test_stop_keeps_partial(void)
     o.runs = 50;
     ts_bench *b = ts_bench_new(&o);
     int64_t end = ts_bench_now_ms() + 20000;
-    while (c.windows < 2 && ts_bench_now_ms() < end &&
-           ts_bench_get_state(b) != TS_BENCH_FAILED) {
+    while (c.windows < 2 && ts_bench_now_ms() < end && ts_bench_get_state(b) != TS_BENCH_FAILED) {
         drive(b, 50);
     }
     ts_bench_stop(b);
