@@ -99,7 +99,7 @@ typedef struct {
     ts_port_opts port_opts;  ///< baud rate, locking
     ts_bench_proto protocol; ///< TS_PROTO_AUTO by default
     const char *eol;         ///< sent after each command (NULL: nothing; '%' ends MLPerf ones)
-    const char *model; ///< model name to record instead of the one the board reports
+    const char *model;       ///< model name to record instead of the one the board reports
     /**
      * How much to measure. MLPerf: a result is the median over `runs` timed
      * windows of `infer N W` (0: 5, as the MLPerf Tiny runner does). JSON
