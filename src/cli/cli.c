@@ -12,6 +12,7 @@
 #include "cli_internal.h"
 #include "tinyscope/catalog_views.h"
 #include "tinyscope/datapath.h"
+#include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
 #include "ts_config.h"
 
@@ -30,6 +31,9 @@ static const subcommand subcommands[] = {
     {"fits", ts_cmd_fits, "the boards a model fits, or the models a board runs"},
     {"import", ts_cmd_import, "write a .tflite model as Turtle (layers, MACs, RAM, Flash)"},
     {"inspect", ts_cmd_inspect, "print a .tflite model's layers, MACs and arena plan"},
+    {"bench", ts_cmd_bench, "run a model on a board, print and record the results"},
+    {"boards", ts_cmd_boards, "list serial ports and the boards behind them"},
+    {"sim", ts_cmd_sim, "simulate a board on a pseudo-terminal (tests, demos)"},
 };
 
 void ts_cli_error(const char *fmt, ...)
@@ -75,6 +79,16 @@ void ts_cli_print_diags(const ts_diags *diags)
     }
 }
 
+/*
+ * Benchmark results live in their own append-only file, loaded as its own
+ * graph after the data so they appear wherever the data does. A missing
+ * file is normal (nothing measured yet); a torn last line is a warning.
+ */
+static ts_status load_results(ts_store *store, const ts_cli_data *data, ts_diags *diags)
+{
+    return ts_results_load_default(store, data->results, diags);
+}
+
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
 {
     ts_load_opts opts = {.strict = data->strict, .base = data->base, .diags = diags};
@@ -94,6 +108,10 @@ bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
             st = ts_load_path(store, dir, &opts);
         }
         free(dir);
+    }
+    if (st == TS_OK || !data->strict) {
+        /* An unreadable results file is reported, not fatal: the data is. */
+        (void)load_results(store, data, diags);
     }
     ts_cli_print_diags(diags);
     if (st != TS_OK) {

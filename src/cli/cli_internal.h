@@ -27,10 +27,12 @@ typedef struct {
     char **paths;  /**< files and directories; none: the sample graphs */
     size_t n_paths;
     bool with_ontology; /**< also load the bundled ontology (its class hierarchy) */
+    const char *results; /**< benchmark results file; NULL: the default one */
 } ts_cli_data;
 
 /**
  * Load the data named on the command line (or the bundled sample graphs)
+ * and the benchmark results file (see results.h)
  * into store, printing diagnostics to stderr as "file:line:col: message".
  * Returns false when the command must stop: a file could not be read at
  * all, or any error in strict mode.
@@ -78,5 +80,8 @@ int ts_cmd_fits(int argc, char **argv);
 int ts_cmd_query(int argc, char **argv);
 int ts_cmd_import(int argc, char **argv);
 int ts_cmd_inspect(int argc, char **argv);
+int ts_cmd_bench(int argc, char **argv);
+int ts_cmd_boards(int argc, char **argv);
+int ts_cmd_sim(int argc, char **argv);
 
 #endif
