@@ -712,7 +712,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
             def->iri = iri;
             const char *colon = strchr(term, ':');
             size_t tlen = strlen(term);
-            if ((colon && colon != term && colon != term + tlen - 1) || strchr(term, '/')) {
+            if (((colon && colon != term && colon != term + tlen - 1) || strchr(term, '/')) &&
+                !p->mode10) {
                 defined_set(defined, term, 2);
                 char *again = expand_dup(p, active, term, false, true, local, defined, &st,
                                          base_url, chain);
@@ -746,8 +747,7 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
         }
         def->iri = (pt && pt->iri) ? concat(pt->iri, colon + 1) : ts_strdup(term);
     } else if (strchr(term, '/')) {
-        char *iri = expand_dup(p, active, term, false, true, local, defined, &st, base_url,
-                               chain);
+        char *iri = expand_dup(p, active, term, false, true, NULL, NULL, &st, base_url, chain);
         if (st != TS_OK) {
             goto done;
         }
@@ -811,7 +811,7 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
         jl_pop(p);
         jl_ctx_unref(tmp);
         if (st != TS_OK) {
-            p->err_code = "invalid scoped context";
+            jl_recode(p, "invalid scoped context");
             goto done;
         }
         def->has_context = true;
@@ -919,6 +919,11 @@ static ts_status load_remote(jl_proc *p, jl_ctx **result, const char *ref,
     if (!validate_scoped && chain_has(chain, url)) {
         free(url);
         return TS_OK;
+    }
+    if (chain_has(chain, url)) {
+        st = jl_fail(p, "recursive context inclusion", "%s includes itself", url);
+        free(url);
+        return st;
     }
     unsigned depth = chain ? chain->depth + 1 : 1;
     if (depth > JL_MAX_REMOTE_CONTEXTS) {

@@ -348,11 +348,9 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
         if (!json_is_string(value)) {
             return jl_fail(p, "invalid @id value", "not a string");
         }
+        /* A keyword-like @id expands to null: the node is kept but
+         * produces no statements. */
         ev = iri_json(p, ns->ctx, json_string_value(value), true, false);
-        if (json_is_null(ev)) {
-            json_decref(ev);
-            ev = NULL;
-        }
     } else if (!strcmp(eprop, "@type")) {
         bool ok = json_is_string(value) || json_is_array(value);
         size_t i;
@@ -403,6 +401,27 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
         if (p->mode10) {
             return TS_OK;
         }
+        json_t *raw = as_array(value);
+        size_t ri;
+        json_t *rx;
+        json_array_foreach(raw, ri, rx) {
+            bool node = json_is_object(rx);
+            const char *rk;
+            json_t *rv;
+            if (node) {
+                json_object_foreach(rx, rk, rv) {
+                    if (expands_to(p, ns->ctx, rk, "@value") ||
+                        expands_to(p, ns->ctx, rk, "@list")) {
+                        node = false;
+                    }
+                }
+            }
+            if (!node) {
+                json_decref(raw);
+                return jl_fail(p, "invalid @included value", "not a node object");
+            }
+        }
+        json_decref(raw);
         json_t *g = NULL;
         st = expand(p, ns->ctx, NULL, value, ns->base_url, false, false, &g);
         if (st != TS_OK) {
@@ -640,6 +659,17 @@ static ts_status expand_entries(node_state *ns, json_t *element)
         json_array_foreach(nests, i, nk) {
             const char *nkey = json_string_value(nk);
             json_t *vals = as_array(json_object_get(element, nkey));
+            node_state nested = *ns;
+            jl_term *nt = (jl_term *)jl_ctx_get(ns->ctx, nkey);
+            if (nt && nt->has_context) {
+                st = apply_scoped(p, ns->ctx, nt, true, true, &nested.ctx);
+                if (st != TS_OK) {
+                    json_decref(vals);
+                    break;
+                }
+            } else {
+                jl_ctx_ref(nested.ctx);
+            }
             size_t j;
             json_t *nv;
             jl_push_key(p, nkey);
@@ -649,7 +679,7 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                 json_t *x;
                 if (ok) {
                     json_object_foreach(nv, k, x) {
-                        if (expands_to(p, ns->ctx, k, "@value")) {
+                        if (expands_to(p, nested.ctx, k, "@value")) {
                             ok = false;
                         }
                     }
@@ -658,12 +688,13 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                     st = jl_fail(p, "invalid @nest value", "not a node object");
                     break;
                 }
-                st = expand_entries(ns, nv);
+                st = expand_entries(&nested, nv);
                 if (st != TS_OK) {
                     break;
                 }
             }
             jl_pop(p);
+            jl_ctx_unref(nested.ctx);
             json_decref(vals);
             if (st != TS_OK) {
                 break;
@@ -708,7 +739,7 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
         if (!json_is_string(v) && json_object_get(result, "@language")) {
             return jl_fail(p, "invalid language-tagged value", "@language on a non-string");
         }
-        if (t && (!json_is_string(t) || !jl_is_absolute_iri(json_string_value(t)) ||
+        if (t && (!json_is_string(t) || !jl_is_well_formed_iri(json_string_value(t)) ||
                   (json_string_value(t)[0] == '_' && json_string_value(t)[1] == ':'))) {
             return jl_fail(p, "invalid typed value", "@type is not an IRI");
         }
@@ -739,6 +770,11 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
             json_decref(result);
             *resultp = NULL;
         }
+    }
+    if (json_is_object(result) && json_is_null(json_object_get(result, "@id")) &&
+        json_object_size(result) == 1) {
+        json_decref(result);
+        *resultp = NULL;
     }
     return TS_OK;
 }

@@ -37,6 +37,26 @@ static const char *const keywords[] = {
     "@set",      "@type",      "@value",     "@version",   "@vocab",
 };
 
+bool jl_is_well_formed_iri(const char *s)
+{
+    if (!jl_is_absolute_iri(s)) {
+        return false;
+    }
+    bool fragment = false;
+    for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+        if (*q <= 0x20 || strchr("<>\"{}|^`\\", *q)) {
+            return false;
+        }
+        if (*q == '#') {
+            if (fragment) {
+                return false;
+            }
+            fragment = true;
+        }
+    }
+    return true;
+}
+
 bool jl_is_keyword(const char *s)
 {
     if (!s || s[0] != '@') {

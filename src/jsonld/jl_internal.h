@@ -109,6 +109,8 @@ typedef struct jl_proc {
 /* ---- errors and path ---- */
 ts_status jl_fail(jl_proc *p, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/** Report the error already recorded under another JSON-LD error code. */
+void jl_recode(jl_proc *p, const char *code);
 void jl_warn(jl_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void jl_push_key(jl_proc *p, const char *key);
 void jl_push_index(jl_proc *p, size_t i);
@@ -117,6 +119,8 @@ void jl_pop(jl_proc *p);
 /* ---- IRIs ---- */
 bool jl_is_absolute_iri(const char *s);
 bool jl_is_keyword(const char *s);
+/** An absolute IRI that RDF can carry (no spaces, no second '#', ...). */
+bool jl_is_well_formed_iri(const char *s);
 bool jl_has_keyword_form(const char *s);
 /** Resolve ref against base (RFC 3986 section 5.2). Caller frees. */
 char *jl_resolve(const char *base, const char *ref);

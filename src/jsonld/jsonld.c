@@ -89,6 +89,22 @@ ts_status jl_fail(jl_proc *p, const char *code, const char *fmt, ...)
     return st;
 }
 
+void jl_recode(jl_proc *p, const char *code)
+{
+    if (!p->err) {
+        p->err_code = code;
+        return;
+    }
+    char *old = ts_strdup(p->err->message);
+    ts_buf msg = {0};
+    format_path(p, &msg);
+    ts_buf_printf(&msg, ": %s (%s)", code, old);
+    ts_error_set(p->err, p->err->status, p->err->source, 0, 0, "%s", ts_buf_str(&msg));
+    ts_buf_free(&msg);
+    free(old);
+    p->err_code = code;
+}
+
 void jl_warn(jl_proc *p, const char *fmt, ...)
 {
     if (!p->opts || !p->opts->diags) {

@@ -276,18 +276,7 @@ static const char *map_blank(jl_proc *p, const char *label)
 
 /* ---- terms ---- */
 
-static bool well_formed_iri(const char *s)
-{
-    if (!jl_is_absolute_iri(s)) {
-        return false;
-    }
-    for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
-        if (*q <= 0x20 || strchr("<>\"{}|^`\\", *q)) {
-            return false;
-        }
-    }
-    return true;
-}
+#define well_formed_iri jl_is_well_formed_iri
 
 /* An @id, @type or property value as an IRI or blank node term. */
 static void resource_term(jl_proc *p, const char *id, owned_term *o)
@@ -407,8 +396,13 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         ts_term lit = {TS_TERM_LITERAL, value, NULL, NULL};
         emit(p, &out->t, &pv, &lit, g);
         if (lang) {
-            ts_term l = {TS_TERM_LITERAL, (char *)lang, NULL, NULL};
+            char *lower = ts_strdup(lang);
+            for (char *q = lower; *q; q++) {
+                *q = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
+            }
+            ts_term l = {TS_TERM_LITERAL, lower, NULL, NULL};
             emit(p, &out->t, &pl, &l, g);
+            free(lower);
         }
         ts_term d = {TS_TERM_LITERAL, (char *)dir, NULL, NULL};
         emit(p, &out->t, &pd, &d, g);
@@ -501,6 +495,8 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
     memset(subj, 0, sizeof *subj);
     if (json_is_string(idj)) {
         resource_term(p, json_string_value(idj), subj);
+    } else if (json_is_null(idj)) {
+        /* an @id that expanded to null */
     } else {
         subj->t.kind = TS_TERM_BLANK;
         subj->t.value = fresh_blank(p);
