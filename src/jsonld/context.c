@@ -46,7 +46,7 @@ static bool str_eq(const char *a, const char *b)
 }
 
 /* Equal apart from the protected flag (step 28 of 4.2.2). */
-static bool term_same(const jl_term *a, const jl_term *b)
+bool jl_term_same(const jl_term *a, const jl_term *b)
 {
     if (!str_eq(a->iri, b->iri) || !str_eq(a->type, b->type) ||
         !str_eq(a->index, b->index) || !str_eq(a->nest, b->nest) ||
@@ -876,7 +876,7 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
 
 finish:
     if (!override_protected && prev && prev->protect) {
-        if (!term_same(def, prev)) {
+        if (!jl_term_same(def, prev)) {
             st = jl_fail(p, "protected term redefinition", "%s", term);
             goto done;
         }

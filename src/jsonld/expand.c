@@ -255,9 +255,14 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
         json_t *items = NULL;
         if (st == TS_OK) {
             eindex = jl_expand_iri(p, ns->ctx, index, false, true, &owned);
-            json_t *arr = as_array(json_object_get(value, index));
-            st = expand(p, map_ctx, key, arr, ns->base_url, true, false, &items);
-            json_decref(arr);
+            /* A lone value keeps its JSON path free of an array index. */
+            json_t *iv = json_object_get(value, index);
+            json_t *got = NULL;
+            st = expand(p, map_ctx, key, iv, ns->base_url, true, false, &got);
+            if (st == TS_OK) {
+                items = got ? as_array(got) : json_array();
+            }
+            json_decref(got);
         }
         bool none = eindex && !strcmp(eindex, "@none");
         size_t k;
@@ -566,9 +571,13 @@ static ts_status expand_entries(node_state *ns, json_t *element)
     json_t *result = ns->result;
     json_t *nests = NULL;
     ts_status st = TS_OK;
-    const char *key;
-    json_t *value;
-    json_object_foreach(element, key, value) {
+    /* Keys in code point order, as the specification's examples assume:
+     * "@reverse" is met before any reverse property term. */
+    size_t n_keys;
+    const char **keys = sorted_keys(element, &n_keys);
+    for (size_t ki = 0; ki < n_keys; ki++) {
+        const char *key = keys[ki];
+        json_t *value = json_object_get(element, key);
         if (!strcmp(key, "@context")) {
             continue;
         }
@@ -652,6 +661,7 @@ static ts_status expand_entries(node_state *ns, json_t *element)
             break;
         }
     }
+    free(keys);
     if (st == TS_OK && nests) {
         /* Nested properties, in key order. */
         size_t i;

@@ -132,6 +132,8 @@ jl_ctx *jl_ctx_new_initial(void);
 jl_ctx *jl_ctx_ref(jl_ctx *c);
 void jl_ctx_unref(jl_ctx *c);
 const jl_term *jl_ctx_get(const jl_ctx *c, const char *name);
+/** Equal definitions, apart from the protected flag. */
+bool jl_term_same(const jl_term *a, const jl_term *b);
 /** The base IRI in effect for c. */
 const char *jl_ctx_base(const jl_proc *p, const jl_ctx *c);
 

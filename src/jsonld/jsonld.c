@@ -40,6 +40,11 @@ static void format_path(const jl_proc *p, ts_buf *out)
         return;
     }
     for (size_t i = 0; i < p->depth; i++) {
+        if (p->depth > 24 && i == 8) {
+            /* Keep messages readable for very deep documents. */
+            ts_buf_puts(out, "/...");
+            i = p->depth - 12;
+        }
         ts_buf_putc(out, '/');
         if (!p->path[i].key) {
             ts_buf_printf(out, "%zu", p->path[i].index);
