@@ -1,5 +1,6 @@
 /* Entry points of the JSON-LD processor: parsing, errors, expansion, toRdf. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,20 +130,128 @@ void jl_warn(jl_proc *p, const char *fmt, ...)
 
 /* ---- parsing ---- */
 
+/*
+ * Duplicate keys. jansson keeps the last value of a repeated key, as most
+ * JSON parsers do, but says nothing; one pass over the text finds them so
+ * that each can be reported with its position. Keys are compared as
+ * written (an escaped and an unescaped spelling of one key differ).
+ */
+typedef struct {
+    const char *key;
+    size_t len;
+    size_t object; /* which object the key belongs to */
+} dup_slot;
+
+typedef struct {
+    dup_slot *slots;
+    size_t cap, count;
+} dup_set;
+
+static uint64_t hash_bytes(const char *s, size_t n, size_t object)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)object;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Insert; false when the key was already in that object. */
+static bool dup_insert(dup_set *d, const char *key, size_t len, size_t object)
+{
+    if ((d->count + 1) * 2 > d->cap) {
+        size_t old_cap = d->cap;
+        dup_slot *old = d->slots;
+        d->cap = old_cap ? old_cap * 2 : 64;
+        d->slots = ts_calloc(d->cap, sizeof *d->slots);
+        for (size_t i = 0; i < old_cap; i++) {
+            if (old[i].key) {
+                size_t h = (size_t)hash_bytes(old[i].key, old[i].len, old[i].object);
+                while (d->slots[h & (d->cap - 1)].key) {
+                    h++;
+                }
+                d->slots[h & (d->cap - 1)] = old[i];
+            }
+        }
+        free(old);
+    }
+    size_t h = (size_t)hash_bytes(key, len, object);
+    for (;; h++) {
+        dup_slot *s = &d->slots[h & (d->cap - 1)];
+        if (!s->key) {
+            s->key = key;
+            s->len = len;
+            s->object = object;
+            d->count++;
+            return true;
+        }
+        if (s->object == object && s->len == len && !memcmp(s->key, key, len)) {
+            return false;
+        }
+    }
+}
+
+static void warn_duplicates(const char *text, size_t len, const char *source, ts_diags *diags)
+{
+    enum { MAX_REPORTED = 20 };
+    dup_set set = {0};
+    size_t *stack = NULL; /* object number, or 0 for an array */
+    size_t depth = 0, cap = 0, objects = 0, reported = 0;
+    bool expect_key = false;
+    unsigned line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '\n') {
+            line++;
+            line_start = i + 1;
+        } else if (c == '{' || c == '[') {
+            if (depth == cap) {
+                cap = cap ? cap * 2 : 32;
+                stack = ts_reallocarray(stack, cap, sizeof *stack);
+            }
+            stack[depth++] = c == '{' ? ++objects : 0;
+            expect_key = c == '{';
+        } else if (c == '}' || c == ']') {
+            if (depth) {
+                depth--;
+            }
+            expect_key = false;
+        } else if (c == ',') {
+            expect_key = depth && stack[depth - 1];
+        } else if (c == '"') {
+            size_t start = i + 1;
+            for (i = start; i < len && text[i] != '"'; i++) {
+                if (text[i] == '\\') {
+                    i++;
+                }
+            }
+            if (expect_key && depth && i <= len &&
+                !dup_insert(&set, text + start, i - start, stack[depth - 1])) {
+                if (diags && reported++ < MAX_REPORTED) {
+                    ts_diags_addf(diags, TS_DIAG_WARNING, TS_OK, source, line,
+                                  (unsigned)(start - line_start),
+                                  "duplicate key \"%.*s\" in an object; the last value is used",
+                                  (int)(i - start < 200 ? i - start : 200), text + start);
+                }
+            }
+            expect_key = false;
+        }
+    }
+    free(stack);
+    free(set.slots);
+}
+
 ts_status ts_jsonld_parse(const char *text, size_t len, const ts_jsonld_opts *opts,
                           json_t **out, ts_error *err)
 {
     const char *source = (opts && opts->source) ? opts->source : "<json-ld>";
     size_t flags = JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL;
     json_error_t je;
-    *out = json_loadb(text, len, flags | JSON_REJECT_DUPLICATES, &je);
-    if (!*out && json_error_code(&je) == json_error_duplicate_key) {
-        /* Accepted as JSON parsers commonly do: the last value wins. */
-        if (opts && opts->diags) {
-            ts_diags_addf(opts->diags, TS_DIAG_WARNING, TS_OK, source, (unsigned)je.line,
-                          (unsigned)je.column, "%s; the last value is used", je.text);
-        }
-        *out = json_loadb(text, len, flags, &je);
+    *out = json_loadb(text, len, flags, &je);
+    if (*out && opts && opts->diags) {
+        warn_duplicates(text, len, source, opts->diags);
     }
     if (!*out) {
         return ts_error_set(err, TS_ERR_SYNTAX, source, je.line > 0 ? (unsigned)je.line : 0,
