@@ -414,7 +414,8 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
     out->own_value = true;
     if (datatype == rdf_lang_string) {
         out->t.lang = (char *)lang;
-    } else if (datatype != xsd_string) {
+    } else if (strcmp(datatype, xsd_string)) {
+        /* "x"^^xsd:string is "x": one term, as Turtle readers give it. */
         out->t.datatype = (char *)datatype;
     }
     return TS_OK;
