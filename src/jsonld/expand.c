@@ -779,6 +779,7 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
             (n == 1 && json_object_get(result, "@id"))) {
             json_decref(result);
             *resultp = NULL;
+            return TS_OK;
         }
     }
     if (json_is_object(result) && json_is_null(json_object_get(result, "@id")) &&
