@@ -34,6 +34,7 @@ static const subcommand subcommands[] = {
     {"bench", ts_cmd_bench, "run a model on a board, print and record the results"},
     {"boards", ts_cmd_boards, "list serial ports and the boards behind them"},
     {"sim", ts_cmd_sim, "simulate a board on a pseudo-terminal (tests, demos)"},
+    {"convert", ts_cmd_convert, "write JSON-LD (or other RDF) as Turtle, N-Triples or N-Quads"},
 };
 
 void ts_cli_error(const char *fmt, ...)
@@ -89,9 +90,53 @@ static ts_status load_results(ts_store *store, const ts_cli_data *data, ts_diags
     return ts_results_load_default(store, data->results, diags);
 }
 
+bool ts_cli_add_context(ts_cli_data *data, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) {
+        ts_cli_error("--context wants URL=FILE, not '%s'", arg);
+        return false;
+    }
+    if (data->n_contexts == TS_CLI_MAX_CONTEXTS) {
+        ts_cli_error("too many --context options (at most %d)", TS_CLI_MAX_CONTEXTS);
+        return false;
+    }
+    data->contexts[data->n_contexts++] = arg;
+    return true;
+}
+
+ts_jsonld_ctxstore *ts_cli_contexts(const ts_cli_data *data)
+{
+    ts_jsonld_ctxstore *store = ts_jsonld_ctxstore_new();
+    ts_jsonld_ctxstore_add_defaults(store);
+    for (size_t i = 0; i < data->n_contexts; i++) {
+        const char *arg = data->contexts[i];
+        const char *eq = strchr(arg, '=');
+        char *url = ts_strndup(arg, (size_t)(eq - arg));
+        ts_error err;
+        ts_status st = ts_jsonld_ctxstore_add_file(store, url, eq + 1, &err);
+        free(url);
+        if (st != TS_OK) {
+            char line[2600];
+            ts_cli_error("--context: %s", ts_error_format(&err, line, sizeof line));
+            ts_jsonld_ctxstore_free(store);
+            return NULL;
+        }
+    }
+    return store;
+}
+
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
 {
     ts_load_opts opts = {.strict = data->strict, .base = data->base, .diags = diags};
+    ts_jsonld_ctxstore *contexts = NULL;
+    if (data->n_contexts) {
+        contexts = ts_cli_contexts(data);
+        if (!contexts) {
+            return false;
+        }
+        opts.contexts = contexts;
+    }
     ts_status st;
     if (data->n_paths) {
         st = ts_load_paths(store, data->paths, data->n_paths, &opts);
@@ -113,6 +158,7 @@ bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
         /* An unreadable results file is reported, not fatal: the data is. */
         (void)load_results(store, data, diags);
     }
+    ts_jsonld_ctxstore_free(contexts);
     ts_cli_print_diags(diags);
     if (st != TS_OK) {
         /* Syntax errors in lax mode are TS_OK; anything else stops. */
@@ -224,6 +270,8 @@ static void usage(FILE *f)
           "  -V, --version    show the version and exit\n"
           "      --strict     treat any error in the input as fatal\n"
           "      --base IRI   base IRI for relative IRIs (default: each file's URI)\n"
+          "      --context URL=FILE\n"
+          "                   answer the JSON-LD context URL from FILE (repeatable)\n"
           "\n"
           "Commands:\n",
           f);
@@ -241,12 +289,18 @@ static int run_default(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        TS_CLI_CONTEXT_OPTION,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
+        case TS_CLI_OPT_CONTEXT:
+            if (!ts_cli_add_context(&data, optarg)) {
+                return TS_EXIT_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return TS_EXIT_OK;
