@@ -72,7 +72,7 @@ struct ts_app {
     FILE *trace;
     uint64_t t0, key_ns;
     unsigned long frames;
-    const char *key_label;
+    char key_label[32];
 
     const ts_tui_query_engine *engine;
     int cursor_y, cursor_x;
@@ -542,7 +542,7 @@ static void trace_frame(ts_app *app, uint64_t t_start)
                 (double)(now - app->t0) / 1e6);
     }
     fprintf(app->trace, "frame\tn=%lu\tkey=%s\tkey_to_frame_ms=%.3f\tdraw_ms=%.3f\n",
-            app->frames, app->key_label ? app->key_label : "-",
+            app->frames, app->key_label[0] ? app->key_label : "-",
             app->key_ns ? (double)(now - app->key_ns) / 1e6 : 0.0,
             (double)(now - t_start) / 1e6);
     fflush(app->trace);
@@ -554,7 +554,7 @@ static void draw_frame(ts_app *app)
     erase();
     app->cursor_y = app->cursor_x = -1;
     if (COLS < 40 || LINES < 10) {
-        ts_draw_str(0, 0, COLS, "tinyscope: the terminal is too small (needs 40x10)",
+        ts_draw_str(0, 0, COLS, "too small: 40x10 needed",
                     TS_EL_ERROR);
     } else {
         draw_tabs(app);
@@ -575,7 +575,7 @@ static void draw_frame(ts_app *app)
     doupdate();
     trace_frame(app, t_start);
     app->key_ns = 0;
-    app->key_label = NULL;
+    app->key_label[0] = '\0';
 }
 
 /* ---- Loading ----------------------------------------------------------- */
@@ -1057,7 +1057,8 @@ int ts_tui_run(const ts_tui_opts *opts)
     app->utf8 = codeset && !strcmp(codeset, "UTF-8");
     app->ascii = opts->ascii || app->cfg.ascii == 1 || !app->utf8;
     app->mouse = app->cfg.mouse != 0;
-    ts_draw_set_mode(app->utf8, ts_app_glyphs(app));
+    /* --ascii means ASCII only: labels too, with the rest shown as \u escapes. */
+    ts_draw_set_mode(!app->ascii, ts_app_glyphs(app));
 
     for (size_t i = 0; i < N_TABS; i++) {
         app->tabs[i] = (ts_view){.ops = tab_ops[i], .app = app};
@@ -1097,7 +1098,7 @@ int ts_tui_run(const ts_tui_opts *opts)
             continue;
         }
         app->key_ns = ts_now_ns();
-        app->key_label = ts_key_name(key);
+        snprintf(app->key_label, sizeof app->key_label, "%s", ts_key_name(key));
         handle_key(app, key);
     }
 
