@@ -26,6 +26,7 @@ typedef struct {
 
 typedef struct {
     ts_lines lines;
+    ts_lines home; /* the home page, built once per load: it scans every rdf:type */
     char *current;
     place *back;
     size_t n_back;
@@ -330,8 +331,14 @@ static void rebuild(ts_view *v)
     }
     if (in->current) {
         build_resource(&in->lines, store, in->current);
-    } else {
-        build_home(&in->lines, store);
+        return;
+    }
+    if (!in->home.count) {
+        build_home(&in->home, store);
+    }
+    for (size_t i = 0; i < in->home.count; i++) {
+        const ts_line *l = &in->home.items[i];
+        ts_lines_add(&in->lines, l->indent, l->el, l->text, l->note, l->target, l->selectable);
     }
 }
 
@@ -361,6 +368,8 @@ static void insp_open(ts_view *v)
     if (!v->priv) {
         v->priv = ts_calloc(1, sizeof(inspector));
     }
+    inspector *in = v->priv;
+    ts_lines_clear(&in->home);
     rebuild(v);
 }
 
@@ -371,13 +380,11 @@ static void insp_draw(ts_view *v, ts_rect r)
 }
 
 /* Leave the current page for res (NULL: home), remembering where we were. */
-static void go(ts_view *v, const char *res, place **from, size_t *n_from, place **to,
-               size_t *n_to, size_t cursor, size_t top)
+static void go(ts_view *v, const char *res, place **to, size_t *n_to, size_t cursor,
+               size_t top)
 {
     inspector *in = v->priv;
     push(to, n_to, in->current, in->lines.cursor, in->lines.top);
-    (void)from;
-    (void)n_from;
     free(in->current);
     in->current = res ? ts_strdup(res) : NULL;
     rebuild(v);
@@ -406,7 +413,7 @@ static bool insp_show(ts_view *v, const char *resource)
     }
     if (!in->current || strcmp(in->current, res)) {
         clear_stack(&in->fwd, &in->n_fwd);
-        go(v, res, NULL, NULL, &in->back, &in->n_back, 0, 0);
+        go(v, res, &in->back, &in->n_back, 0, 0);
     }
     free(res);
     return true;
@@ -439,7 +446,7 @@ static bool insp_request(ts_view *v, ts_action act)
             return true;
         }
         place p = (*from)[--*n_from];
-        go(v, p.resource, from, n_from, to, n_to, p.cursor, p.top);
+        go(v, p.resource, to, n_to, p.cursor, p.top);
         place_free(&p);
         return true;
     }
@@ -492,6 +499,7 @@ static void insp_done(ts_view *v)
         return;
     }
     ts_lines_clear(&in->lines);
+    ts_lines_clear(&in->home);
     clear_stack(&in->back, &in->n_back);
     clear_stack(&in->fwd, &in->n_fwd);
     free(in->current);
