@@ -995,8 +995,17 @@ static bool start_curses(ts_app *app)
             return false;
         }
         set_term(app->screen);
-    } else if (!initscr()) {
-        return false;
+    } else {
+        /* newterm, unlike initscr, returns NULL on an unknown TERM instead of
+         * exiting, so the caller can say what went wrong. */
+        app->screen = newterm(NULL, stdout, stdin);
+        if (!app->screen) {
+            const char *term = getenv("TERM");
+            fprintf(stderr, "tinyscope: cannot use the terminal (TERM=%s)\n",
+                    term ? term : "");
+            return false;
+        }
+        set_term(app->screen);
     }
     raw();
     noecho();
@@ -1021,13 +1030,8 @@ static bool start_curses(ts_app *app)
     return true;
 }
 
-static void stop_curses(ts_app *app)
+static void stop_files(ts_app *app)
 {
-    endwin();
-    if (app->screen) {
-        delscreen(app->screen);
-        app->screen = NULL;
-    }
     if (app->term_out) {
         fclose(app->term_out);
     }
@@ -1037,6 +1041,17 @@ static void stop_curses(ts_app *app)
     if (app->script) {
         fclose(app->script);
     }
+    app->term_out = app->term_in = app->script = NULL;
+}
+
+static void stop_curses(ts_app *app)
+{
+    endwin();
+    if (app->screen) {
+        delscreen(app->screen);
+        app->screen = NULL;
+    }
+    stop_files(app);
 }
 
 int ts_tui_run(const ts_tui_opts *opts)
@@ -1066,6 +1081,13 @@ int ts_tui_run(const ts_tui_opts *opts)
     app->help = (ts_view){.ops = &ts_help_ops, .app = app};
 
     if (!start_curses(app)) {
+        stop_files(app);
+        ts_keymap_free(&app->keymap);
+        ts_config_clear(&app->cfg);
+        ts_buf_free(&app->message);
+        if (app->trace) {
+            fclose(app->trace);
+        }
         free(app);
         return 1;
     }

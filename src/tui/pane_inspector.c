@@ -468,7 +468,12 @@ static void insp_click(ts_view *v, ts_rect r, int y, int x)
 {
     (void)x;
     inspector *in = v->priv;
+    size_t before = in->lines.cursor;
     ts_lines_click(&in->lines, r, y);
+    /* A second click on the selected line follows it, as Enter does. */
+    if (in->lines.cursor == before && in->lines.top + (size_t)(y - r.y) == before) {
+        insp_request(v, TS_ACT_ENTER);
+    }
 }
 
 static void insp_status(ts_view *v, ts_buf *out)

@@ -98,6 +98,6 @@ grep '^frame' "$T" | grep -v 'key=-' | tail -n +1 >"$OUT/big.frames"
 echo "keys: $(wc -l <"$OUT/big.frames")"
 field key_to_frame_ms <"$OUT/big.frames" | median | sed 's/^/key to frame, median ms: /'
 field key_to_frame_ms <"$OUT/big.frames" | sort -n | tail -1 | sed 's/^/key to frame, max ms: /'
-sort -t= -k4 -n "$OUT/big.frames" | awk -F'\t' '{ print $3, $4 }' | sort -t= -k3 -g | tail -3 |
-    sed 's/^/slowest: /'
+awk -F'\t' '{ split($4, a, "="); print a[2], $3 }' "$OUT/big.frames" | sort -g | tail -3 |
+    sed 's/^/slowest (ms, key): /'
 stop

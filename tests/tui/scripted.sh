@@ -87,6 +87,31 @@ case_help() {
     has "$WORK/closed.screen" "No device catalog yet"
 }
 
+case_mouse() {
+    cat >"$WORK/s" <<S
+:click 0 60
+:save-display $WORK/tab.screen
+:click 6 10
+:save-display $WORK/select.screen
+:click 6 10
+:save-display $WORK/follow.screen
+:click 0 38
+:save-display $WORK/query.screen
+:click 4 20
+:save-display $WORK/editing.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/tab.screen" "Classes (3)"
+    has "$WORK/select.screen" "Classes (3)"
+    has "$WORK/follow.screen" "Referenced by (2)"
+    has "$WORK/query.screen" "─ Query ─"
+    has "$WORK/editing.screen" "Query (editing)"
+    # The wheel scrolls the help three lines at a time.
+    printf '?\n:wheel 5 5 down\n:save-display %s\n' "$WORK/wheel.screen" >"$WORK/s"
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/wheel.screen" "Help: lines 4-"
+}
+
 case_escape() {
     cat >"$WORK/s" <<S
 6

@@ -125,5 +125,17 @@ case_escape() {
     return 0
 }
 
+case_progress() {
+    # Big enough that loading takes a while: the progress shows meanwhile.
+    awk 'BEGIN { for (i = 0; i < 400000; i++)
+        printf "<http://example.org/s%d> <http://example.org/p> \"%d\" .\n", i, i }' \
+        >"$WORK/big.nt"
+    tmux_start 80x24 "$WORK/big.nt"
+    wait_for "Loading sources" || return
+    wait_for "big.nt" || return
+    capture | grep -qE '[0-9]+%' || fail "no percentage while loading"
+    wait_for "400000 triples in 1 source" 150
+}
+
 "case_$1"
 finish
