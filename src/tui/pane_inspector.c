@@ -118,7 +118,8 @@ static void add_predicate(ts_lines *l, ts_store *store, const SordNode *p, bool 
 {
     char *shortname = ts_store_shorten(store, p);
     char *label = ts_store_label(store, p, NULL);
-    char *text = ts_asprintf("%s%s", incoming ? "<- " : "", shortname);
+    char *text = incoming ? ts_asprintf("%s %s", ts_draw_glyphs()->arrow_left, shortname)
+                          : ts_strdup(shortname);
     ts_lines_add(l, 1, TS_EL_PREDICATE, text, strcmp(label, shortname) ? label : NULL, NULL,
                  false);
     free(text);
@@ -225,8 +226,7 @@ static void build_home(ts_lines *l, ts_store *store)
 {
     ts_lines_add(l, 0, TS_EL_TITLE, "Inspector", NULL, NULL, false);
     ts_lines_add(l, 0, TS_EL_DIM,
-                 "Enter inspects a class (its instances are listed as incoming rdf:type "
-                 "links); o asks for an IRI or prefixed name.",
+                 "Enter shows a class and its instances; o asks for an IRI or a prefixed name.",
                  NULL, NULL, false);
     SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
     ts_ptrmap counts = {0};
