@@ -6,6 +6,7 @@
 #ifndef TINYSCOPE_TUI_H
 #define TINYSCOPE_TUI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,23 +71,38 @@ bool ts_tui_sink_row(ts_tui_sink *sink, const ts_tui_cell *cells, size_t n);
 void ts_tui_sink_note(ts_tui_sink *sink, const char *note);
 
 /**
- * A SPARQL engine as the Query pane sees it. run() evaluates query against
- * store, feeding sink; it calls cancelled(ui) every few thousand steps and
- * returns TS_ERR_CANCELLED when that says true (the user pressed Ctrl-C).
+ * How the user cancels a running query. While an engine runs, Ctrl-C sets
+ * *flag (from a SIGINT handler). An engine that reads the flag (like the
+ * SPARQL engine's opts.cancel) needs nothing more; poll(ui) additionally
+ * reads pending keys and returns true once Ctrl-C was among them, for
+ * engines that would rather ask.
+ */
+typedef struct {
+    const volatile sig_atomic_t *flag;
+    bool (*poll)(void *ui);
+    void *ui;
+} ts_tui_cancel;
+
+/**
+ * A query engine as the Query pane sees it. run() evaluates query against
+ * store, feeding sink, and returns TS_ERR_CANCELLED when cancel says so.
  * On a syntax or evaluation error it fills err (line and col 1-based within
- * the query text) and returns its status.
+ * the query text, col in characters) and returns its status.
  */
 typedef struct {
     const char *name;
     void *ctx;
     ts_status (*run)(void *ctx, ts_store *store, const char *query,
-                     ts_tui_sink *sink, bool (*cancelled)(void *ui), void *ui,
-                     ts_error *err);
+                     ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err);
 } ts_tui_query_engine;
+
+/** The engine over the local store (tinyscope's SPARQL 1.1), installed by default. */
+extern const ts_tui_query_engine ts_tui_sparql_engine;
 
 /**
  * Install the engine the Query pane runs queries with (borrowed: it must
- * outlive the UI). NULL removes it; without one the pane says so.
+ * outlive the UI); ts_tui_sparql_engine until this is called. NULL removes
+ * it; without one the pane says so.
  */
 void ts_tui_set_query_engine(const ts_tui_query_engine *engine);
 

@@ -5,6 +5,7 @@
  * It knows panes only through the table below and ts_view_ops.
  */
 #include <errno.h>
+#include <signal.h>
 #include <langinfo.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -80,12 +81,14 @@ struct ts_app {
     int exit_status;
 };
 
-static const ts_tui_query_engine *installed_engine;
+static const ts_tui_query_engine *installed_engine = &ts_tui_sparql_engine;
 
 void ts_tui_set_query_engine(const ts_tui_query_engine *engine)
 {
     installed_engine = engine;
 }
+
+static void draw_frame(ts_app *app);
 
 /* ---- Small services for views ----------------------------------------- */
 
@@ -97,6 +100,11 @@ size_t ts_app_view_count(ts_app *app) { (void)app; return N_TABS; }
 ts_view *ts_app_view(ts_app *app, size_t i) { return i < N_TABS ? &app->tabs[i] : NULL; }
 void ts_app_dirty(ts_app *app) { (void)app; }
 const ts_tui_query_engine *ts_app_query_engine(ts_app *app) { return app->engine; }
+
+void ts_app_redraw_now(ts_app *app)
+{
+    draw_frame(app);
+}
 
 void ts_app_set_cursor(ts_app *app, int y, int x)
 {
@@ -236,7 +244,6 @@ static void queue_script_keys(ts_app *app, const char *line)
     }
 }
 
-static void draw_frame(ts_app *app);
 static void handle_click(ts_app *app, int y, int x);
 static void handle_wheel(ts_app *app, int y, int x, bool up);
 
@@ -385,12 +392,52 @@ static int next_key(ts_app *app)
     return k;
 }
 
+/* Ctrl-C while a job runs: the terminal sends SIGINT (see ts_app_job_begin). */
+static volatile sig_atomic_t job_cancel;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    job_cancel = 1;
+}
+
+static struct sigaction saved_sigint;
+
+const volatile sig_atomic_t *ts_app_job_begin(ts_app *app)
+{
+    job_cancel = 0;
+    if (!app->script) {
+        /* Raw mode reads Ctrl-C as a key; for the job's duration let the
+         * terminal turn it into SIGINT, which the job sees at once. */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_sigint;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &saved_sigint);
+        noraw();
+        cbreak();
+    }
+    return &job_cancel;
+}
+
+void ts_app_job_end(ts_app *app)
+{
+    if (!app->script) {
+        raw();
+        sigaction(SIGINT, &saved_sigint, NULL);
+    }
+}
+
 bool ts_app_cancel_requested(ts_app *app)
 {
+    if (job_cancel) {
+        return true;
+    }
     if (app->script) {
         if (app->queue_pos < app->queue_len &&
             app->queue[app->queue_pos] == TS_KEY_CTRL('c')) {
             app->queue_pos++;
+            job_cancel = 1;
             return true;
         }
         return false;
@@ -398,6 +445,7 @@ bool ts_app_cancel_requested(ts_app *app)
     int k;
     while ((k = read_terminal_key(false)) >= 0) {
         if (k == TS_KEY_CTRL('c')) {
+            job_cancel = 1;
             return true;
         }
         if (app->n_pending < sizeof app->pending / sizeof app->pending[0]) {

@@ -257,8 +257,13 @@ static void run_query(ts_view *v)
     ts_error_clear(&q->err);
     q->has_err = false;
     ts_tui_sink sink = {.table = &q->results, .limit = ROW_LIMIT, .note = &q->note};
+    ts_app_message(v->app, false, "running; Ctrl-C cancels");
+    ts_app_redraw_now(v->app);
+    ts_tui_cancel cancel = {ts_app_job_begin(v->app), poll_cancel, v->app};
     uint64_t t0 = ts_now_ns();
-    ts_status st = engine->run(engine->ctx, store, text, &sink, poll_cancel, v->app, &q->err);
+    ts_status st = engine->run(engine->ctx, store, text, &sink, &cancel, &q->err);
+    ts_app_job_end(v->app);
+    ts_app_message(v->app, false, "%s", "");
     double ms = (double)(ts_now_ns() - t0) / 1e6;
     q->ran = true;
     q->limit_hit = sink.limit_hit;
@@ -459,6 +464,10 @@ static bool query_request(ts_view *v, ts_action act)
     case TS_ACT_RUN_QUERY: run_query(v); return true;
     case TS_ACT_HISTORY_PREV: recall(q, -1); return true;
     case TS_ACT_HISTORY_NEXT: recall(q, 1); return true;
+    case TS_ACT_CLEAR:
+        q->hist_pos = q->hist.count;
+        set_text(q, "");
+        return true;
     case TS_ACT_CANCEL:
         if (v->editing) {
             v->editing = false;
@@ -538,7 +547,7 @@ static void query_done(ts_view *v)
 const ts_view_ops ts_query_ops = {
     .name = "Query",
     .help = "SPARQL over everything loaded. Enter opens the editor (several lines; "
-            "Ctrl-R or F5 runs, Ctrl-P and Ctrl-N recall earlier queries, kept across "
+            "Ctrl-R or F5 runs, Ctrl-X clears, Ctrl-P and Ctrl-N recall earlier queries, kept across "
             "runs in $XDG_STATE_HOME/tinyscope/query_history; Esc leaves the editor). "
             "Results are a table: sort, filter and export it like any list; i inspects "
             "the resource in the row. Ctrl-C cancels a running query. An error shows "

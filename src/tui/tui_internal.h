@@ -50,6 +50,7 @@
     X(CANCEL, "cancel", "Cancel a running query; leave the editor or prompt")    \
     X(HISTORY_PREV, "history-prev", "Recall the previous query from history")    \
     X(HISTORY_NEXT, "history-next", "Recall the next query from history")        \
+    X(CLEAR, "clear", "Clear the query editor")                                  \
     X(ACCEPT, "accept", "Accept the prompt")
 
 typedef enum {

@@ -7,6 +7,7 @@
 #define TINYSCOPE_TUI_VIEW_H
 
 #include <curses.h>
+#include <signal.h>
 
 #include "tui_internal.h"
 
@@ -102,7 +103,15 @@ size_t ts_app_view_count(ts_app *app);
 ts_view *ts_app_view(ts_app *app, size_t i);
 /** Ask for a frame to be drawn (animations, results arriving). */
 void ts_app_dirty(ts_app *app);
-/** Poll the terminal for Ctrl-C while a long job runs; true once pressed. */
+/** Draw a frame now (before a long job starts). */
+void ts_app_redraw_now(ts_app *app);
+/**
+ * Around a long job (a query): begin returns the flag Ctrl-C sets while it
+ * runs; end restores the keyboard.
+ */
+const volatile sig_atomic_t *ts_app_job_begin(ts_app *app);
+void ts_app_job_end(ts_app *app);
+/** Read pending keys; true once Ctrl-C was among them (it also sets the flag). */
 bool ts_app_cancel_requested(ts_app *app);
 /** The installed query engine, or NULL. */
 const ts_tui_query_engine *ts_app_query_engine(ts_app *app);

@@ -206,25 +206,30 @@ case_query() {
 :save-display $WORK/recalled.screen
 <C-r>
 :save-display $WORK/run.screen
-<Esc>q
+<Esc>s
+:save-display $WORK/sorted.screen
 S
     mkdir -p "$XDG_STATE_HOME/tinyscope"
-    printf 'SELECT ?old WHERE {\\n  ?old ?p ?o\\n}\n' >"$XDG_STATE_HOME/tinyscope/query_history"
+    printf 'SELECT ?old ?name WHERE {\\n  ?old schema:name ?name\\n}\n' \
+        >"$XDG_STATE_HOME/tinyscope/query_history"
     run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
-    has "$WORK/recalled.screen" "  1 SELECT ?old WHERE {"
-    has "$WORK/recalled.screen" "  2   ?old ?p ?o"
-    has "$WORK/run.screen" "no SPARQL engine in this build"
+    has "$WORK/recalled.screen" "  1 SELECT ?old ?name WHERE {"
+    has "$WORK/recalled.screen" "  2   ?old schema:name ?name"
+    has "$WORK/run.screen" "2 rows in"
+    has "$WORK/run.screen" "Mots-clés@fr"
+    has "$WORK/sorted.screen" "sorted by old"
     [ "$(wc -l <"$XDG_STATE_HOME/tinyscope/query_history")" -eq 1 ] ||
         fail "a repeated query was stored twice"
     ls "$XDG_STATE_HOME/tinyscope" | grep -q tmp && fail "a temporary history file was left"
-    # Export the (empty) results table.
+    # Export the results table.
     cat >"$WORK/s" <<S
-4e<C-u>$WORK/out.csv<Enter>
+4<Enter><C-r><Esc>e<C-u>$WORK/out.csv<Enter>
 :save-display $WORK/export.screen
 S
     run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
     has "$WORK/export.screen" "exported to $WORK/out.csv"
-    [ -f "$WORK/out.csv" ] || fail "no CSV written"
+    has "$WORK/out.csv" "old,name"
+    has "$WORK/out.csv" "ex:kws,Keyword spotting"
 }
 
 case_config() {

@@ -125,6 +125,34 @@ case_escape() {
     return 0
 }
 
+case_query() {
+    mkdir -p "$XDG_STATE_HOME/tinyscope"
+    printf 'X\n' >"$XDG_STATE_HOME/tinyscope/query_history"
+    tmux_start 80x24 "$DATA"
+    wait_for "No device catalog yet" || return
+    tmux_keys 4 Enter C-u 'SELECT ?board ?title WHERE {' Enter \
+        '  ?board a s3n:SmartSensor OPTIONAL { ?board td:title ?title }' Enter \
+        '} ORDER BY DESC(?board)' C-r
+    wait_for "2 rows in" || return
+    capture >"$WORK/rows"
+    grep -A1 '^board' "$WORK/rows" | grep -q '^ex:nano33 *Nano 33 BLE Sense' ||
+        fail 'the rows are not shown in order'
+    # A syntax error: the message, the line, a caret under the position.
+    tmux_keys Enter C-x 'SELECT * WHERE { ?s ?p }' C-r
+    wait_for "<query>:1:24:" || return
+    capture >"$WORK/err"
+    grep -qx '     SELECT \* WHERE { ?s ?p }' "$WORK/err" || fail "no query line under the error"
+    grep -qx '                            ^' "$WORK/err" || fail "no caret under column 24"
+    # A query that runs for long: Ctrl-C cancels it, the program stays.
+    tmux_keys C-x 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i .' \
+        ' ?j ?k ?l . ?m ?o ?p . ?q ?r ?t . ?u ?v ?w }' C-r
+    wait_for "Ctrl-C cancels" || return
+    tmux_keys C-c
+    wait_for "query cancelled" || return
+    tmux_keys Escape 6
+    wait_for "Classes (3)"
+}
+
 case_progress() {
     # Big enough that loading takes a while: the progress shows meanwhile.
     awk 'BEGIN { for (i = 0; i < 400000; i++)

@@ -15,8 +15,7 @@
 static int cancel_polls;
 
 static ts_status test_engine_run(void *ctx, ts_store *store, const char *query,
-                                 ts_tui_sink *sink, bool (*cancelled)(void *ui), void *ui,
-                                 ts_error *err)
+                                 ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err)
 {
     (void)ctx;
     (void)store;
@@ -50,7 +49,7 @@ static ts_status test_engine_run(void *ctx, ts_store *store, const char *query,
         /* Runs until the user cancels (the script sends Ctrl-C). */
         for (;;) {
             cancel_polls++;
-            if (cancelled(ui)) {
+            if (cancel->poll(cancel->ui) || *cancel->flag) {
                 return TS_ERR_CANCELLED;
             }
             if (cancel_polls > 1000000) {
