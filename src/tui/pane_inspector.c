@@ -87,6 +87,37 @@ static bool has_triples(ts_store *store, const SordNode *n)
     return sord_contains(m, as_s) || sord_contains(m, as_o);
 }
 
+/*
+ * A blank node has no name worth showing: say what it is instead, from its
+ * types ("[sosa_extend:IMU, sosa_extend:Accelerometer]").
+ */
+static char *blank_summary(ts_store *store, const SordNode *n)
+{
+    SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
+    SordIter *it = sord_search(ts_store_model(store), n, type, NULL, NULL);
+    ts_buf b = {0};
+    const SordNode *last = NULL;
+    size_t count = 0;
+    for (; !sord_iter_end(it) && count < 4; sord_iter_next(it)) {
+        const SordNode *o = sord_iter_get_node(it, SORD_OBJECT);
+        if (o == last) {
+            continue;
+        }
+        last = o;
+        char *t = ts_store_shorten(store, o);
+        ts_buf_puts(&b, count++ ? ", " : "[");
+        ts_buf_puts(&b, t);
+        free(t);
+    }
+    sord_iter_free(it);
+    sord_node_free(ts_store_world(store), type);
+    if (!count) {
+        ts_buf_puts(&b, "[blank node");
+    }
+    ts_buf_putc(&b, ']');
+    return ts_buf_steal(&b);
+}
+
 /* A value line: label and its short name, or a literal with lang/datatype. */
 static void add_value(ts_lines *l, ts_store *store, const SordNode *n, int indent)
 {
@@ -106,6 +137,10 @@ static void add_value(ts_lines *l, ts_store *store, const SordNode *n, int inden
     }
     char *label = ts_store_label(store, n, NULL);
     char *shortname = ts_store_shorten(store, n);
+    if (sord_node_get_type(n) == SORD_BLANK && !strcmp(label, shortname)) {
+        free(label);
+        label = blank_summary(store, n);
+    }
     char *res = resource_of(n);
     ts_lines_add(l, indent, TS_EL_LINK, label, strcmp(label, shortname) ? shortname : NULL,
                  res, true);

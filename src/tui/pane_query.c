@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tinyscope/store.h"
 #include "view.h"
 
 #define ROW_LIMIT 10000
@@ -236,6 +237,24 @@ static bool poll_cancel(void *ui)
     return ts_app_cancel_requested(ui);
 }
 
+/* A column whose values are all numbers is right-aligned and sorts by value. */
+static void mark_numeric(ts_table *t)
+{
+    for (size_t c = 0; c < t->n_cols; c++) {
+        size_t numbers = 0;
+        bool all = true;
+        for (size_t r = 0; r < t->n_rows && r < 1000 && all; r++) {
+            const char *cell = ts_table_cell(t, r, c);
+            double d;
+            if (*cell) {
+                all = ts_parse_number(cell, &d);
+                numbers++;
+            }
+        }
+        t->cols[c].numeric = all && numbers > 0;
+    }
+}
+
 static void run_query(ts_view *v)
 {
     query_pane *q = v->priv;
@@ -267,6 +286,7 @@ static void run_query(ts_view *v)
     double ms = (double)(ts_now_ns() - t0) / 1e6;
     q->ran = true;
     q->limit_hit = sink.limit_hit;
+    mark_numeric(&q->results);
     ts_table_refresh(&q->results);
     if (st == TS_ERR_CANCELLED) {
         ts_app_message(v->app, true, "query cancelled after %.0f ms; %zu rows so far", ms,

@@ -32,7 +32,9 @@ start() {
 # wait_trace TRACE PATTERN COUNT: until PATTERN occurs COUNT times (60 s at most).
 wait_trace() {
     for _ in $(seq 1 1200); do
-        if [ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ]; then
+        local n
+        n=$(grep -c "$2" "$1" 2>/dev/null)
+        if [ "${n:-0}" -ge "$3" ]; then
             return 0
         fi
         sleep 0.05

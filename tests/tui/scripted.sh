@@ -87,6 +87,21 @@ case_help() {
     has "$WORK/closed.screen" "No device catalog yet"
 }
 
+case_reload() {
+    cat >"$WORK/s" <<S
+6
+jj<Enter>
+r
+:save-display $WORK/reloaded.screen
+<BS>
+:save-display $WORK/back.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/reloaded.screen" "reloaded: 19 triples in 1 source"
+    has "$WORK/reloaded.screen" "nnet:NeuralNetwork  back 1"
+    has "$WORK/back.screen" "Classes (3)"
+}
+
 case_mouse() {
     cat >"$WORK/s" <<S
 :click 0 60
