@@ -7,7 +7,7 @@
 
 #include "cli_internal.h"
 #include "tinyscope/filter.h"
-#include "tinyscope/table.h"
+#include "tinyscope/text_table.h"
 
 static void matrix_usage(FILE *f)
 {
@@ -226,8 +226,8 @@ static void write_table(const ts_catalog *cat, const selection *sel)
         nums[b + 1] = ts_asprintf("%zu", b + 1);
         heads[b + 1] = nums[b + 1];
     }
-    ts_table *t = ts_table_new(heads, n_cols);
-    ts_table_max_width(t, 0, name_w);
+    ts_text_table *t = ts_text_table_new(heads, n_cols);
+    ts_text_table_max_width(t, 0, name_w);
     const char **cells = ts_calloc(n_cols, sizeof *cells);
     size_t counts[3] = {0, 0, 0};
     for (size_t m = 0; m < sel->n_models; m++) {
@@ -237,12 +237,12 @@ static void write_table(const ts_catalog *cat, const selection *sel)
             cells[b + 1] = ts_cli_verdict_glyph(cell.verdict);
             counts[cell.verdict]++;
         }
-        ts_table_add(t, cells);
+        ts_text_table_add(t, cells);
     }
     for (size_t b = 1; b < n_cols; b++) {
-        ts_table_align_right(t, b);
+        ts_text_table_align_right(t, b);
     }
-    ts_table_print(t, stdout);
+    ts_text_table_print(t, stdout);
     printf("\n%s fits  %s does not fit  ? unknown      %zu fit, %zu do not, %zu unknown\n\n",
            ts_cli_verdict_glyph(TS_FITS), ts_cli_verdict_glyph(TS_NO), counts[TS_FITS],
            counts[TS_NO], counts[TS_UNKNOWN]);
@@ -251,7 +251,7 @@ static void write_table(const ts_catalog *cat, const selection *sel)
         ts_cli_put(stdout, sel->boards[b]->name);
         fputc('\n', stdout);
     }
-    ts_table_free(t);
+    ts_text_table_free(t);
     for (size_t b = 0; b < n_cols; b++) {
         free(nums[b]);
     }
