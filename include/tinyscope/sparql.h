@@ -62,6 +62,7 @@ typedef struct {
     /** Default graph IRIs replacing the union of all graphs (FROM overrides). */
     const char *const *default_graphs;
     size_t n_default_graphs;
+    bool default_given; /**< default_graphs applies even when empty */
     /** Named graph IRIs replacing all graphs (FROM NAMED overrides). */
     const char *const *named_graphs;
     size_t n_named_graphs;

@@ -249,6 +249,7 @@ static void analyze_pattern(an_ctx *a, sq_pattern *p)
     p->scope = vset_new(a->q, W);
     p->certain = vset_new(a->q, W);
     p->mentioned = vset_new(a->q, W);
+    p->maybe = vset_new(a->q, W);
     switch (p->kind) {
     case P_BGP: {
         for (size_t i = 0; i < p->n_triples; i++) {
@@ -421,6 +422,9 @@ static void analyze_pattern(an_ctx *a, sq_pattern *p)
             vset_add(p->mentioned, p->sub_map[i]);
         }
         break;
+    }
+    for (size_t w = 0; w < W; w++) {
+        p->maybe[w] = p->scope[w] & ~p->certain[w];
     }
 }
 
@@ -1488,7 +1492,7 @@ static bool group_filters_ok(sq_ctx *cx, sq_pattern *g, sq_node *row)
 static int eval_optional(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, void *kd)
 {
     sq_pattern *a = p->a;
-    if (a->unsafe_body && !cx->exists_depth) {
+    if (!cx->exists_depth && (a->unsafe_body || any_bound(cx, a->maybe, row))) {
         sq_rows *rows = materialize(cx, a, true);
         size_t W = cx->sel->n_vars;
         int *set = ts_malloc((W + 1) * sizeof *set);
@@ -1707,7 +1711,8 @@ static int eval_pattern(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, v
     }
     switch (p->kind) {
     case P_GROUP:
-        if (p->unsafe && !cx->exists_depth && any_bound(cx, p->mentioned, row)) {
+        if (!cx->exists_depth && (p->unsafe ? any_bound(cx, p->mentioned, row)
+                                            : any_bound(cx, p->maybe, row))) {
             return join_rows(cx, materialize(cx, p, false), row, k, kd);
         }
         return group_run_from(cx, p, row, 0, false, k, kd);
@@ -1810,9 +1815,14 @@ typedef struct {
 static int tail_final(sq_ctx *cx, tail_state *ts, sq_node *row)
 {
     sq_select *sel = ts->sel;
-    if (sel->distinct || sel->reduced) {
+    if (sel->distinct) {
         for (size_t i = 0; i < sel->n_proj; i++) {
-            ts->proj_buf[i] = row[sel->proj[i].var];
+            sq_node v = row[sel->proj[i].var];
+            /* "a"^^xsd:string and "a" are one term */
+            if (v && sord_node_get_datatype(v) == cx->xsd_string) {
+                v = sq_literal(cx, (const char *)sord_node_get_string(v), NULL, NULL);
+            }
+            ts->proj_buf[i] = v;
         }
         bool added;
         tset_insert(&ts->seen, ts->proj_buf, &added);
@@ -2385,7 +2395,8 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
         cx.n_named = q->n_from_named;
         cx.named_restricted = true;
     } else {
-        if (opts->n_default_graphs) {
+        if (opts->n_default_graphs || opts->default_given) {
+            cx.default_empty = opts->n_default_graphs == 0;
             cx.defaults = graph_nodes(&cx, NULL, 0, opts->default_graphs, opts->n_default_graphs);
             cx.n_defaults = opts->n_default_graphs;
         }

@@ -396,11 +396,8 @@ static bool try_term(parser *P, sq_term *out, bool allow_var, bool allow_bnode)
         return true;
     }
     if (is_word(P, "true") || is_word(P, "false")) {
-        if (strcmp(t->text, "true") && strcmp(t->text, "false")) {
-            return false;
-        }
         sq_term b = {.kind = SQ_T_LITERAL, .var = -1};
-        b.value = sq_strdup(P->q, t->text);
+        b.value = sq_strdup(P->q, is_word(P, "true") ? "true" : "false");
         b.dt = sq_strdup(P->q, TS_NS_XSD "boolean");
         next(P);
         *out = b;
@@ -555,7 +552,7 @@ static sq_expr *parse_primary(parser *P)
         return e;
     }
     if (t->kind == TK_STRING || at_number(P) ||
-        (t->kind == TK_WORD && (!strcmp(t->text, "true") || !strcmp(t->text, "false")))) {
+        is_word(P, "true") || is_word(P, "false")) {
         sq_expr *e = new_expr(P, E_TERM);
         try_term(P, &e->term, false, false);
         return e;
@@ -1305,8 +1302,9 @@ static void parse_modifiers(parser *P, sq_select *s)
             PUSH(P->q, s->group_by, s->n_group, e);
             s->group_vars = grow(P->q, s->group_vars, s->n_group - 1, sizeof(int));
             s->group_vars[s->n_group - 1] = var;
-        } while (P->tok.kind == TK_VAR || is_punct(P, "(") || P->tok.kind == TK_WORD ||
-                 at_iri(P));
+        } while (P->tok.kind == TK_VAR || is_punct(P, "(") || at_iri(P) ||
+                 (P->tok.kind == TK_WORD && !is_word(P, "HAVING") && !is_word(P, "ORDER") &&
+                  !is_word(P, "LIMIT") && !is_word(P, "OFFSET") && !is_word(P, "VALUES")));
         s->has_aggregates = true;
     }
     P->allow_aggregates = true;

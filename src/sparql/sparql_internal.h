@@ -188,6 +188,7 @@ typedef struct sq_pattern {
     uint64_t *scope;     /* variables possibly bound by this pattern */
     uint64_t *certain;   /* variables certainly bound by this pattern */
     uint64_t *mentioned; /* every variable occurring inside, expressions too */
+    uint64_t *maybe;     /* in scope but not certainly bound (OPTIONAL, UNION...) */
     bool unsafe;         /* filters see variables from outside: evaluate alone */
     bool unsafe_body;    /* as unsafe, not counting the group's own filters */
     struct sq_pattern **seq; /* P_GROUP: steps without filters */

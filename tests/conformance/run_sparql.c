@@ -832,6 +832,7 @@ static bool run_eval(const char *query_path, char **data, size_t n_data, char **
     ts_sparql_opts opts = {.time_limit_ms = 10000,
                            .default_graphs = (const char *const *)dg,
                            .n_default_graphs = n_dg,
+                           .default_given = true,
                            .named_graphs = (const char *const *)ng,
                            .n_named_graphs = n_ng,
                            .named_given = true};
