@@ -1175,10 +1175,23 @@ static sq_pattern *parse_group(parser *P)
             }
             step->a = parse_group(P);
         } else if (accept_word(P, "FILTER")) {
-            sq_pattern *f = new_pattern(P, P_FILTER);
-            f->expr = parse_constraint(P);
-            f->next_cached = filters; /* reused as the list link while parsing */
-            filters = f;
+            /* FILTER(a && b) is FILTER(a) FILTER(b): each part can then run
+               as soon as its own variables are bound */
+            sq_expr *stack[64];
+            size_t n_stack = 0;
+            stack[n_stack++] = parse_constraint(P);
+            while (n_stack) {
+                sq_expr *e = stack[--n_stack];
+                if (e->op == E_AND && n_stack + 2 <= 64) {
+                    stack[n_stack++] = e->args[1];
+                    stack[n_stack++] = e->args[0];
+                    continue;
+                }
+                sq_pattern *f = new_pattern(P, P_FILTER);
+                f->expr = e;
+                f->next_cached = filters; /* reused as the list link while parsing */
+                filters = f;
+            }
         } else if (accept_word(P, "BIND")) {
             step = new_pattern(P, P_BIND);
             expect_punct(P, "(");
