@@ -13,7 +13,7 @@
 
 #define EX "http://example.org/"
 
-static ts_store *store_from(const char *turtle)
+static inline ts_store *store_from(const char *turtle)
 {
     ts_store *st = ts_store_new();
     ts_load_opts opts = {.strict = true};
@@ -27,7 +27,7 @@ static ts_store *store_from(const char *turtle)
 /* A compact form: ex: IRIs as "ex:x", literals as their lexical form
  * (with @lang, or ^^type for non-string literals: ^^int, ^^dec, ^^dbl,
  * ^^bool, else ^^<iri>), blank nodes as "_", unbound as "-". */
-static void put_cell(ts_buf *b, const ts_term *t)
+static inline void put_cell(ts_buf *b, const ts_term *t)
 {
     switch (t->kind) {
     case TS_TERM_NONE: ts_buf_putc(b, '-'); break;
@@ -61,14 +61,14 @@ static void put_cell(ts_buf *b, const ts_term *t)
     }
 }
 
-static int cmp_str(const void *a, const void *b)
+static inline int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Run query; the answer as rows "c1 c2" joined by " | " (sorted unless
  * ordered), "true"/"false" for ASK, "ERROR:<status>" on failure. Caller frees. */
-static char *answer_of(ts_store *st, const char *query, bool ordered)
+static inline char *answer_of(ts_store *st, const char *query, bool ordered)
 {
     ts_dataset *ds = ts_dataset_local(st);
     ts_query_result res;
