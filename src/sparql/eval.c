@@ -718,8 +718,31 @@ static int match_in(sq_ctx *cx, const SordNode *g, sq_node s, sq_node p, sq_node
     return r;
 }
 
+static int match_index(sq_ctx *cx, sq_node s, sq_node p, sq_node o, match_fn fn, void *data)
+{
+    sq_range r = sq_index_find(cx->index, s, p, o);
+    /* which position of an entry holds s, p and o */
+    static const int pos[3][3] = {{0, 1, 2}, {2, 0, 1}, {1, 2, 0}};
+    const int *at = pos[r.order];
+    for (size_t i = 0; i < r.count; i++) {
+        const SordNode *const *t = r.begin[i].t;
+        /* every bound position is part of the looked-up prefix */
+        if (sq_should_stop(cx)) {
+            return 1;
+        }
+        int rc = fn(cx, data, t[at[0]], t[at[1]], t[at[2]]);
+        if (rc) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
 static int match(sq_ctx *cx, sq_node s, sq_node p, sq_node o, match_fn fn, void *data)
 {
+    if (cx->index && !cx->active_graph && cx->n_defaults == 0 && !cx->default_empty) {
+        return match_index(cx, s, p, o, fn, data);
+    }
     if (cx->active_graph) {
         return match_in(cx, cx->active_graph, s, p, o, 0, fn, data);
     }
@@ -2642,6 +2665,7 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
     cx.sel = q->sel;
     cx.cancel = opts->cancel;
     cx.err = err;
+    cx.index = opts->index;
     if (opts->time_limit_ms) {
         cx.deadline_ms = sq_now_ms() + opts->time_limit_ms;
     }

@@ -323,6 +323,7 @@ struct sq_ctx {
         *true_node, *false_node;
     ts_error *err;
     struct sq_pattern *cached; /* patterns holding caches of this evaluation */
+    const ts_sparql_index *index; /* the default graph by address, or NULL */
     int exists_depth;          /* > 0 inside EXISTS: substitute everywhere */
 };
 
@@ -365,6 +366,26 @@ bool sq_node_num(sq_ctx *cx, sq_node n, sq_num *out);
 sq_node sq_num_node(sq_ctx *cx, sq_num v);
 bool sq_is_string_literal(sq_ctx *cx, sq_node n); /* simple or xsd:string */
 bool sq_is_plain_or_lang(sq_ctx *cx, sq_node n);  /* string literal incl. lang */
+
+/* index.c: the default graph sorted by node address */
+typedef struct {
+    const SordNode *t[3];
+} sq_triple3;
+
+enum { SQ_SPO = 0, SQ_POS = 1, SQ_OSP = 2 };
+
+/* Triples matching a pattern: count entries from begin, in `order`
+   (SPO: s p o; POS: p o s; OSP: o s p). */
+typedef struct {
+    const sq_triple3 *begin;
+    size_t count;
+    int order;
+    void *unused;
+} sq_range;
+
+sq_range sq_index_find(const ts_sparql_index *ix, const SordNode *s, const SordNode *p,
+                       const SordNode *o);
+size_t sq_index_size(const ts_sparql_index *ix);
 
 /* eval.c entry used by EXISTS */
 bool sq_exists(sq_ctx *cx, sq_pattern *p, sq_node *row);

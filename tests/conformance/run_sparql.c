@@ -836,6 +836,16 @@ static bool run_eval(const char *query_path, char **data, size_t n_data, char **
                            .named_graphs = (const char *const *)ng,
                            .n_named_graphs = n_ng,
                            .named_given = true};
+    /* when the default graph is all there is, use the index as the CLI does */
+    ts_sparql_index *index = NULL;
+    if (n_ng == 0 && ts_sparql_from_count(q, false) == 0 && ts_sparql_from_count(q, true) == 0 &&
+        ts_store_source_count(store) == n_dg && n_dg > 0) {
+        index = ts_sparql_index_new(store);
+        opts.index = index;
+        opts.default_graphs = NULL;
+        opts.n_default_graphs = 0;
+        opts.default_given = false;
+    }
     ts_sparql_form form = ts_sparql_query_form(q);
     row_sink rs = {&actual, 0};
     if (form == TS_SPARQL_SELECT) {
@@ -850,6 +860,7 @@ static bool run_eval(const char *query_path, char **data, size_t n_data, char **
     }
     bool answer = false;
     ts_status st = ts_sparql_eval(store, q, &opts, actual_row, actual_triple, &rs, &answer, &err);
+    ts_sparql_index_free(index);
     if (st != TS_OK) {
         snprintf(why, n_why, "evaluation failed: %s", ts_trunc(err.message));
         goto done;
