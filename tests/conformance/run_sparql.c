@@ -641,8 +641,8 @@ static bool read_rs_graph(ts_store *store, rset *r)
     ts_query_result_clear(&res);
     if (!select_rows(store,
                      "PREFIX rs: <" RS "> SELECT ?sol ?name ?val WHERE { ?rs a rs:ResultSet ; "
-                     "rs:solution ?sol . OPTIONAL { ?sol rs:binding ?b . ?b rs:variable ?name ; "
-                     "rs:value ?val } } ORDER BY ?sol",
+                     "rs:solution ?sol . OPTIONAL { ?sol rs:index ?i } OPTIONAL { ?sol rs:binding ?b . "
+                     "?b rs:variable ?name ; rs:value ?val } } ORDER BY ?i ?sol",
                      &res)) {
         return false;
     }
@@ -735,6 +735,351 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
+/* ---- a small RDF/XML reader (enough for the suites' data and results) ---- */
+
+typedef struct {
+    char *prefix[32];
+    char *ns[32];
+    size_t n;
+} nsmap;
+
+typedef struct {
+    const char *p;    /* cursor */
+    ts_buf *out;      /* N-Triples */
+    const char *base; /* the file's URI */
+    unsigned long bnodes;
+    bool ok;
+} rx;
+
+typedef struct {
+    char *name; /* expanded IRI of the element */
+    char **attr_names, **attr_values;
+    size_t n_attrs;
+    bool empty;   /* <x/> */
+    bool closing; /* </x> */
+} xtag;
+
+static void xtag_free(xtag *t)
+{
+    free(t->name);
+    for (size_t i = 0; i < t->n_attrs; i++) {
+        free(t->attr_names[i]);
+        free(t->attr_values[i]);
+    }
+    free(t->attr_names);
+    free(t->attr_values);
+    memset(t, 0, sizeof *t);
+}
+
+static char *expand_qname(const nsmap *m, const char *q)
+{
+    const char *colon = strchr(q, ':');
+    size_t plen = colon ? (size_t)(colon - q) : 0;
+    for (size_t i = m->n; i-- > 0;) {
+        if (strlen(m->prefix[i]) == plen && !strncmp(m->prefix[i], q, plen)) {
+            return ts_asprintf("%s%s", m->ns[i], colon ? colon + 1 : q);
+        }
+    }
+    return ts_strdup(q);
+}
+
+/* Skip text, comments and declarations; read the next tag. Namespace
+   declarations go to m (scoping is not tracked: the suites do not need it). */
+static bool next_tag(rx *r, nsmap *m, xtag *t, ts_buf *text)
+{
+    memset(t, 0, sizeof *t);
+    for (;;) {
+        const char *lt = strchr(r->p, '<');
+        if (!lt) {
+            return false;
+        }
+        if (text) {
+            xml_decode(text, r->p, (size_t)(lt - r->p));
+        }
+        r->p = lt;
+        if (!strncmp(r->p, "<!--", 4)) {
+            const char *e = strstr(r->p, "-->");
+            r->p = e ? e + 3 : r->p + strlen(r->p);
+            continue;
+        }
+        if (r->p[1] == '?' || r->p[1] == '!') {
+            const char *e = strchr(r->p, '>');
+            r->p = e ? e + 1 : r->p + strlen(r->p);
+            continue;
+        }
+        break;
+    }
+    const char *end = strchr(r->p, '>');
+    if (!end) {
+        return false;
+    }
+    const char *c = r->p + 1;
+    if (*c == '/') {
+        t->closing = true;
+        c++;
+    }
+    size_t nl = strcspn(c, " \t\r\n/>");
+    char *qname = ts_strndup(c, nl);
+    c += nl;
+    t->empty = end[-1] == '/';
+    while (c < end) {
+        while (c < end && (isspace((unsigned char)*c) || *c == '/')) {
+            c++;
+        }
+        if (c >= end) {
+            break;
+        }
+        size_t an = strcspn(c, "= \t\r\n");
+        char *aname = ts_strndup(c, an);
+        const char *q = strchr(c, '=');
+        if (!q || q > end) {
+            free(aname);
+            break;
+        }
+        q++;
+        while (isspace((unsigned char)*q)) {
+            q++;
+        }
+        char quote = *q;
+        const char *ve = strchr(q + 1, quote);
+        if (!ve) {
+            free(aname);
+            break;
+        }
+        if (ve > end) {
+            end = strchr(ve, '>');
+            if (!end) {
+                free(aname);
+                break;
+            }
+            t->empty = end[-1] == '/';
+        }
+        ts_buf v = {0};
+        xml_decode(&v, q + 1, (size_t)(ve - q - 1));
+        if (!strncmp(aname, "xmlns", 5) && m->n < 32) {
+            m->prefix[m->n] = ts_strdup(aname[5] == ':' ? aname + 6 : "");
+            m->ns[m->n] = ts_buf_steal(&v);
+            m->n++;
+            free(aname);
+        } else {
+            t->attr_names = ts_reallocarray(t->attr_names, t->n_attrs + 1, sizeof(char *));
+            t->attr_values = ts_reallocarray(t->attr_values, t->n_attrs + 1, sizeof(char *));
+            t->attr_names[t->n_attrs] = aname;
+            t->attr_values[t->n_attrs] = ts_buf_steal(&v);
+            t->n_attrs++;
+        }
+        c = ve + 1;
+    }
+    t->name = expand_qname(m, qname);
+    free(qname);
+    for (size_t i = 0; i < t->n_attrs; i++) {
+        char *e = strncmp(t->attr_names[i], "xml:", 4) ? expand_qname(m, t->attr_names[i])
+                                                       : ts_strdup(t->attr_names[i]);
+        free(t->attr_names[i]);
+        t->attr_names[i] = e;
+    }
+    r->p = end + 1;
+    return true;
+}
+
+static const char *xattr(const xtag *t, const char *name)
+{
+    for (size_t i = 0; i < t->n_attrs; i++) {
+        if (!strcmp(t->attr_names[i], name)) {
+            return t->attr_values[i];
+        }
+    }
+    return NULL;
+}
+
+static char *rx_iri(rx *r, const char *ref)
+{
+    SerdURI base;
+    SerdNode bn = serd_node_new_uri_from_string((const uint8_t *)r->base, NULL, &base);
+    SerdNode n = serd_node_new_uri_from_string((const uint8_t *)ref, &base, NULL);
+    char *s = ts_asprintf("<%s>", n.buf ? (const char *)n.buf : ref);
+    serd_node_free(&n);
+    serd_node_free(&bn);
+    return s;
+}
+
+static char *rx_fresh(rx *r)
+{
+    return ts_asprintf("_:rx%lu", ++r->bnodes);
+}
+
+static void nt_literal(ts_buf *b, const char *s)
+{
+    ts_buf_putc(b, '"');
+    for (; *s; s++) {
+        switch (*s) {
+        case '"': ts_buf_puts(b, "\\\""); break;
+        case '\\': ts_buf_puts(b, "\\\\"); break;
+        case '\n': ts_buf_puts(b, "\\n"); break;
+        case '\r': ts_buf_puts(b, "\\r"); break;
+        default: ts_buf_putc(b, *s);
+        }
+    }
+    ts_buf_putc(b, '"');
+}
+
+static char *rx_subject_of(rx *r, const xtag *t)
+{
+    const char *about = xattr(t, TS_NS_RDF "about");
+    const char *id = xattr(t, TS_NS_RDF "ID");
+    const char *node = xattr(t, TS_NS_RDF "nodeID");
+    if (about) {
+        return rx_iri(r, about);
+    }
+    if (id) {
+        char *frag = ts_asprintf("#%s", id);
+        char *s = rx_iri(r, frag);
+        free(frag);
+        return s;
+    }
+    if (node) {
+        return ts_asprintf("_:n%s", node);
+    }
+    return rx_fresh(r);
+}
+
+static char *rx_node(rx *r, nsmap *m, xtag *t, int depth);
+
+/* Property elements of subject, up to the closing tag of the node element. */
+static void rx_properties(rx *r, nsmap *m, const char *subject, int depth)
+{
+    if (depth > 100) {
+        r->ok = false;
+        return;
+    }
+    for (;;) {
+        xtag p;
+        if (!next_tag(r, m, &p, NULL)) {
+            r->ok = false;
+            return;
+        }
+        if (p.closing) {
+            xtag_free(&p);
+            return;
+        }
+        char *pred = ts_asprintf("<%s>", p.name);
+        const char *res = xattr(&p, TS_NS_RDF "resource");
+        const char *nid = xattr(&p, TS_NS_RDF "nodeID");
+        const char *ptype = xattr(&p, TS_NS_RDF "parseType");
+        const char *dt = xattr(&p, TS_NS_RDF "datatype");
+        const char *lang = xattr(&p, "xml:lang");
+        if (res || nid) {
+            char *o = res ? rx_iri(r, res) : ts_asprintf("_:n%s", nid);
+            ts_buf_printf(r->out, "%s %s %s .\n", subject, pred, o);
+            free(o);
+            if (!p.empty) {
+                xtag c;
+                next_tag(r, m, &c, NULL);
+                xtag_free(&c);
+            }
+        } else if (ptype && !strcmp(ptype, "Resource")) {
+            char *o = rx_fresh(r);
+            ts_buf_printf(r->out, "%s %s %s .\n", subject, pred, o);
+            if (!p.empty) {
+                rx_properties(r, m, o, depth + 1);
+            }
+            free(o);
+        } else if (p.empty) {
+            ts_buf_printf(r->out, "%s %s \"\" .\n", subject, pred);
+        } else {
+            ts_buf text = {0};
+            xtag c;
+            if (next_tag(r, m, &c, &text) && !c.closing) {
+                char *o = rx_node(r, m, &c, depth + 1);
+                ts_buf_printf(r->out, "%s %s %s .\n", subject, pred, o);
+                free(o);
+                xtag close;
+                next_tag(r, m, &close, NULL);
+                xtag_free(&close);
+            } else {
+                ts_buf_printf(r->out, "%s %s ", subject, pred);
+                nt_literal(r->out, ts_buf_str(&text));
+                if (lang) {
+                    ts_buf_printf(r->out, "@%s", lang);
+                } else if (dt) {
+                    ts_buf_printf(r->out, "^^<%s>", dt);
+                }
+                ts_buf_puts(r->out, " .\n");
+            }
+            xtag_free(&c);
+            ts_buf_free(&text);
+        }
+        free(pred);
+        xtag_free(&p);
+        if (!r->ok) {
+            return;
+        }
+    }
+}
+
+/* A node element (already read as t): its subject, type and properties. */
+static char *rx_node(rx *r, nsmap *m, xtag *t, int depth)
+{
+    char *subject = rx_subject_of(r, t);
+    if (strcmp(t->name, TS_NS_RDF "Description")) {
+        ts_buf_printf(r->out, "%s <" TS_NS_RDF "type> <%s> .\n", subject, t->name);
+    }
+    for (size_t i = 0; i < t->n_attrs; i++) {
+        const char *a = t->attr_names[i];
+        if (!strncmp(a, TS_NS_RDF, strlen(TS_NS_RDF)) || !strncmp(a, "xml:", 4)) {
+            continue;
+        }
+        ts_buf_printf(r->out, "%s <%s> ", subject, a);
+        nt_literal(r->out, t->attr_values[i]);
+        ts_buf_puts(r->out, " .\n");
+    }
+    if (!t->empty) {
+        rx_properties(r, m, subject, depth);
+    }
+    return subject;
+}
+
+/* Load an RDF/XML file into store as its own source (graph: its file URI). */
+static ts_source *load_rdfxml(ts_store *store, const char *path)
+{
+    ts_buf text = {0};
+    if (!ts_read_file(path, &text)) {
+        return NULL;
+    }
+    char *base = file_uri(path);
+    ts_buf nt = {0};
+    rx r = {text.data, &nt, base, 0, true};
+    nsmap m = {0};
+    xtag root;
+    if (next_tag(&r, &m, &root, NULL)) {
+        if (!strcmp(root.name, TS_NS_RDF "RDF")) {
+            xtag t;
+            while (r.ok && next_tag(&r, &m, &t, NULL) && !t.closing) {
+                free(rx_node(&r, &m, &t, 0));
+                xtag_free(&t);
+            }
+            xtag_free(&t);
+        } else {
+            free(rx_node(&r, &m, &root, 0));
+        }
+        xtag_free(&root);
+    }
+    for (size_t i = 0; i < m.n; i++) {
+        free(m.prefix[i]);
+        free(m.ns[i]);
+    }
+    ts_source *src = NULL;
+    ts_load_opts opts = {.strict = true};
+    if (!r.ok ||
+        ts_load_string(store, path, TS_FMT_NTRIPLES, ts_buf_str(&nt), &opts, &src) != TS_OK) {
+        src = NULL;
+    }
+    ts_buf_free(&nt);
+    ts_buf_free(&text);
+    free(base);
+    return src;
+}
+
 /* ---- running tests ---- */
 
 typedef struct {
@@ -744,6 +1089,9 @@ typedef struct {
 
 static ts_source *load(ts_store *store, const char *path)
 {
+    if (ends_with(path, ".rdf")) {
+        return load_rdfxml(store, path);
+    }
     ts_load_opts opts = {.strict = true};
     ts_source *src = NULL;
     if (ts_load_file(store, path, ts_format_for_path(path), &opts, &src) != TS_OK) {
