@@ -358,6 +358,21 @@ static void analyze_pattern(an_ctx *a, sq_pattern *p)
                 p->post[slot][p->n_post[slot]++] = f->expr;
             }
         }
+        /* a variable used inside but bound nowhere in the group is unbound
+           there, whatever the outside binds */
+        if (!vset_subset(p->mentioned, p->scope, W)) {
+            bool only_filters = true;
+            uint64_t *inner = vset_new(a->q, W);
+            for (size_t i = 0; i < p->n_steps; i++) {
+                if (p->steps[i]->kind != P_FILTER) {
+                    vset_union(inner, p->steps[i]->mentioned, W);
+                }
+            }
+            only_filters = vset_subset(inner, p->scope, W);
+            if (!only_filters) {
+                p->unsafe_body = true;
+            }
+        }
         p->unsafe = p->unsafe || p->unsafe_body;
         break;
     }

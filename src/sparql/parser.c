@@ -101,6 +101,12 @@ typedef struct {
     unsigned anon;
     bool in_aggregate;
     bool allow_aggregates;
+    /* a blank node label belongs to one basic graph pattern */
+    unsigned block, n_blocks;
+    bool in_template;
+    char **labels;
+    unsigned *label_block;
+    size_t n_labels;
 } parser;
 
 static _Noreturn void fail_at(parser *P, unsigned line, unsigned col, const char *fmt, ...)
@@ -409,6 +415,22 @@ static bool try_term(parser *P, sq_term *out, bool allow_var, bool allow_bnode)
         return true;
     }
     if (allow_bnode && t->kind == TK_BLANK) {
+        if (!P->in_template) {
+            size_t i = 0;
+            while (i < P->n_labels && strcmp(P->labels[i], t->text)) {
+                i++;
+            }
+            if (i < P->n_labels && P->label_block[i] != P->block) {
+                fail_at(P, t->line, t->col, "blank node _:%.60s is used in two graph patterns",
+                        t->text);
+            }
+            if (i == P->n_labels) {
+                P->labels = grow(P->q, P->labels, P->n_labels, sizeof *P->labels);
+                P->label_block = grow(P->q, P->label_block, P->n_labels, sizeof *P->label_block);
+                P->labels[P->n_labels] = sq_strdup(P->q, t->text);
+                P->label_block[P->n_labels++] = P->block;
+            }
+        }
         char name[300];
         snprintf(name, sizeof name, "._:%.290s", t->text);
         *out = var_term(var_slot(P, name));
@@ -1081,6 +1103,7 @@ static sq_pattern *parse_values_block(parser *P)
 }
 
 static sq_select *parse_subselect(parser *P);
+static void scan_scope(const sq_pattern *p, bool *seen);
 static void expand_star(ts_sparql_query *q, sq_select *s);
 
 static sq_pattern *parse_group_or_union(parser *P)
@@ -1120,6 +1143,8 @@ static sq_pattern *parse_group(parser *P)
 {
     enter(P);
     expect_punct(P, "{");
+    unsigned outer_block = P->block;
+    P->block = ++P->n_blocks;
     sq_pattern *g = new_pattern(P, P_GROUP);
     if (is_word(P, "SELECT")) {
         sq_pattern *s = new_pattern(P, P_SUBQUERY);
@@ -1133,6 +1158,7 @@ static sq_pattern *parse_group(parser *P)
         }
         add_step(P, g, s);
         expect_punct(P, "}");
+        P->block = outer_block;
         leave(P);
         return g;
     }
@@ -1202,23 +1228,14 @@ static sq_pattern *parse_group(parser *P)
             }
             step->var = var_slot(P, P->tok.text);
             /* BIND may not rebind a variable already in scope of the group */
+            bool *seen = ts_calloc(P->sel->n_vars + 1, 1);
             for (size_t i = 0; i < g->n_steps; i++) {
-                sq_pattern *prev = g->steps[i];
-                bool clash = false;
-                if (prev->kind == P_BGP) {
-                    for (size_t k = 0; k < prev->n_triples && !clash; k++) {
-                        sq_triple *t = &prev->triples[k];
-                        clash = (t->s.kind == SQ_T_VAR && t->s.var == step->var) ||
-                                (!t->path && t->p.kind == SQ_T_VAR && t->p.var == step->var) ||
-                                (t->o.kind == SQ_T_VAR && t->o.var == step->var);
-                    }
-                } else if (prev->kind == P_BIND) {
-                    clash = prev->var == step->var;
-                }
-                if (clash) {
-                    fail_at(P, P->tok.line, P->tok.col, "BIND of ?%s, already in scope",
-                            P->tok.text);
-                }
+                scan_scope(g->steps[i], seen);
+            }
+            bool clash = seen[step->var];
+            free(seen);
+            if (clash) {
+                fail_at(P, P->tok.line, P->tok.col, "BIND of ?%s, already in scope", P->tok.text);
             }
             next(P);
             expect_punct(P, ")");
@@ -1231,6 +1248,8 @@ static sq_pattern *parse_group(parser *P)
         (void)col;
         if (step) {
             add_step(P, g, step);
+            /* the next triples start another basic graph pattern */
+            P->block = ++P->n_blocks;
         }
         accept_punct(P, ".");
     }
@@ -1249,6 +1268,7 @@ static sq_pattern *parse_group(parser *P)
         add_step(P, g, rev);
         rev = n;
     }
+    P->block = outer_block;
     leave(P);
     return g;
 }
@@ -1462,11 +1482,13 @@ static void parse_prologue(parser *P)
 /* Template triples (no paths) for CONSTRUCT. */
 static void parse_template(parser *P, triple_list *tl)
 {
+    P->in_template = true;
     while (parse_triples_same_subject(P, tl, false)) {
         if (!accept_punct(P, ".")) {
             break;
         }
     }
+    P->in_template = false;
 }
 
 static void check_projection(parser *P, sq_select *s);
