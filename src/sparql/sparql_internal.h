@@ -354,6 +354,8 @@ int sq_builtin_id(const char *name, int *min_args, int *max_args);
 sq_node sq_call_builtin(sq_ctx *cx, sq_expr *e, sq_node *row);
 sq_node sq_call_iri(sq_ctx *cx, sq_expr *e, sq_node *row);
 void sq_regex_free(void *code);
+/* hash.c: algo is MD5, SHA1, SHA256, SHA384 or SHA512; out gets lowercase hex. */
+bool sq_hash(const char *algo, const char *text, char *out, size_t out_size);
 
 /* numbers */
 typedef enum { NUM_NONE, NUM_INTEGER, NUM_DECIMAL, NUM_FLOAT, NUM_DOUBLE } sq_numtype;
