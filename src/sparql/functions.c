@@ -239,7 +239,8 @@ static sq_node fn_replace(sq_ctx *cx, sq_expr *e, sq_node *args)
         PCRE2_UCHAR *out = ts_malloc(outlen + 1);
         PCRE2_SIZE len = outlen;
         int rc = pcre2_substitute(code, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0,
-                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, NULL,
+                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+                                      PCRE2_SUBSTITUTE_UNSET_EMPTY, NULL,
                                   NULL, (PCRE2_SPTR)str_of(rep), PCRE2_ZERO_TERMINATED, out, &len);
         if (rc == PCRE2_ERROR_NOMEMORY) {
             free(out);
@@ -757,7 +758,12 @@ sq_node sq_call_iri(sq_ctx *cx, sq_expr *e, sq_node *row)
     sq_node r = NULL;
     if (!strcmp(type, "boolean")) {
         if (is_bool) {
-            r = a;
+            /* canonical: "1" becomes "true" */
+            if (!strcmp(s, "true") || !strcmp(s, "1")) {
+                r = cx->true_node;
+            } else if (!strcmp(s, "false") || !strcmp(s, "0")) {
+                r = cx->false_node;
+            }
         } else if (is_num) {
             double d = n.type == NUM_INTEGER ? (double)n.i : n.d;
             r = bool_node(cx, d != 0 && !isnan(d));
