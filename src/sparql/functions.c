@@ -749,7 +749,38 @@ sq_node sq_call_iri(sq_ctx *cx, sq_expr *e, sq_node *row)
         if (lang_of(a)) {
             return NULL;
         }
-        return sq_keep(cx, sord_new_literal(cx->world, cx->xsd_string, sord_node_get_string(a), NULL));
+        const uint8_t *lex = sord_node_get_string(a);
+        char buf[64];
+        /* typed values cast to their canonical lexical form */
+        if (is_bool) {
+            int b = !strcmp((const char *)lex, "true") || !strcmp((const char *)lex, "1");
+            lex = (const uint8_t *)(b ? "true" : "false");
+        } else if (is_num && n.type == NUM_INTEGER) {
+            snprintf(buf, sizeof buf, "%lld", n.i);
+            lex = (const uint8_t *)buf;
+        } else if (is_num && n.type == NUM_DECIMAL && isfinite(n.d)) {
+            snprintf(buf, sizeof buf, "%.15g", n.d);
+            if (!strpbrk(buf, "eE")) {
+                lex = (const uint8_t *)buf;
+            }
+        } else if (is_num && isfinite(n.d) &&
+                   (n.d == 0 || (fabs(n.d) >= 1e-6 && fabs(n.d) < 1e6))) {
+            /* XPath writes mid-sized doubles without an exponent */
+            for (int prec = 1; prec <= 17; prec++) {
+                snprintf(buf, sizeof buf, "%.*g", prec, n.d);
+                double back = strtod(buf, NULL);
+                if (back == n.d || (n.type == NUM_FLOAT && (float)back == (float)n.d)) {
+                    break;
+                }
+            }
+            lex = (const uint8_t *)buf;
+        } else if (is_num) {
+            sq_node canon = sq_num_node(cx, n);
+            if (canon) {
+                lex = sord_node_get_string(canon);
+            }
+        }
+        return sq_keep(cx, sord_new_literal(cx->world, cx->xsd_string, lex, NULL));
     }
     if (iri) {
         return NULL;
