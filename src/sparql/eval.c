@@ -1202,7 +1202,12 @@ static sq_plan *make_plan(sq_ctx *cx, sq_pattern *b, const sq_node *row, uint64_
         sq_node s = t->s.kind == SQ_T_VAR ? NULL : t->s.node;
         sq_node p = t->p.kind == SQ_T_VAR ? NULL : t->p.node;
         sq_node o = t->o.kind == SQ_T_VAR ? NULL : t->o.node;
-        base[i] = (double)capped_count(cx, s, p, o, EST_CAP);
+        if (cx->index && !cx->active_graph && cx->n_defaults == 0 && !cx->default_empty) {
+            /* the index knows the exact count at the cost of a lookup */
+            base[i] = (double)sq_index_find(cx->index, s, p, o).count;
+        } else {
+            base[i] = (double)capped_count(cx, s, p, o, EST_CAP);
+        }
     }
     /* components: triples joined by variables not bound on entry */
     size_t *parent = ts_calloc(n + 1, sizeof *parent);
