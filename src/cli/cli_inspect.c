@@ -95,8 +95,7 @@ int ts_cmd_inspect(int argc, char **argv)
             inspect_usage(stdout);
             return TS_EXIT_OK;
         case 'a':
-            if (!ts_tflite_abi_from_name(optarg, &abi)) {
-                ts_cli_error("--abi: expected mcu32 or host64, not \"%s\"", optarg);
+            if (!ts_cli_parse_abi(optarg, &abi)) {
                 return TS_EXIT_USAGE;
             }
             break;
@@ -110,13 +109,12 @@ int ts_cmd_inspect(int argc, char **argv)
         return TS_EXIT_USAGE;
     }
     const char *path = argv[optind];
-    ts_tflite *model;
-    ts_error err;
-    char line[2600];
-    if (ts_tflite_load(path, &model, &err) != TS_OK) {
-        ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
+    ts_tflite *model = ts_cli_load_tflite(path);
+    if (!model) {
         return TS_EXIT_FAILURE;
     }
+    ts_error err;
+    char line[2600];
     const ts_tflite_graph *g = ts_tflite_graph_of(model);
     ts_tflite_memory mem[2];
     ts_tflite_abi abis[2] = {TS_TFLITE_ABI_MCU32, TS_TFLITE_ABI_HOST64};

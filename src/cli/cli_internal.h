@@ -7,6 +7,7 @@
 
 #include "tinyscope/loader.h"
 #include "tinyscope/store.h"
+#include "tinyscope/tflite.h"
 
 /* Exit statuses. */
 enum {
@@ -41,6 +42,12 @@ void ts_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ts_cli_put(FILE *f, const char *s);
 
 int ts_cmd_stats(int argc, char **argv);
+/** Load a .tflite model, printing the error on failure (then NULL). Free with ts_tflite_free. */
+ts_tflite *ts_cli_load_tflite(const char *path);
+
+/** Parse an --abi argument, printing the error when it is neither mcu32 nor host64. */
+bool ts_cli_parse_abi(const char *arg, ts_tflite_abi *abi);
+
 int ts_cmd_import(int argc, char **argv);
 int ts_cmd_inspect(int argc, char **argv);
 
