@@ -188,14 +188,21 @@ typedef struct {
     char note[256];           /**< which ops made it approximate */
 } ts_tflite_memory;
 
+/** Where the planner put one tensor in the head. */
+typedef struct {
+    long long offset; /**< bytes from the arena start; -1: not planned */
+    size_t size;      /**< bytes, rounded up to 16 */
+    int first, last;  /**< operators between which it lives */
+} ts_tflite_placement;
+
 /**
- * Predict the TFLite Micro arena for abi. Per tensor, *offsets (may be NULL)
- * receives a new array of n_tensors planned offsets (-1: not planned) that
- * the caller frees. TS_ERR_BAD_DATA with err filled when the graph cannot
- * be planned (an activation tensor with a partial lifetime).
+ * Predict the TFLite Micro arena for abi. *placements (may be NULL)
+ * receives a new array of n_tensors placements that the caller frees.
+ * TS_ERR_BAD_DATA with err filled when the graph cannot be planned (an
+ * activation tensor with a partial lifetime).
  */
 ts_status ts_tflite_plan(const ts_tflite *model, ts_tflite_abi abi, ts_tflite_memory *out,
-                         long long **offsets, ts_error *err);
+                         ts_tflite_placement **placements, ts_error *err);
 
 /** What a user knows about a model beyond its file (every field may be NULL). */
 typedef struct {

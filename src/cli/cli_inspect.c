@@ -79,6 +79,48 @@ static void print_layers(const ts_tflite *model)
     }
 }
 
+/* The buffers live while the peak is reached, by offset: what sets the head. */
+static void print_peak(const ts_tflite_graph *g, const ts_tflite_memory *mem,
+                       const ts_tflite_placement *pl)
+{
+    printf("\nhead at its peak (op %zu), by offset:\n", mem->peak_op);
+    printf("  %8s %8s  %-9s %s\n", "offset", "bytes", "lifetime", "tensor");
+    long long last = -1;
+    size_t live = 0;
+    for (;;) {
+        /* The next tensor by (offset, index) after the last one printed. */
+        size_t best = g->n_tensors;
+        for (size_t i = 0; i < g->n_tensors; i++) {
+            if (pl[i].offset < 0 || pl[i].first > (int)mem->peak_op ||
+                pl[i].last < (int)mem->peak_op) {
+                continue;
+            }
+            long long key = pl[i].offset * (long long)(g->n_tensors + 1) + (long long)i;
+            long long best_key = best < g->n_tensors
+                                     ? pl[best].offset * (long long)(g->n_tensors + 1) +
+                                           (long long)best
+                                     : -1;
+            if (key > last && (best == g->n_tensors || key < best_key)) {
+                best = i;
+            }
+        }
+        if (best == g->n_tensors) {
+            break;
+        }
+        last = pl[best].offset * (long long)(g->n_tensors + 1) + (long long)best;
+        live += pl[best].size;
+        char life[32];
+        snprintf(life, sizeof life, "%d-%d", pl[best].first, pl[best].last);
+        printf("  %8lld %8zu  %-9s %zu ", pl[best].offset, pl[best].size, life, best);
+        ts_cli_put(stdout, g->tensors[best].name);
+        fputc('\n', stdout);
+    }
+    if (live < mem->head) {
+        printf("  %zu bytes of the head are gaps the greedy placement leaves here\n",
+               mem->head - live);
+    }
+}
+
 int ts_cmd_inspect(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -118,8 +160,9 @@ int ts_cmd_inspect(int argc, char **argv)
     const ts_tflite_graph *g = ts_tflite_graph_of(model);
     ts_tflite_memory mem[2];
     ts_tflite_abi abis[2] = {TS_TFLITE_ABI_MCU32, TS_TFLITE_ABI_HOST64};
+    ts_tflite_placement *placements = NULL;
     for (int i = 0; i < 2; i++) {
-        if (ts_tflite_plan(model, abis[i], &mem[i], NULL, &err) != TS_OK) {
+        if (ts_tflite_plan(model, abis[i], &mem[i], i ? NULL : &placements, &err) != TS_OK) {
             snprintf(err.source, sizeof err.source, "%s", path);
             ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
             ts_tflite_free(model);
@@ -167,6 +210,10 @@ int ts_cmd_inspect(int argc, char **argv)
         ts_cli_put(stdout, m->note);
         fputc('\n', stdout);
     }
+    if (mem[0].head) {
+        print_peak(g, &mem[0], placements);
+    }
+    free(placements);
     ts_tflite_free(model);
     return TS_EXIT_OK;
 }
