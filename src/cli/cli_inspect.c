@@ -79,46 +79,49 @@ static void print_layers(const ts_tflite *model)
     }
 }
 
+typedef struct {
+    long long offset;
+    size_t tensor;
+} placed;
+
+static int by_offset(const void *a, const void *b)
+{
+    const placed *x = a, *y = b;
+    if (x->offset != y->offset) {
+        return x->offset < y->offset ? -1 : 1;
+    }
+    return x->tensor < y->tensor ? -1 : x->tensor > y->tensor;
+}
+
 /* The buffers live while the peak is reached, by offset: what sets the head. */
 static void print_peak(const ts_tflite_graph *g, const ts_tflite_memory *mem,
                        const ts_tflite_placement *pl)
 {
+    placed *live = ts_calloc(g->n_tensors ? g->n_tensors : 1, sizeof *live);
+    size_t n = 0, bytes = 0;
+    for (size_t i = 0; i < g->n_tensors; i++) {
+        if (pl[i].offset >= 0 && pl[i].first <= (int)mem->peak_op &&
+            pl[i].last >= (int)mem->peak_op) {
+            live[n++] = (placed){pl[i].offset, i};
+            bytes += pl[i].size;
+        }
+    }
+    qsort(live, n, sizeof *live, by_offset);
     printf("\nhead at its peak (op %zu), by offset:\n", mem->peak_op);
     printf("  %8s %8s  %-9s %s\n", "offset", "bytes", "lifetime", "tensor");
-    long long last = -1;
-    size_t live = 0;
-    for (;;) {
-        /* The next tensor by (offset, index) after the last one printed. */
-        size_t best = g->n_tensors;
-        for (size_t i = 0; i < g->n_tensors; i++) {
-            if (pl[i].offset < 0 || pl[i].first > (int)mem->peak_op ||
-                pl[i].last < (int)mem->peak_op) {
-                continue;
-            }
-            long long key = pl[i].offset * (long long)(g->n_tensors + 1) + (long long)i;
-            long long best_key = best < g->n_tensors
-                                     ? pl[best].offset * (long long)(g->n_tensors + 1) +
-                                           (long long)best
-                                     : -1;
-            if (key > last && (best == g->n_tensors || key < best_key)) {
-                best = i;
-            }
-        }
-        if (best == g->n_tensors) {
-            break;
-        }
-        last = pl[best].offset * (long long)(g->n_tensors + 1) + (long long)best;
-        live += pl[best].size;
+    for (size_t k = 0; k < n; k++) {
+        const ts_tflite_placement *p = &pl[live[k].tensor];
         char life[32];
-        snprintf(life, sizeof life, "%d-%d", pl[best].first, pl[best].last);
-        printf("  %8lld %8zu  %-9s %zu ", pl[best].offset, pl[best].size, life, best);
-        ts_cli_put(stdout, g->tensors[best].name);
+        snprintf(life, sizeof life, "%d-%d", p->first, p->last);
+        printf("  %8lld %8zu  %-9s %zu ", p->offset, p->size, life, live[k].tensor);
+        ts_cli_put(stdout, g->tensors[live[k].tensor].name);
         fputc('\n', stdout);
     }
-    if (live < mem->head) {
+    if (bytes < mem->head) {
         printf("  %zu bytes of the head are gaps the greedy placement leaves here\n",
-               mem->head - live);
+               mem->head - bytes);
     }
+    free(live);
 }
 
 int ts_cmd_inspect(int argc, char **argv)
