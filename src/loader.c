@@ -20,6 +20,8 @@ static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
                           const ts_load_opts *opts);
 static ts_status read_tflite(ts_store *store, ts_source *src, FILE *f,
                              const ts_load_opts *opts);
+static ts_status read_jsonld(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts);
 
 static const struct {
     const char *ext;
@@ -30,6 +32,7 @@ static const struct {
     {".nq", TS_FMT_NQUADS},    {".nquads", TS_FMT_NQUADS},
     {".trig", TS_FMT_TRIG},
     {".tflite", TS_FMT_TFLITE},
+    {".jsonld", TS_FMT_JSONLD}, {".json", TS_FMT_JSONLD},
 };
 
 static reader_fn reader_for(ts_format fmt)
@@ -42,6 +45,8 @@ static reader_fn reader_for(ts_format fmt)
         return read_rdf;
     case TS_FMT_TFLITE:
         return read_tflite;
+    case TS_FMT_JSONLD:
+        return read_jsonld;
     default:
         return NULL;
     }
@@ -99,6 +104,11 @@ typedef struct {
     unsigned line_base;      /* absolute line where the current reader started */
     unsigned max_error_line; /* last line an error was reported on, this reader */
     ts_buf scratch;          /* reused while expanding CURIEs */
+    struct batch_quad {
+        SordNode *n[4]; /* s p o g, each a reference the batch owns */
+    } *batch;           /* statements read but not yet in the store */
+    size_t n_batch;
+    size_t cap_batch;
     struct undefined_prefix {
         char name[64];
         size_t uses;
@@ -327,6 +337,76 @@ static SerdStatus on_prefix(void *handle, const SerdNode *name, const SerdNode *
     return st;
 }
 
+/* Statements go into Sord in sorted batches rather than one at a time.
+ * Sord's indices are B-trees ordered by node strings; adding neighbours one
+ * after another keeps the tree paths they share in cache. On a generated
+ * 1M-triple graph this loads about 2.5 times faster than adding each
+ * statement as it is read (tests/bench/load.sh). The batch is bounded so
+ * that it adds little to the peak memory. */
+#define BATCH_QUADS 131072
+
+/* Sord's own order for its SPO index: node type, then the string. */
+static int compare_nodes(const SordNode *a, const SordNode *b)
+{
+    if (a == b) {
+        return 0;
+    }
+    if (!a || !b) {
+        return a ? 1 : -1;
+    }
+    SerdType ta = (SerdType)sord_node_get_type(a), tb = (SerdType)sord_node_get_type(b);
+    if (ta != tb) {
+        return ta < tb ? -1 : 1;
+    }
+    return strcmp((const char *)sord_node_get_string(a), (const char *)sord_node_get_string(b));
+}
+
+static int compare_quads(const void *x, const void *y)
+{
+    const struct batch_quad *a = x, *b = y;
+    for (int i = 0; i < 4; i++) {
+        int cmp = compare_nodes(a->n[i], b->n[i]);
+        if (cmp) {
+            return cmp;
+        }
+    }
+    return 0;
+}
+
+static void batch_flush(rdf_ctx *ctx)
+{
+    if (ctx->n_batch == 0) {
+        return;
+    }
+    SordWorld *world = ts_store_world(ctx->store);
+    qsort(ctx->batch, ctx->n_batch, sizeof *ctx->batch, compare_quads);
+    for (size_t i = 0; i < ctx->n_batch; i++) {
+        SordNode **q = ctx->batch[i].n;
+        ts_store_add(ctx->store, ctx->src, q[0], q[1], q[2], q[3]);
+        for (int k = 0; k < 4; k++) {
+            sord_node_free(world, q[k]);
+        }
+    }
+    ctx->n_batch = 0;
+}
+
+/* Take over the references to s, p, o and g (which may be NULL). */
+static void batch_add(rdf_ctx *ctx, SordNode *s, SordNode *p, SordNode *o, SordNode *g)
+{
+    if (ctx->n_batch == ctx->cap_batch) {
+        ctx->cap_batch = ctx->cap_batch ? ctx->cap_batch * 2 : 1024;
+        ctx->batch = ts_reallocarray(ctx->batch, ctx->cap_batch, sizeof *ctx->batch);
+    }
+    SordNode **q = ctx->batch[ctx->n_batch++].n;
+    q[0] = s;
+    q[1] = p;
+    q[2] = o;
+    q[3] = g;
+    if (ctx->n_batch == BATCH_QUADS) {
+        batch_flush(ctx);
+    }
+}
+
 /* A Sord node for a Serd node of this document: CURIEs expanded and relative
  * IRIs resolved with the document's own prefixes and base. (Sord's own
  * conversion leaks when a CURIE expands to a relative IRI.) NULL when a
@@ -410,7 +490,8 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags,
         if (g) {
             ts_store_source_note_graph(ctx->store, ctx->src, g);
         }
-        ts_store_add(ctx->store, ctx->src, s, p, o, g);
+        batch_add(ctx, s, p, o, g);
+        return st;
     }
     sord_node_free(world, s);
     sord_node_free(world, p);
@@ -615,6 +696,8 @@ static ts_status read_rdf_stream(rdf_ctx *ctx)
         offset = next;
         ctx->line_base = resume;
     }
+    batch_flush(ctx);
+    free(ctx->batch);
     report_undefined(ctx);
     serd_env_free(ctx->env);
     ts_buf_free(&ctx->scratch);
@@ -642,15 +725,138 @@ static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
     return read_rdf_stream(&ctx);
 }
 
+/* ---- JSON-LD through the jsonld module ---- */
+
+typedef struct {
+    ts_store *store;
+    ts_source *src;
+} jsonld_ctx;
+
+static SordNode *jsonld_node(SordWorld *world, const ts_term *t)
+{
+    switch (t->kind) {
+    case TS_TERM_IRI:
+        return sord_new_uri(world, (const uint8_t *)t->value);
+    case TS_TERM_BLANK:
+        return sord_new_blank(world, (const uint8_t *)t->value);
+    case TS_TERM_LITERAL: {
+        SordNode *dt = t->datatype ? sord_new_uri(world, (const uint8_t *)t->datatype) : NULL;
+        SordNode *n = sord_new_literal(world, dt, (const uint8_t *)t->value, t->lang);
+        sord_node_free(world, dt);
+        return n;
+    }
+    default:
+        return NULL;
+    }
+}
+
+static void jsonld_quad(void *handle, const ts_term *s, const ts_term *p, const ts_term *o,
+                        const ts_term *g)
+{
+    jsonld_ctx *ctx = handle;
+    SordWorld *world = ts_store_world(ctx->store);
+    SordNode *sn = jsonld_node(world, s);
+    SordNode *pn = jsonld_node(world, p);
+    SordNode *on = jsonld_node(world, o);
+    SordNode *gn = jsonld_node(world, g);
+    if (gn) {
+        ts_store_source_note_graph(ctx->store, ctx->src, gn);
+    }
+    if (sn && pn && on) {
+        ts_store_add(ctx->store, ctx->src, sn, pn, on, gn);
+    }
+    sord_node_free(world, sn);
+    sord_node_free(world, pn);
+    sord_node_free(world, on);
+    sord_node_free(world, gn);
+}
+
+static ts_jsonld_ctxstore *shared_contexts;
+
+static void free_shared_contexts(void)
+{
+    ts_jsonld_ctxstore_free(shared_contexts);
+    shared_contexts = NULL;
+}
+
+static ts_jsonld_ctxstore *default_contexts(void)
+{
+    if (!shared_contexts) {
+        shared_contexts = ts_jsonld_ctxstore_new();
+        ts_jsonld_ctxstore_add_defaults(shared_contexts);
+        atexit(free_shared_contexts);
+    }
+    return shared_contexts;
+}
+
+static ts_status jsonld_text(ts_store *store, ts_source *src, const char *text, size_t len,
+                             const ts_load_opts *opts)
+{
+    static unsigned long doc_seq;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "j%lu_", ++doc_seq);
+    size_t warnings_before = (opts && opts->diags) ? opts->diags->warnings : 0;
+    ts_jsonld_opts jo = {
+        .source = src->path,
+        .base = (opts && opts->base) ? opts->base : src->uri,
+        .contexts = (opts && opts->contexts) ? opts->contexts : default_contexts(),
+        .blank_prefix = prefix,
+        .diags = opts ? opts->diags : NULL,
+    };
+    jsonld_ctx ctx = {store, src};
+    ts_error err;
+    ts_status st = ts_jsonld_text_to_rdf(text, len, &jo, jsonld_quad, &ctx, &err);
+    if (opts && opts->diags) {
+        src->warnings += opts->diags->warnings - warnings_before;
+    }
+    if (st == TS_OK) {
+        return TS_OK;
+    }
+    src->errors++;
+    if (opts && opts->diags) {
+        ts_diags_add(opts->diags, TS_DIAG_ERROR, &err);
+    }
+    return (opts && opts->strict) ? st : TS_OK;
+}
+
+static ts_status read_jsonld(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts)
+{
+    ts_buf text = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        ts_buf_append(&text, chunk, n);
+        if (opts && opts->progress) {
+            opts->progress(opts->progress_ctx, src->path, text.len, 0);
+        }
+    }
+    if (ferror(f)) {
+        ts_buf_free(&text);
+        src->errors++;
+        if (opts && opts->diags) {
+            ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_IO, src->path, 0, 0,
+                          "read error: %s", strerror(errno));
+        }
+        return TS_ERR_IO;
+    }
+    ts_status st = jsonld_text(store, src, text.data ? text.data : "", text.len, opts);
+    ts_buf_free(&text);
+    return st;
+}
+
 ts_status ts_load_string(ts_store *store, const char *name, ts_format fmt,
                          const char *text, const ts_load_opts *opts, ts_source **out)
 {
-    if (!reader_for(fmt) || reader_for(fmt) != read_rdf) {
+    if (!reader_for(fmt) || (reader_for(fmt) != read_rdf && fmt != TS_FMT_JSONLD)) {
         return TS_ERR_UNSUPPORTED;
     }
     ts_source *src = ts_store_add_source(store, name, NULL, fmt);
     if (out) {
         *out = src;
+    }
+    if (fmt == TS_FMT_JSONLD) {
+        return jsonld_text(store, src, text, strlen(text), opts);
     }
     rdf_ctx ctx;
     rdf_ctx_init(&ctx, store, src, opts);
@@ -736,7 +942,7 @@ ts_status ts_load_file(ts_store *store, const char *path, ts_format fmt,
         if (opts && opts->diags) {
             ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_UNSUPPORTED, path, 0, 0,
                           "cannot tell the format from the file name "
-                          "(known: .ttl .nt .nq .trig .tflite)");
+                          "(known: .ttl .nt .nq .trig .jsonld .json .tflite)");
         }
         return TS_ERR_UNSUPPORTED;
     }
