@@ -216,7 +216,7 @@ typedef struct {
     double metric_value;      /**< used when metric is set */
     const char *dataset;      /**< IRI */
     const char *citation;     /**< IRI */
-    const char *id;           /**< UUID; default: derived from the file's bytes */
+    const char *id;           /**< UUID; default: from the file's bytes and the name */
 } ts_tflite_meta;
 
 /** Split "name=value" into meta->metric and metric_value; false when malformed

@@ -27,7 +27,7 @@ static void import_usage(FILE *f)
           "  --category CAT     nnet category, e.g. Classification, Unsupervised\n"
           "  --sensor CLASS     sensor class providing the input, e.g. Microphone\n"
           "  --metric N=V       top1=0.91, top5=..., auc=..., or another name\n"
-          "  --id UUID          identifier (default: derived from the file's bytes)\n"
+          "  --id UUID          identifier (default: from the file's bytes and the name)\n"
           "  -o, --output FILE  write to FILE (atomically) instead of stdout\n",
           f);
 }

@@ -483,6 +483,25 @@ static void test_loader(void)
     CHECK(src && src->errors == 1);
     CHECK_INT(diags.errors, 1);
     CHECK(diags.count == 1 && strstr(diags.items[0].err.source, "Bad.tflite") != NULL);
+    /* The same bytes under another name are another model. */
+    char *copy = ts_asprintf("%s/Copy.tflite", dir);
+    f = fopen(copy, "wb");
+    fwrite(img, 1, n, f);
+    fclose(f);
+    CHECK_INT(ts_load_file(store, copy, TS_FMT_UNKNOWN, &opts, NULL), TS_OK);
+    SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
+    SordNode *nn = ts_store_iri(store, TS_NS_NNET "NeuralNetwork");
+    SordIter *it = sord_search(ts_store_model(store), NULL, type, nn, NULL);
+    size_t models = 0;
+    for (; !sord_iter_end(it); sord_iter_next(it)) {
+        models++;
+    }
+    sord_iter_free(it);
+    sord_node_free(ts_store_world(store), type);
+    sord_node_free(ts_store_world(store), nn);
+    CHECK_INT(models, 2);
+    unlink(copy);
+    free(copy);
     opts.strict = true;
     CHECK_INT(ts_load_file(store, bad, TS_FMT_UNKNOWN, &opts, NULL), TS_ERR_BAD_DATA);
     ts_diags_clear(&diags);
