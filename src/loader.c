@@ -88,6 +88,10 @@ typedef struct {
     size_t total;
     ts_status first_error;
     const char *text; /* the document, when read from memory */
+    size_t text_len;
+    unsigned line_base;      /* absolute line where the current reader started */
+    unsigned max_error_line; /* last line an error was reported on, this reader */
+    ts_buf scratch;          /* reused while expanding CURIEs */
     struct batch_quad {
         SordNode *n[4]; /* s p o g, each a reference the batch owns */
     } *batch;          /* statements read but not yet in the store */
@@ -321,6 +325,56 @@ static SerdStatus on_prefix(void *handle, const SerdNode *name, const SerdNode *
     return st;
 }
 
+/* A Sord node for a Serd node of this document: CURIEs expanded and relative
+ * IRIs resolved with the document's own prefixes and base. (Sord's own
+ * conversion leaks when a CURIE expands to a relative IRI.) NULL when a
+ * prefix is undefined. */
+static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *datatype,
+                         const SerdNode *lang)
+{
+    SordWorld *world = ts_store_world(ctx->store);
+    switch (node->type) {
+    case SERD_URI: {
+        if (serd_uri_string_has_scheme(node->buf)) {
+            return sord_new_uri(world, node->buf);
+        }
+        SerdURI base;
+        serd_env_get_base_uri(ctx->env, &base);
+        SerdNode abs = serd_node_new_uri_from_node(node, &base, NULL);
+        SordNode *n = abs.buf ? sord_new_uri(world, abs.buf) : NULL;
+        serd_node_free(&abs);
+        return n;
+    }
+    case SERD_CURIE: {
+        SerdChunk ns, local;
+        if (serd_env_expand(ctx->env, node, &ns, &local) != SERD_SUCCESS) {
+            return NULL;
+        }
+        ts_buf_truncate(&ctx->scratch, 0);
+        ts_buf_append(&ctx->scratch, ns.buf, ns.len);
+        ts_buf_append(&ctx->scratch, local.buf, local.len);
+        return sord_new_uri(world, (const uint8_t *)ctx->scratch.data);
+    }
+    case SERD_BLANK:
+        return sord_new_blank(world, node->buf);
+    case SERD_LITERAL: {
+        SordNode *dt = NULL;
+        if (datatype && datatype->type != SERD_NOTHING) {
+            dt = to_sord(ctx, datatype, NULL, NULL);
+            if (!dt) {
+                return NULL;
+            }
+        }
+        SordNode *n = sord_new_literal(world, dt, node->buf,
+                                       (lang && lang->buf) ? (const char *)lang->buf : NULL);
+        sord_node_free(world, dt);
+        return n;
+    }
+    default:
+        return NULL;
+    }
+}
+
 /* Statements go into Sord in sorted batches rather than one at a time.
  * Sord's indices are B-trees ordered by node strings; adding neighbours one
  * after another keeps the tree paths they share in cache. On a generated
@@ -396,12 +450,12 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags,
     (void)flags;
     rdf_ctx *ctx = handle;
     SordWorld *world = ts_store_world(ctx->store);
-    SordNode *s = sord_node_from_serd_node(world, ctx->env, subject, NULL, NULL);
-    SordNode *p = sord_node_from_serd_node(world, ctx->env, predicate, NULL, NULL);
-    SordNode *o = sord_node_from_serd_node(world, ctx->env, object, datatype, lang);
+    SordNode *s = to_sord(ctx, subject, NULL, NULL);
+    SordNode *p = to_sord(ctx, predicate, NULL, NULL);
+    SordNode *o = to_sord(ctx, object, datatype, lang);
     SordNode *g = NULL;
     if (graph && graph->type != SERD_NOTHING) {
-        g = sord_node_from_serd_node(world, ctx->env, graph, NULL, NULL);
+        g = to_sord(ctx, graph, NULL, NULL);
     }
     SerdStatus st = SERD_SUCCESS;
     if (!s || !p || !o || (graph && graph->type != SERD_NOTHING && !g)) {
@@ -438,13 +492,28 @@ static SerdStatus on_error(void *handle, const SerdError *error)
     if (ctx->first_error == TS_OK) {
         ctx->first_error = TS_ERR_SYNTAX;
     }
+    unsigned line = error->line ? error->line + ctx->line_base - 1 : 0;
+    if (line > ctx->max_error_line) {
+        ctx->max_error_line = line;
+    }
     if (ctx->opts && ctx->opts->diags) {
         ts_error e;
         va_list args;
         va_copy(args, *error->args);
-        ts_error_vset(&e, TS_ERR_SYNTAX, ctx->src->path, error->line,
-                      error->col + 1, error->fmt, args);
+        ts_error_vset(&e, TS_ERR_SYNTAX, ctx->src->path, line, error->col + 1, error->fmt,
+                      args);
         va_end(args);
+        /* Serd prints the end of input as the byte 0xFF. */
+        char *eof = strstr(e.message, "`\xff'");
+        if (eof) {
+            const char *rest = eof + 3;
+            char tail[sizeof e.message];
+            snprintf(tail, sizeof tail, "end of file%s", rest);
+            snprintf(eof, sizeof e.message - (size_t)(eof - e.message), "%s", tail);
+        }
+        if (strstr(e.message, "(escape %FFFFFFFF)")) {
+            snprintf(e.message, sizeof e.message, "end of file inside an IRI");
+        }
         /* Serd's messages end with a newline. */
         size_t n = strlen(e.message);
         while (n && (e.message[n - 1] == '\n' || e.message[n - 1] == ' ')) {
@@ -458,7 +527,17 @@ static SerdStatus on_error(void *handle, const SerdError *error)
 static size_t source_read(void *buf, size_t size, size_t nmemb, void *stream)
 {
     rdf_ctx *ctx = stream;
-    size_t n = fread(buf, size, nmemb, ctx->file);
+    size_t n;
+    if (ctx->text) {
+        n = ctx->text_len - ctx->done;
+        if (n > size * nmemb) {
+            n = size * nmemb;
+        }
+        memcpy(buf, ctx->text + ctx->done, n);
+        n /= size;
+    } else {
+        n = fread(buf, size, nmemb, ctx->file);
+    }
     ctx->done += n * size;
     if (ctx->opts && ctx->opts->progress) {
         ctx->opts->progress(ctx->opts->progress_ctx, ctx->src->path, ctx->done,
@@ -470,7 +549,7 @@ static size_t source_read(void *buf, size_t size, size_t nmemb, void *stream)
 static int source_error(void *stream)
 {
     rdf_ctx *ctx = stream;
-    return ferror(ctx->file);
+    return ctx->file ? ferror(ctx->file) : 0;
 }
 
 static SerdSyntax serd_syntax(ts_format fmt)
@@ -483,10 +562,18 @@ static SerdSyntax serd_syntax(ts_format fmt)
     }
 }
 
-static SerdReader *rdf_reader_new(rdf_ctx *ctx, ts_store *store, ts_source *src,
-                                  const ts_load_opts *opts)
+/*
+ * Serd always runs strict here. Its lax mode skips to the next line after an
+ * error by itself, but in the Debian 12 version it loops forever on some
+ * errors at the end of the input (an IRI cut short by the end of the file).
+ * So after an error this loader starts a fresh reader at the next line: the
+ * same recovery, with the loop impossible, since every restart moves forward.
+ */
+#define MAX_ERRORS_PER_SOURCE 10000
+
+static void rdf_ctx_init(rdf_ctx *ctx, ts_store *store, ts_source *src,
+                         const ts_load_opts *opts)
 {
-    static unsigned long blank_seq;
     memset(ctx, 0, sizeof *ctx);
     ctx->store = store;
     ctx->src = src;
@@ -494,55 +581,133 @@ static SerdReader *rdf_reader_new(rdf_ctx *ctx, ts_store *store, ts_source *src,
     const char *base = (opts && opts->base) ? opts->base : src->uri;
     SerdNode base_node = serd_node_from_string(SERD_URI, (const uint8_t *)base);
     ctx->env = serd_env_new(&base_node);
+    ctx->line_base = 1;
+}
 
-    SerdReader *reader = serd_reader_new(serd_syntax(src->format), ctx, NULL,
+static SerdReader *rdf_reader_new(rdf_ctx *ctx)
+{
+    static unsigned long blank_seq;
+    SerdReader *reader = serd_reader_new(serd_syntax(ctx->src->format), ctx, NULL,
                                          on_base, on_prefix, on_statement, NULL);
     serd_reader_set_error_sink(reader, on_error, ctx);
-    serd_reader_set_strict(reader, opts && opts->strict);
-    /* Blank node labels are scoped to their document. */
+    serd_reader_set_strict(reader, true);
+    /* Blank node labels are scoped to their document (and to each restart,
+     * whose generated labels begin again at b1). */
     char prefix[32];
     snprintf(prefix, sizeof prefix, "s%lu_", ++blank_seq);
     serd_reader_add_blank_prefix(reader, (const uint8_t *)prefix);
     return reader;
 }
 
-static ts_status rdf_finish(rdf_ctx *ctx, SerdReader *reader, SerdStatus st)
+/* The byte offset where line `line` (absolute, 1-based) begins, scanning
+ * forward from offset `from`, which begins line `from_line`. False when the
+ * input ends first. */
+static bool find_line_start(rdf_ctx *ctx, size_t from, unsigned from_line, unsigned line,
+                            size_t *out)
 {
+    size_t pos = from;
+    unsigned cur = from_line;
+    unsigned char buf[65536];
+    while (cur < line) {
+        size_t n;
+        if (ctx->text) {
+            n = ctx->text_len > pos ? ctx->text_len - pos : 0;
+            if (n > sizeof buf) {
+                n = sizeof buf;
+            }
+            memcpy(buf, ctx->text + pos, n);
+        } else {
+            ssize_t r = pread(fileno(ctx->file), buf, sizeof buf, (off_t)pos);
+            n = r > 0 ? (size_t)r : 0;
+        }
+        if (n == 0) {
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (buf[i] == '\n' && ++cur == line) {
+                *out = pos + i + 1;
+                return true;
+            }
+        }
+        pos += n;
+    }
+    *out = pos;
+    return true;
+}
+
+static ts_status read_rdf_stream(rdf_ctx *ctx)
+{
+    bool strict = ctx->opts && ctx->opts->strict;
+    size_t offset = 0;
+    while (true) {
+        SerdReader *reader = rdf_reader_new(ctx);
+        ctx->done = offset;
+        if (ctx->file && fseek(ctx->file, (long)offset, SEEK_SET) != 0) {
+            serd_reader_free(reader);
+            break;
+        }
+        ctx->max_error_line = 0;
+        size_t errors_before = ctx->src->errors;
+        SerdStatus st = serd_reader_read_source(reader, source_read, source_error, ctx,
+                                                (const uint8_t *)ctx->src->path, 65536);
+        serd_reader_free(reader);
+        if (st <= SERD_FAILURE && ctx->src->errors == errors_before) {
+            break;
+        }
+        if (st > SERD_FAILURE && ctx->src->errors == errors_before) {
+            /* A failure Serd did not describe (a sink refused a statement). */
+            ctx->src->errors++;
+        }
+        if (ctx->first_error == TS_OK) {
+            ctx->first_error = TS_ERR_SYNTAX;
+        }
+        if (strict || st <= SERD_FAILURE) {
+            break;
+        }
+        if (ctx->src->errors >= MAX_ERRORS_PER_SOURCE) {
+            if (ctx->opts && ctx->opts->diags) {
+                ts_diags_addf(ctx->opts->diags, TS_DIAG_ERROR, TS_ERR_LIMIT, ctx->src->path,
+                              0, 0, "too many errors (%d); the rest of the file is skipped",
+                              MAX_ERRORS_PER_SOURCE);
+            }
+            break;
+        }
+        unsigned resume = (ctx->max_error_line >= ctx->line_base ? ctx->max_error_line
+                                                                 : ctx->line_base) + 1;
+        size_t next;
+        if (!find_line_start(ctx, offset, ctx->line_base, resume, &next) || next <= offset) {
+            break;
+        }
+        offset = next;
+        ctx->line_base = resume;
+    }
     batch_flush(ctx);
     free(ctx->batch);
     report_undefined(ctx);
-    serd_reader_free(reader);
     serd_env_free(ctx->env);
-    if (st > SERD_FAILURE && ctx->first_error == TS_OK) {
-        ctx->first_error = TS_ERR_SYNTAX;
+    ts_buf_free(&ctx->scratch);
+    if (ctx->file && ferror(ctx->file)) {
+        ctx->src->errors++;
+        if (ctx->opts && ctx->opts->diags) {
+            ts_diags_addf(ctx->opts->diags, TS_DIAG_ERROR, TS_ERR_IO, ctx->src->path, 0, 0,
+                          "read error: %s", strerror(errno));
+        }
+        return TS_ERR_IO;
     }
-    if (ctx->opts && ctx->opts->strict && ctx->first_error != TS_OK) {
-        return ctx->first_error;
-    }
-    return TS_OK;
+    return (strict && ctx->first_error != TS_OK) ? ctx->first_error : TS_OK;
 }
 
 static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
                           const ts_load_opts *opts)
 {
     rdf_ctx ctx;
-    SerdReader *reader = rdf_reader_new(&ctx, store, src, opts);
+    rdf_ctx_init(&ctx, store, src, opts);
     ctx.file = f;
     struct stat sb;
     if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
         ctx.total = (size_t)sb.st_size;
     }
-    SerdStatus st = serd_reader_read_source(reader, source_read, source_error, &ctx,
-                                            (const uint8_t *)src->path, 65536);
-    if (ferror(f)) {
-        ctx.src->errors++;
-        if (opts && opts->diags) {
-            ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_IO, src->path, 0, 0,
-                          "read error: %s", strerror(errno));
-        }
-        ctx.first_error = TS_ERR_IO;
-    }
-    return rdf_finish(&ctx, reader, st);
+    return read_rdf_stream(&ctx);
 }
 
 ts_status ts_load_string(ts_store *store, const char *name, ts_format fmt,
@@ -556,10 +721,10 @@ ts_status ts_load_string(ts_store *store, const char *name, ts_format fmt,
         *out = src;
     }
     rdf_ctx ctx;
-    SerdReader *reader = rdf_reader_new(&ctx, store, src, opts);
+    rdf_ctx_init(&ctx, store, src, opts);
     ctx.text = text;
-    SerdStatus st = serd_reader_read_string(reader, (const uint8_t *)text);
-    return rdf_finish(&ctx, reader, st);
+    ctx.text_len = ctx.total = strlen(text);
+    return read_rdf_stream(&ctx);
 }
 
 /* ---- files and directories ---- */
@@ -642,7 +807,9 @@ static ts_status load_dir(ts_store *store, const char *path, const ts_load_opts 
         names[n++] = ts_strdup(ent->d_name);
     }
     closedir(dir);
-    qsort(names, n, sizeof *names, compare_names);
+    if (n) {
+        qsort(names, n, sizeof *names, compare_names);
+    }
 
     ts_status result = TS_OK;
     for (size_t i = 0; i < n; i++) {

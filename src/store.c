@@ -61,6 +61,7 @@ static const struct {
     {"hctl", "https://www.w3.org/2019/wot/hypermedia#"},
     {"wotsec", "https://www.w3.org/2019/wot/security#"},
     {"jsonschema", "https://www.w3.org/2019/wot/json-schema#"},
+    {"tiny", TS_NS_TINY},
 };
 
 const char *ts_format_name(ts_format fmt)

@@ -138,5 +138,7 @@ const char *ts_user_language(void);
 #define TS_NS_SKOS "http://www.w3.org/2004/02/skos/core#"
 #define TS_NS_DC "http://purl.org/dc/elements/1.1/"
 #define TS_NS_DCTERMS "http://purl.org/dc/terms/"
+/* tinyscope's own vocabulary: USB ids, runtimes, benchmark runs. */
+#define TS_NS_TINY "https://w3id.org/tinyscope/ns#"
 
 #endif

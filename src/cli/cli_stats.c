@@ -146,6 +146,8 @@ int ts_cmd_stats(int argc, char **argv)
                 json_object_set_new(o, "path", json_string(src->path));
                 json_object_set_new(o, "format", json_string(ts_format_name(src->format)));
                 json_object_set_new(o, "errors", json_integer((json_int_t)errors));
+                json_object_set_new(o, "statements",
+                                    json_integer((json_int_t)(g == 0 ? src->statements : 0)));
                 json_object_set_new(o, "warnings",
                                     json_integer((json_int_t)(g == 0 ? src->warnings : 0)));
                 json_array_append_new(graphs, o);
