@@ -413,6 +413,9 @@ static int compare_quads(const void *x, const void *y)
 
 static void batch_flush(rdf_ctx *ctx)
 {
+    if (ctx->n_batch == 0) {
+        return;
+    }
     SordWorld *world = ts_store_world(ctx->store);
     qsort(ctx->batch, ctx->n_batch, sizeof *ctx->batch, compare_quads);
     for (size_t i = 0; i < ctx->n_batch; i++) {
