@@ -94,7 +94,7 @@ typedef struct {
     ts_buf scratch;          /* reused while expanding CURIEs */
     struct batch_quad {
         SordNode *n[4]; /* s p o g, each a reference the batch owns */
-    } *batch;          /* statements read but not yet in the store */
+    } *batch;           /* statements read but not yet in the store */
     size_t n_batch;
     size_t cap_batch;
     struct undefined_prefix {
@@ -325,56 +325,6 @@ static SerdStatus on_prefix(void *handle, const SerdNode *name, const SerdNode *
     return st;
 }
 
-/* A Sord node for a Serd node of this document: CURIEs expanded and relative
- * IRIs resolved with the document's own prefixes and base. (Sord's own
- * conversion leaks when a CURIE expands to a relative IRI.) NULL when a
- * prefix is undefined. */
-static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *datatype,
-                         const SerdNode *lang)
-{
-    SordWorld *world = ts_store_world(ctx->store);
-    switch (node->type) {
-    case SERD_URI: {
-        if (serd_uri_string_has_scheme(node->buf)) {
-            return sord_new_uri(world, node->buf);
-        }
-        SerdURI base;
-        serd_env_get_base_uri(ctx->env, &base);
-        SerdNode abs = serd_node_new_uri_from_node(node, &base, NULL);
-        SordNode *n = abs.buf ? sord_new_uri(world, abs.buf) : NULL;
-        serd_node_free(&abs);
-        return n;
-    }
-    case SERD_CURIE: {
-        SerdChunk ns, local;
-        if (serd_env_expand(ctx->env, node, &ns, &local) != SERD_SUCCESS) {
-            return NULL;
-        }
-        ts_buf_truncate(&ctx->scratch, 0);
-        ts_buf_append(&ctx->scratch, ns.buf, ns.len);
-        ts_buf_append(&ctx->scratch, local.buf, local.len);
-        return sord_new_uri(world, (const uint8_t *)ctx->scratch.data);
-    }
-    case SERD_BLANK:
-        return sord_new_blank(world, node->buf);
-    case SERD_LITERAL: {
-        SordNode *dt = NULL;
-        if (datatype && datatype->type != SERD_NOTHING) {
-            dt = to_sord(ctx, datatype, NULL, NULL);
-            if (!dt) {
-                return NULL;
-            }
-        }
-        SordNode *n = sord_new_literal(world, dt, node->buf,
-                                       (lang && lang->buf) ? (const char *)lang->buf : NULL);
-        sord_node_free(world, dt);
-        return n;
-    }
-    default:
-        return NULL;
-    }
-}
-
 /* Statements go into Sord in sorted batches rather than one at a time.
  * Sord's indices are B-trees ordered by node strings; adding neighbours one
  * after another keeps the tree paths they share in cache. On a generated
@@ -442,6 +392,56 @@ static void batch_add(rdf_ctx *ctx, SordNode *s, SordNode *p, SordNode *o, SordN
     q[3] = g;
     if (ctx->n_batch == BATCH_QUADS) {
         batch_flush(ctx);
+    }
+}
+
+/* A Sord node for a Serd node of this document: CURIEs expanded and relative
+ * IRIs resolved with the document's own prefixes and base. (Sord's own
+ * conversion leaks when a CURIE expands to a relative IRI.) NULL when a
+ * prefix is undefined. */
+static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *datatype,
+                         const SerdNode *lang)
+{
+    SordWorld *world = ts_store_world(ctx->store);
+    switch (node->type) {
+    case SERD_URI: {
+        if (serd_uri_string_has_scheme(node->buf)) {
+            return sord_new_uri(world, node->buf);
+        }
+        SerdURI base;
+        serd_env_get_base_uri(ctx->env, &base);
+        SerdNode abs = serd_node_new_uri_from_node(node, &base, NULL);
+        SordNode *n = abs.buf ? sord_new_uri(world, abs.buf) : NULL;
+        serd_node_free(&abs);
+        return n;
+    }
+    case SERD_CURIE: {
+        SerdChunk ns, local;
+        if (serd_env_expand(ctx->env, node, &ns, &local) != SERD_SUCCESS) {
+            return NULL;
+        }
+        ts_buf_truncate(&ctx->scratch, 0);
+        ts_buf_append(&ctx->scratch, ns.buf, ns.len);
+        ts_buf_append(&ctx->scratch, local.buf, local.len);
+        return sord_new_uri(world, (const uint8_t *)ctx->scratch.data);
+    }
+    case SERD_BLANK:
+        return sord_new_blank(world, node->buf);
+    case SERD_LITERAL: {
+        SordNode *dt = NULL;
+        if (datatype && datatype->type != SERD_NOTHING) {
+            dt = to_sord(ctx, datatype, NULL, NULL);
+            if (!dt) {
+                return NULL;
+            }
+        }
+        SordNode *n = sord_new_literal(world, dt, node->buf,
+                                       (lang && lang->buf) ? (const char *)lang->buf : NULL);
+        sord_node_free(world, dt);
+        return n;
+    }
+    default:
+        return NULL;
     }
 }
 

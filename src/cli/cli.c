@@ -19,6 +19,7 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     {"stats", ts_cmd_stats, "count triples, subjects, predicates and classes"},
+    {"query", ts_cmd_query, "run a SPARQL query and print the results"},
 };
 
 void ts_cli_error(const char *fmt, ...)

@@ -41,5 +41,6 @@ void ts_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ts_cli_put(FILE *f, const char *s);
 
 int ts_cmd_stats(int argc, char **argv);
+int ts_cmd_query(int argc, char **argv);
 
 #endif
