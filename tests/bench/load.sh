@@ -53,7 +53,8 @@ run() {
 read -r _ _ empty_kb < <(run "$tinyscope" --strict "$out/empty.ttl")
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)," \
-     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
+     "load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "tinyscope $("$tinyscope" --version | awk '{ print $2 }'), serdi $(serdi -v 2>&1 | awk '{ print $2; exit }');" \
      "best of $repeat runs; empty load peak RSS $((empty_kb / 1024)) MB"
 echo
