@@ -11,11 +11,15 @@
 
 #include <serd/serd.h>
 
+#include "tinyscope/tflite.h"
+
 typedef ts_status (*reader_fn)(ts_store *store, ts_source *src, FILE *f,
                                const ts_load_opts *opts);
 
 static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
                           const ts_load_opts *opts);
+static ts_status read_tflite(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts);
 
 static const struct {
     const char *ext;
@@ -25,6 +29,7 @@ static const struct {
     {".nt", TS_FMT_NTRIPLES},  {".ntriples", TS_FMT_NTRIPLES},
     {".nq", TS_FMT_NQUADS},    {".nquads", TS_FMT_NQUADS},
     {".trig", TS_FMT_TRIG},
+    {".tflite", TS_FMT_TFLITE},
 };
 
 static reader_fn reader_for(ts_format fmt)
@@ -35,6 +40,8 @@ static reader_fn reader_for(ts_format fmt)
     case TS_FMT_NQUADS:
     case TS_FMT_TRIG:
         return read_rdf;
+    case TS_FMT_TFLITE:
+        return read_tflite;
     default:
         return NULL;
     }
@@ -730,6 +737,55 @@ ts_status ts_load_string(ts_store *store, const char *name, ts_format fmt,
     return read_rdf_stream(&ctx);
 }
 
+/* ---- TFLite models, described with minimal metadata ---- */
+
+#define TFLITE_MAX_BYTES ((size_t)1 << 30)
+
+static ts_status read_tflite(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts)
+{
+    ts_buf data = {0};
+    char chunk[65536];
+    size_t n;
+    ts_error err;
+    ts_error_clear(&err);
+    ts_status st = TS_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (data.len + n > TFLITE_MAX_BYTES) {
+            st = ts_error_set(&err, TS_ERR_LIMIT, src->path, 0, 0,
+                              "model larger than %zu bytes", TFLITE_MAX_BYTES);
+            break;
+        }
+        ts_buf_append(&data, chunk, n);
+    }
+    if (st == TS_OK && ferror(f)) {
+        st = ts_error_set(&err, TS_ERR_IO, src->path, 0, 0, "read error: %s",
+                          strerror(errno));
+    }
+    if (opts && opts->progress) {
+        opts->progress(opts->progress_ctx, src->path, data.len, data.len);
+    }
+    ts_tflite *model = NULL;
+    if (st == TS_OK) {
+        st = ts_tflite_parse(data.data, data.len, src->path, &model, &err);
+    }
+    if (st == TS_OK) {
+        /* A board needs the 32-bit arena, so that is what a source states. */
+        st = ts_tflite_add_to_store(model, src->path, NULL, TS_TFLITE_ABI_MCU32, store, src,
+                                    &err);
+    }
+    ts_tflite_free(model);
+    ts_buf_free(&data);
+    if (st == TS_OK) {
+        return TS_OK;
+    }
+    src->errors++;
+    if (opts && opts->diags) {
+        ts_diags_add(opts->diags, TS_DIAG_ERROR, &err);
+    }
+    return (opts && opts->strict) || st == TS_ERR_IO ? st : TS_OK;
+}
+
 /* ---- files and directories ---- */
 
 static ts_status open_error(const char *path, int errnum, const ts_load_opts *opts)
@@ -758,7 +814,7 @@ ts_status ts_load_file(ts_store *store, const char *path, ts_format fmt,
         if (opts && opts->diags) {
             ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_UNSUPPORTED, path, 0, 0,
                           "cannot tell the format from the file name "
-                          "(known: .ttl .nt .nq .trig)");
+                          "(known: .ttl .nt .nq .trig .tflite)");
         }
         return TS_ERR_UNSUPPORTED;
     }
