@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,4 +537,120 @@ void ts_results_list_free(ts_bench_result *list, size_t n)
         ts_bench_result_clear(&list[i]);
     }
     free(list);
+}
+
+/* ---- summaries ---- */
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static const char *key_of(const char *iri, const char *name)
+{
+    return iri ? iri : name;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the finite values of field over the runs of one row. */
+static double median_of(const ts_bench_result *list, const size_t *idx, size_t m, size_t offset)
+{
+    double *v = ts_malloc((m ? m : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) {
+        double x = *(const double *)((const char *)&list[idx[i]] + offset);
+        if (isfinite(x)) {
+            v[k++] = x;
+        }
+    }
+    double r = NAN;
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_dbl);
+        r = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+    }
+    free(v);
+    return r;
+}
+
+void ts_results_summarize(const ts_bench_result *list, size_t n, ts_results_row **rows,
+                          size_t *n_rows)
+{
+    *rows = NULL;
+    *n_rows = 0;
+    size_t *group = ts_malloc((n ? n : 1) * sizeof *group);
+    for (size_t i = 0; i < n; i++) {
+        const ts_bench_result *r = &list[i];
+        size_t g = 0;
+        for (; g < *n_rows; g++) {
+            const ts_results_row *row = &(*rows)[g];
+            if (same_str(key_of(row->device_iri, row->device_name),
+                         key_of(r->device_iri, r->device_name)) &&
+                same_str(key_of(row->model_iri, row->model_name),
+                         key_of(r->model_iri, r->model_name))) {
+                break;
+            }
+        }
+        if (g == *n_rows) {
+            *rows = ts_reallocarray(*rows, *n_rows + 1, sizeof **rows);
+            ts_results_row *row = &(*rows)[(*n_rows)++];
+            memset(row, 0, sizeof *row);
+            row->device_iri = r->device_iri;
+            row->device_name = r->device_name;
+            row->model_iri = r->model_iri;
+            row->model_name = r->model_name;
+        }
+        group[i] = g;
+    }
+    size_t *idx = ts_malloc((n ? n : 1) * sizeof *idx);
+    for (size_t g = 0; g < *n_rows; g++) {
+        ts_results_row *row = &(*rows)[g];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (group[i] == g) {
+                idx[m++] = i;
+            }
+        }
+        row->latency_min_us = row->latency_max_us = row->accuracy = NAN;
+        row->recent = ts_malloc(TS_RESULTS_RECENT * sizeof *row->recent);
+        for (size_t k = 0; k < m; k++) {
+            const ts_bench_result *r = &list[idx[k]];
+            row->runs++;
+            row->complete_runs += r->complete;
+            row->inferences += r->inferences;
+            if (isfinite(r->latency_min_us) && !(r->latency_min_us >= row->latency_min_us)) {
+                row->latency_min_us = r->latency_min_us;
+            }
+            if (isfinite(r->latency_max_us) && !(r->latency_max_us <= row->latency_max_us)) {
+                row->latency_max_us = r->latency_max_us;
+            }
+            if (isfinite(r->accuracy)) {
+                row->accuracy = r->accuracy;
+            }
+            row->last_started_at = r->started_at;
+            if (isfinite(r->latency_median_us) && m - k <= TS_RESULTS_RECENT) {
+                row->recent[row->n_recent++] = r->latency_median_us;
+            }
+        }
+        row->latency_median_us =
+            median_of(list, idx, m, offsetof(ts_bench_result, latency_median_us));
+        row->inferences_per_second =
+            median_of(list, idx, m, offsetof(ts_bench_result, inferences_per_second));
+        row->macs_per_second = median_of(list, idx, m, offsetof(ts_bench_result, macs_per_second));
+        row->energy_uj = median_of(list, idx, m, offsetof(ts_bench_result, energy_uj));
+    }
+    free(idx);
+    free(group);
+}
+
+void ts_results_rows_free(ts_results_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].recent);
+    }
+    free(rows);
 }

@@ -178,6 +178,16 @@ def main():
         data = f.read()
     check(data.endswith(b" .\n"), "file ends with a whole line")
 
+    # The results table, headless.
+    r = run(["bench", "--summary", KG], env)
+    lines = r.stdout.splitlines()
+    check(r.returncode == 0 and len(lines) == 3 and lines[0].startswith("BOARD"),
+          "summary has one row per board and model", r.stdout + r.stderr)
+    check(any(l.startswith("sim-nucleo") and " 1 " in l for l in lines),
+          "summary row for the MLPerf board", r.stdout)
+    check(any(l.startswith("sim-board") and "0.860" in l for l in lines),
+          "summary row for the JSON board", r.stdout)
+
     # Ctrl-C ends an open-ended JSON-lines session cleanly.
     p = subprocess.Popen([BIN, "bench", "--port", link, "--results",
                           os.path.join(tmp, "int.nt"), KG], env=env,

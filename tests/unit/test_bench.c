@@ -351,6 +351,53 @@ static void test_results_file(void)
     free(path);
 }
 
+static void test_summarize(void)
+{
+    ts_bench_result list[5];
+    const char *boards[] = {"a", "b", "a", "a", "b"};
+    const double med[] = {100, 200, 300, 110, 210};
+    for (size_t i = 0; i < 5; i++) {
+        fill_result(&list[i], boards[i]);
+        list[i].latency_min_us = med[i] - 10;
+        list[i].latency_median_us = med[i];
+        list[i].latency_max_us = med[i] + 10;
+        list[i].inferences_per_second = 1e6 / med[i];
+        list[i].complete = i != 2;
+        if (i == 3) {
+            list[i].accuracy = 0.9;
+            list[i].energy_uj = 12;
+        }
+    }
+    ts_results_row *rows;
+    size_t n;
+    ts_results_summarize(list, 5, &rows, &n);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_STR(rows[0].device_name, "a");
+        CHECK_INT(rows[0].runs, 3);
+        CHECK_INT(rows[0].complete_runs, 2);
+        CHECK_INT(rows[0].inferences, 30);
+        CHECK_NEAR(rows[0].latency_min_us, 90, 1e-9);
+        CHECK_NEAR(rows[0].latency_median_us, 110, 1e-9);
+        CHECK_NEAR(rows[0].latency_max_us, 310, 1e-9);
+        CHECK_NEAR(rows[0].accuracy, 0.9, 1e-9);
+        CHECK_NEAR(rows[0].energy_uj, 12, 1e-9);
+        CHECK(isnan(rows[0].macs_per_second));
+        CHECK_INT(rows[0].n_recent, 3);
+        CHECK(rows[0].n_recent == 3 && rows[0].recent[2] == 110);
+        CHECK_STR(rows[1].device_name, "b");
+        CHECK_NEAR(rows[1].latency_median_us, 205, 1e-9);
+        CHECK(isnan(rows[1].accuracy));
+    }
+    ts_results_rows_free(rows, n);
+    ts_results_summarize(list, 0, &rows, &n);
+    CHECK_INT(n, 0);
+    ts_results_rows_free(rows, n);
+    for (size_t i = 0; i < 5; i++) {
+        ts_bench_result_clear(&list[i]);
+    }
+}
+
 /* ---- discovery ---- */
 
 static void mkfile(const char *path, const char *text)
@@ -837,6 +884,7 @@ int main(void)
     test_mlperf_parse();
     test_jsonl_parse();
     test_results_file();
+    test_summarize();
     test_discover();
     int ptm = posix_openpt(O_RDWR | O_NOCTTY);
     if (ptm < 0) {
