@@ -69,7 +69,7 @@ char *ts_results_default_path(void);
 char *ts_results_board_iri(const char *name);
 
 /** Append r to out as N-Triples lines (one block, no blank nodes). */
-void ts_results_format(const ts_bench_result *r, ts_buf *out);
+void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out);
 
 /**
  * Append r to the results file at path: the directory is created if

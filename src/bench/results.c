@@ -194,7 +194,7 @@ static void triple_decimal(ts_buf *out, const char *s, const char *p, double v)
     triple_lit(out, s, p, lex, XSD "decimal");
 }
 
-void ts_results_format(const ts_bench_result *r, ts_buf *out)
+void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
 {
     const char *s = r->iri;
     triple_iri(out, s, TS_NS_RDF "type", TS_NS_TINY "BenchmarkRun");
@@ -327,7 +327,7 @@ ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *
             *torn = (size_t)(sb.st_size - keep);
         }
     }
-    ts_results_format(r, &text);
+    ts_bench_result_ntriples(r, &text);
     /* One write, so that a run is either all there or ends in a torn line. */
     size_t off = 0;
     while (off < text.len) {
