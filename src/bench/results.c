@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "tinyscope/loader.h"
+#include "tinyscope/rdfout.h"
+#include "tinyscope/term.h"
 
 #define XSD "http://www.w3.org/2001/XMLSchema#"
 
@@ -125,76 +127,38 @@ char *ts_results_board_iri(const char *name)
     return ts_buf_steal(&b);
 }
 
-static void put_iri(ts_buf *out, const char *iri)
+/* The run's lines go through the project's RDF writer (Serd), which does
+ * the N-Triples escaping. */
+static void triple(ts_rdfout *w, const char *s, const char *p, ts_term o)
 {
-    ts_buf_putc(out, '<');
-    for (const unsigned char *p = (const unsigned char *)iri; *p; p++) {
-        /* Characters IRIREF forbids are written as UCHAR escapes. */
-        if (*p <= 0x20 || strchr("<>\"{}|^`\\", *p)) {
-            ts_buf_printf(out, "\\u%04X", *p);
-        } else {
-            ts_buf_putc(out, (char)*p);
-        }
-    }
-    ts_buf_putc(out, '>');
+    ts_term ts = ts_term_iri(s), tp = ts_term_iri(p);
+    ts_rdfout_write(w, &ts, &tp, &o, NULL);
+    ts_term_clear(&ts);
+    ts_term_clear(&tp);
+    ts_term_clear(&o);
 }
 
-static void put_string(ts_buf *out, const char *s)
+static void triple_iri(ts_rdfout *w, const char *s, const char *p, const char *o)
 {
-    ts_buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': ts_buf_puts(out, "\\\""); break;
-        case '\\': ts_buf_puts(out, "\\\\"); break;
-        case '\n': ts_buf_puts(out, "\\n"); break;
-        case '\r': ts_buf_puts(out, "\\r"); break;
-        case '\t': ts_buf_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f) {
-                ts_buf_printf(out, "\\u%04X", *p);
-            } else {
-                ts_buf_putc(out, (char)*p);
-            }
-        }
-    }
-    ts_buf_putc(out, '"');
+    triple(w, s, p, ts_term_iri(o));
 }
 
-static void triple_iri(ts_buf *out, const char *s, const char *p, const char *o)
+static void triple_lit(ts_rdfout *w, const char *s, const char *p, const char *lex, const char *dt)
 {
-    put_iri(out, s);
-    ts_buf_putc(out, ' ');
-    put_iri(out, p);
-    ts_buf_putc(out, ' ');
-    put_iri(out, o);
-    ts_buf_puts(out, " .\n");
+    triple(w, s, p, ts_term_literal(lex, dt, NULL));
 }
 
-static void triple_lit(ts_buf *out, const char *s, const char *p, const char *lex, const char *dt)
-{
-    put_iri(out, s);
-    ts_buf_putc(out, ' ');
-    put_iri(out, p);
-    ts_buf_putc(out, ' ');
-    put_string(out, lex);
-    if (dt) {
-        ts_buf_puts(out, "^^");
-        put_iri(out, dt);
-    }
-    ts_buf_puts(out, " .\n");
-}
-
-static void triple_decimal(ts_buf *out, const char *s, const char *p, double v)
+static void triple_decimal(ts_rdfout *w, const char *s, const char *p, double v)
 {
     if (!isfinite(v)) {
         return;
     }
     char lex[64];
     snprintf(lex, sizeof lex, "%.3f", v);
-    triple_lit(out, s, p, lex, XSD "decimal");
+    triple_lit(w, s, p, lex, XSD "decimal");
 }
 
-void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
+static void write_run(const ts_bench_result *r, ts_rdfout *out)
 {
     const char *s = r->iri;
     triple_iri(out, s, TS_NS_RDF "type", TS_NS_TINY "BenchmarkRun");
@@ -235,6 +199,23 @@ void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
     triple_decimal(out, s, TS_NS_TINY "accuracy", r->accuracy);
     triple_decimal(out, s, TS_NS_TINY "energyUj", r->energy_uj);
     triple_lit(out, s, TS_NS_TINY "complete", r->complete ? "true" : "false", XSD "boolean");
+}
+
+void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        fputs("tinyscope: out of memory\n", stderr);
+        exit(70);
+    }
+    ts_rdfout *w = ts_rdfout_new(f, TS_OUT_NTRIPLES, NULL);
+    write_run(r, w);
+    ts_rdfout_free(w);
+    fclose(f);
+    ts_buf_append(out, text, len);
+    free(text);
 }
 
 /* ---- the file ---- */
