@@ -245,6 +245,25 @@ static bool mkdirs(const char *path)
 }
 
 /* Bytes after the last newline: a line an interrupted write left behind. */
+/* Whether a last line without its newline is nonetheless a whole
+ * statement (a file saved by an editor), which must not be taken for a
+ * torn write. */
+static bool whole_statement(const char *text, size_t n)
+{
+    if (n == 0 || n > 65536) {
+        return false;
+    }
+    char *line = ts_asprintf("%.*s\n", (int)n, text);
+    ts_store *scratch = ts_store_new();
+    ts_load_opts opts = {.strict = true};
+    ts_source *src = NULL;
+    bool ok = ts_load_string(scratch, "", TS_FMT_NTRIPLES, line, &opts, &src) == TS_OK && src &&
+              src->errors == 0 && src->statements == 1;
+    ts_store_free(scratch);
+    free(line);
+    return ok;
+}
+
 static ts_status torn_tail(int fd, off_t size, off_t *keep)
 {
     *keep = size;
@@ -298,7 +317,16 @@ ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *
         st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot read: %s", strerror(errno));
         goto done;
     }
-    if (keep < sb.st_size) {
+    bool newline = false;
+    if (keep < sb.st_size && sb.st_size - keep <= 65536) {
+        size_t n = (size_t)(sb.st_size - keep);
+        char *tail = ts_malloc(n);
+        newline = pread(fd, tail, n, keep) == (ssize_t)n && whole_statement(tail, n);
+        free(tail);
+    }
+    if (newline) {
+        ts_buf_putc(&text, '\n');
+    } else if (keep < sb.st_size) {
         if (ftruncate(fd, keep) != 0) {
             st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot cut the torn last line: %s",
                               strerror(errno));
@@ -354,7 +382,7 @@ ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts
     while (complete > 0 && text.data[complete - 1] != '\n') {
         complete--;
     }
-    bool torn = complete < text.len;
+    bool torn = complete < text.len && !whole_statement(text.data + complete, text.len - complete);
     if (torn) {
         unsigned line = 1;
         for (size_t i = 0; i < complete; i++) {

@@ -306,6 +306,24 @@ static void test_results_file(void)
     CHECK_INT(d3.count, 0);
     ts_diags_clear(&d3);
 
+    /* A whole statement without its newline (an editor did that) is kept. */
+    f = fopen(path, "a");
+    fputs("<urn:x:note> <http://www.w3.org/2000/01/rdf-schema#comment> \"by hand\" .", f);
+    fclose(f);
+    ts_diags d5 = {0};
+    CHECK_INT(runs_in_file(path, &d5), 3);
+    CHECK_INT(d5.count, 0);
+    ts_diags_clear(&d5);
+    fill_result(&r, "fourth");
+    CHECK(ts_results_append(path, &r, &torn, &err) == TS_OK);
+    CHECK_INT(torn, 0);
+    ts_bench_result_clear(&r);
+    ts_buf whole = {0};
+    CHECK(ts_read_file(path, &whole));
+    CHECK(strstr(ts_buf_str(&whole), "\"by hand\" .\n<urn:uuid:") != NULL);
+    ts_buf_free(&whole);
+    CHECK_INT(runs_in_file(path, NULL), 4);
+
     /* The default file: XDG_DATA_HOME, and a missing file is fine. */
     char *data = tmp_path("data");
     setenv("XDG_DATA_HOME", data, 1);
@@ -315,11 +333,11 @@ static void test_results_file(void)
     store = ts_store_new();
     ts_diags d4 = {0};
     CHECK(ts_results_load_default(store, NULL, &d4) == TS_OK);
-    CHECK_INT(count_runs(store), 3);
+    CHECK_INT(count_runs(store), 4);
     ts_bench_result *list;
     size_t n_list;
     ts_results_from_store(store, &list, &n_list);
-    CHECK_INT(n_list, 3);
+    CHECK_INT(n_list, 4);
     for (size_t i = 0; i < n_list; i++) {
         CHECK(list[i].complete);
         CHECK_INT(list[i].inferences, 10);
