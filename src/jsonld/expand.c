@@ -25,6 +25,10 @@ static json_t *as_array(json_t *v)
 static void add_value(json_t *obj, const char *key, json_t *value)
 {
     json_t *arr = json_object_get(obj, key);
+    if (!arr && json_is_array(value)) {
+        json_object_set_new(obj, key, value);
+        return;
+    }
     if (!arr) {
         arr = json_array();
         json_object_set_new(obj, key, arr);
@@ -651,8 +655,13 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                 json_decref(arr);
                 json_decref(ev);
             } else {
-                add_value(result, eprop, as_array(ev));
-                json_decref(ev);
+                /* ev is ours: add_value keeps it or splices it in. */
+                if (json_is_array(ev)) {
+                    add_value(result, eprop, ev);
+                } else {
+                    add_value(result, eprop, as_array(ev));
+                    json_decref(ev);
+                }
             }
         }
         jl_pop(p);
@@ -838,10 +847,25 @@ static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop,
     }
     jl_ctx *type_ctx = jl_ctx_ref(ctx);
     size_t n;
-    const char **keys = sorted_keys(element, &n);
+    const char **keys;
+    if (type_ctx->aliases & JL_ALIAS_TYPE) {
+        keys = sorted_keys(element, &n);
+    } else {
+        /* Only "@type" itself can expand to @type. */
+        static const char *const type_key[] = {"@type"};
+        keys = NULL;
+        n = json_object_get(element, "@type") ? 1 : 0;
+        if (n) {
+            keys = ts_malloc(sizeof *keys);
+            keys[0] = type_key[0];
+        }
+    }
     char *input_type = NULL;
     bool first_type = true;
     for (size_t i = 0; i < n && st == TS_OK; i++) {
+        if (keys[i][0] != '@' && !(type_ctx->aliases & JL_ALIAS_TYPE)) {
+            continue;
+        }
         if (!expands_to(p, type_ctx, keys[i], "@type")) {
             continue;
         }

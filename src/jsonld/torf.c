@@ -239,7 +239,21 @@ static uint64_t hash_str(const char *s)
 static char *fresh_blank(jl_proc *p)
 {
     const char *prefix = (p->opts && p->opts->blank_prefix) ? p->opts->blank_prefix : "b";
-    return ts_asprintf("%s%lu", prefix, p->blank_seq++);
+    char digits[24];
+    size_t nd = 0;
+    unsigned long v = p->blank_seq++;
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t np = strlen(prefix);
+    char *s = ts_malloc(np + nd + 1);
+    memcpy(s, prefix, np);
+    for (size_t i = 0; i < nd; i++) {
+        s[np + i] = digits[nd - 1 - i];
+    }
+    s[np + nd] = '\0';
+    return s;
 }
 
 /* The label for a document's "_:x" (borrowed from the map). */
@@ -333,6 +347,7 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         return TS_OK;
     }
     char *value = NULL;
+    bool borrowed = false; /* value points into the document */
     const char *datatype = type;
     if (is_json) {
         ts_buf b = {0};
@@ -366,7 +381,8 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
             }
         }
     } else if (json_is_string(v)) {
-        value = ts_strdup(json_string_value(v));
+        value = (char *)json_string_value(v);
+        borrowed = true;
         if (!datatype) {
             datatype = lang ? rdf_lang_string : xsd_string;
         }
@@ -383,7 +399,7 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         ts_buf_printf(&dt, "_%s", dir);
         out->t.kind = TS_TERM_LITERAL;
         out->t.value = value;
-        out->own_value = true;
+        out->own_value = !borrowed;
         out->t.datatype = ts_buf_steal(&dt);
         out->own_datatype = true;
         return TS_OK;
@@ -406,12 +422,14 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         }
         ts_term d = {TS_TERM_LITERAL, (char *)dir, NULL, NULL};
         emit(p, &out->t, &pd, &d, g);
-        free(value);
+        if (!borrowed) {
+            free(value);
+        }
         return TS_OK;
     }
     out->t.kind = TS_TERM_LITERAL;
     out->t.value = value;
-    out->own_value = true;
+    out->own_value = !borrowed;
     if (datatype == rdf_lang_string) {
         out->t.lang = (char *)lang;
     } else if (strcmp(datatype, xsd_string)) {
