@@ -222,10 +222,24 @@ static void warn_duplicates(const char *text, size_t len, const char *source, ts
             expect_key = depth && stack[depth - 1];
         } else if (c == '"') {
             size_t start = i + 1;
-            for (i = start; i < len && text[i] != '"'; i++) {
-                if (text[i] == '\\') {
-                    i++;
+            /* The closing quote: the next one not escaped by an odd run of
+             * backslashes. Strings hold no raw newlines in valid JSON. */
+            i = start;
+            for (;;) {
+                const char *q = memchr(text + i, '"', len - i);
+                if (!q) {
+                    i = len;
+                    break;
                 }
+                size_t at = (size_t)(q - text), bs = 0;
+                while (at - bs > start && text[at - bs - 1] == '\\') {
+                    bs++;
+                }
+                i = at;
+                if (bs % 2 == 0) {
+                    break;
+                }
+                i++;
             }
             if (expect_key && depth && i <= len &&
                 !dup_insert(&set, text + start, i - start, stack[depth - 1])) {
