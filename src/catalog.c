@@ -14,6 +14,7 @@ static const char *const generic_classes[] = {
     "http://schema.org/Sensor",
     "http://www.w3.org/ns/sosa/Sensor",
     "http://www.w3.org/ns/ssn/System",
+    "http://tinyml-schema.org/sosa_extend/OtherSensor",
     "http://www.w3.org/2002/07/owl#Thing",
     "http://www.w3.org/2000/01/rdf-schema#Resource",
 };
@@ -404,7 +405,8 @@ static bool name_contains(const char *hay, const char *needle)
 
 #define FIND_RECORDS(type, arr, count, extra_exact)                                    \
     size_t found = 0;                                                                  \
-    for (int pass = 0; pass < 2 && found == 0; pass++) {                               \
+    int pass = 0;                                                                      \
+    for (; pass < 2 && found == 0; pass++) {                                           \
         for (size_t i = 0; i < (count); i++) {                                         \
             const type *r = (arr)[i];                                                  \
             bool hit = pass == 0 ? (!strcmp(r->iri, text) || name_equal(r->name, text) \
@@ -418,16 +420,19 @@ static bool name_contains(const char *hay, const char *needle)
             }                                                                          \
         }                                                                              \
     }                                                                                  \
+    if (exact) {                                                                       \
+        *exact = found && pass == 1;                                                   \
+    }                                                                                  \
     return found
 
 size_t ts_catalog_find_devices(const ts_catalog *cat, const char *text, ts_device **out,
-                               size_t max)
+                               size_t max, bool *exact)
 {
     FIND_RECORDS(ts_device, cat->devices, cat->n_devices, false);
 }
 
 size_t ts_catalog_find_models(const ts_catalog *cat, const char *text, ts_model **out,
-                              size_t max)
+                              size_t max, bool *exact)
 {
     FIND_RECORDS(ts_model, cat->models, cat->n_models,
                  (r->identifier && !strcasecmp(r->identifier, text)));

@@ -121,12 +121,14 @@ const char *ts_class_short_name(const char *iri);
 
 /**
  * Find devices (or models) by name, identifier or IRI: exact matches
- * first (case-insensitive on names), else those containing the text.
- * Fills out (capacity max) and returns how many matched in all.
+ * (case-insensitive on names, '_', '-' and ' ' alike) if there are any,
+ * else those whose name contains the text. Fills out (capacity max),
+ * returns how many matched in all, and tells in *exact (may be NULL)
+ * whether they were exact matches.
  */
 size_t ts_catalog_find_devices(const ts_catalog *cat, const char *text, ts_device **out,
-                               size_t max);
+                               size_t max, bool *exact);
 size_t ts_catalog_find_models(const ts_catalog *cat, const char *text, ts_model **out,
-                              size_t max);
+                              size_t max, bool *exact);
 
 #endif
