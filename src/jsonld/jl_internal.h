@@ -96,6 +96,7 @@ typedef struct jl_proc {
     size_t depth;
     size_t path_cap;
     size_t work;          /* term definitions created */
+    bool plain_values;    /* for toRdf: {"@value": x} alone is kept as x */
     unsigned rdepth;      /* recursion depth of expansion and toRdf */
     bool used_doc_base;   /* context processing depended on the document base */
     /* toRdf */

@@ -332,7 +332,12 @@ static ts_status node_to_rdf(jl_proc *p, json_t *node, const ts_term *g, owned_t
 static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_term *out)
 {
     memset(out, 0, sizeof *out);
-    json_t *v = json_object_get(item, "@value");
+    /* A bare scalar is a plain value object (see jl_proc.plain_values). */
+    bool bare = !json_is_object(item);
+    json_t *v = bare ? item : json_object_get(item, "@value");
+    if (bare) {
+        item = NULL;
+    }
     json_t *tj = json_object_get(item, "@type");
     const char *type = json_is_string(tj) ? json_string_value(tj) : NULL;
     json_t *lj = json_object_get(item, "@language");
@@ -488,6 +493,9 @@ static ts_status list_to_rdf(jl_proc *p, json_t *list, const ts_term *g, owned_t
 static ts_status object_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_term *out)
 {
     memset(out, 0, sizeof *out);
+    if (json_is_string(item) || json_is_number(item) || json_is_boolean(item)) {
+        return value_to_rdf(p, item, g, out);
+    }
     if (!json_is_object(item)) {
         return TS_OK;
     }
