@@ -398,7 +398,8 @@ static const char *expand_iri_full(jl_proc *p, jl_ctx *active, const char *value
         if (*st != TS_OK) {
             return NULL;
         }
-        if (pt && pt->iri && pt->prefix) {
+        /* JSON-LD 1.0 let any term serve as a prefix. */
+        if (pt && pt->iri && (pt->prefix || p->mode10)) {
             *owned = concat(pt->iri, suffix);
             return *owned;
         }

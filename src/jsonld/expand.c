@@ -1017,6 +1017,11 @@ static ts_status expand_inner(jl_proc *p, jl_ctx *active, const char *aprop, jso
                 json_decref(result);
                 return st;
             }
+            if (list && p->mode10 && (json_is_array(e) || is_list_object(e))) {
+                json_decref(e);
+                json_decref(result);
+                return jl_fail(p, "list of lists", "not allowed in json-ld-1.0 mode");
+            }
             if (list && json_is_array(e)) {
                 json_t *l = json_object();
                 json_object_set_new_nocheck(l, "@list", e);
