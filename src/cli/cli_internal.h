@@ -21,11 +21,9 @@ enum {
     TS_EXIT_USAGE = 2,   /**< the command line was wrong */
 };
 
-/* --context URL=FILE, taken by every data-reading command: put
- * TS_CLI_CONTEXT_OPTION in the getopt_long table and pass the argument of
- * TS_CLI_OPT_CONTEXT to ts_cli_add_context(). */
-enum { TS_CLI_OPT_CONTEXT = 0x1c0, TS_CLI_MAX_CONTEXTS = 64 };
-#define TS_CLI_CONTEXT_OPTION {"context", required_argument, NULL, TS_CLI_OPT_CONTEXT}
+/* --context URL=FILE is taken from the command line by ts_cli_main for
+ * every command; ts_cli_load uses those mappings with data->contexts. */
+enum { TS_CLI_MAX_CONTEXTS = 64 };
 
 /** Options every data-reading command takes. */
 typedef struct {
