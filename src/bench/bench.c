@@ -522,6 +522,11 @@ static void handle_line(ts_bench *b, const char *line, size_t len)
     ts_bench_event ev = {.kind = TS_BENCH_EV_LINE, .text = line, .len = len};
     emit(b, &ev);
     if (b->proto == TS_PROTO_AUTO) {
+        /* Noise can look like "m-..." or "e-...": only a line of the
+         * protocol proper (m-ready, m-name-dut-[...], m-lap-us-N...) decides. */
+        if (!is_json && (m.kind == TS_MLPERF_ERROR || m.kind == TS_MLPERF_OTHER)) {
+            return;
+        }
         b->proto = is_json ? TS_PROTO_JSONL : TS_PROTO_MLPERF;
         notice(b, "protocol: %s (detected)", ts_bench_proto_name(b->proto));
         if (is_json) {

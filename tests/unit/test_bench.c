@@ -835,6 +835,33 @@ static void test_silent(void)
     free(link);
 }
 
+/* Lines that merely look like MLPerf Tiny do not decide the protocol. */
+static void test_detect_not_fooled(void)
+{
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0);
+    char *link = tmp_path("lookalike");
+    CHECK(symlink(ptsname(m), link) == 0);
+    collect c;
+    collect_init(&c);
+    ts_bench_opts o;
+    opts_for(&o, link, TS_PROTO_AUTO, &c, NULL, NULL);
+    o.runs = 1;
+    ts_bench *b = ts_bench_new(&o);
+    ts_bench_step(b, 0, ts_bench_now_ms()); /* opens the port */
+    CHECK_INT(ts_bench_get_state(b), TS_BENCH_DETECTING);
+    const char *lines = "e-junk\r\nm-ostly harmless\r\n"
+                        "{\"board\":\"b\",\"latency_us\":1000}\r\n";
+    CHECK(write(m, lines, strlen(lines)) == (ssize_t)strlen(lines));
+    CHECK_INT(drive(b, 10000), TS_BENCH_DONE);
+    CHECK_INT(ts_bench_get_protocol(b), TS_PROTO_JSONL);
+    CHECK_INT(c.n_res, 1);
+    ts_bench_free(b);
+    collect_free(&c);
+    close(m);
+    free(link);
+}
+
 static void slow(ts_sim_opts *o)
 {
     o->speed = 0.2;
@@ -923,6 +950,7 @@ int main(void)
     test_disconnect(store);
     test_garbage();
     test_silent();
+    test_detect_not_fooled();
     test_stop_keeps_partial();
     test_demo();
     ts_store_free(store);
