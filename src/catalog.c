@@ -387,14 +387,14 @@ void ts_catalog_finish(ts_catalog *cat)
         for (size_t r = 0; r < d->n_runtimes; r++) {
             d->runtime_ids[r] = runtime_id(cat, d->runtimes[r]);
         }
-        snprintf(d->ram_text, sizeof d->ram_text, "%g", d->ram_kb);
-        snprintf(d->flash_text, sizeof d->flash_text, "%g", d->flash_kb);
+        snprintf(d->ram_text, sizeof d->ram_text, "%.10g", d->ram_kb);
+        snprintf(d->flash_text, sizeof d->flash_text, "%.10g", d->flash_kb);
     }
     for (size_t i = 0; i < cat->n_models; i++) {
         ts_model *m = cat->models[i];
         m->runtime_id = m->runtime ? runtime_id(cat, m->runtime) : SIZE_MAX;
-        snprintf(m->ram_text, sizeof m->ram_text, "%g", m->ram_kb);
-        snprintf(m->flash_text, sizeof m->flash_text, "%g", m->flash_kb);
+        snprintf(m->ram_text, sizeof m->ram_text, "%.10g", m->ram_kb);
+        snprintf(m->flash_text, sizeof m->flash_text, "%.10g", m->flash_kb);
     }
     for (size_t i = 0; i < cat->n_devices; i++) {
         if (!cat->devices[i]->name) {
@@ -433,7 +433,7 @@ static bool name_char_eq(char a, char b)
     if (b == '_' || b == '-') {
         b = ' ';
     }
-    return (a | 0x20) == (b | 0x20) || a == b;
+    return tolower((unsigned char)a) == tolower((unsigned char)b);
 }
 
 static bool name_equal(const char *a, const char *b)

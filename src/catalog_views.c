@@ -7,7 +7,7 @@
 #include "tinyscope/buf.h"
 #include "tinyscope/datapath.h"
 
-char *ts_view_text(const char *name, ts_error *err)
+char *ts_view_text(const char *name, char **path_out, ts_error *err)
 {
     ts_buf text = {0};
     const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -19,7 +19,11 @@ char *ts_view_text(const char *name, ts_error *err)
         user = ts_asprintf("%s/.config/tinyscope/views/%s.rq", home, name);
     }
     if (user && ts_read_file(user, &text)) {
-        free(user);
+        if (path_out) {
+            *path_out = user;
+        } else {
+            free(user);
+        }
         return ts_buf_steal(&text);
     }
     free(user);
@@ -33,7 +37,11 @@ char *ts_view_text(const char *name, ts_error *err)
         free(path);
         return NULL;
     }
-    free(path);
+    if (path_out) {
+        *path_out = path;
+    } else {
+        free(path);
+    }
     return ts_buf_steal(&text);
 }
 
@@ -68,10 +76,25 @@ static void set_once(char **field, const ts_term *t)
     }
 }
 
+/* Memory figures stated more than once: judge with the worst case, the
+ * least a board offers and the most a model needs. Negative and infinite
+ * figures are not memory sizes and are left unknown. */
+static void set_memory(double *field, const ts_term *t, bool least)
+{
+    double v = num_of(t);
+    if (isnan(v) || isinf(v) || v < 0) {
+        return;
+    }
+    if (isnan(*field) || (least ? v < *field : v > *field)) {
+        *field = v;
+    }
+}
+
 static void set_num_once(double *field, const ts_term *t)
 {
-    if (isnan(*field)) {
-        *field = num_of(t);
+    double v = num_of(t);
+    if (isnan(*field) && !isinf(v)) {
+        *field = v;
     }
 }
 
@@ -80,8 +103,8 @@ static void board_row(view_run *v, const ts_term *const *c)
     ts_device *d = ts_catalog_device(v->cat, c[0]->value);
     set_once(&d->name, c[1]);
     set_once(&d->description, c[2]);
-    set_num_once(&d->ram_kb, c[3]);
-    set_num_once(&d->flash_kb, c[4]);
+    set_memory(&d->ram_kb, c[3], true);
+    set_memory(&d->flash_kb, c[4], true);
     if (str_of(c[5])) {
         ts_device_add_runtime(d, c[5]->value);
     }
@@ -107,8 +130,8 @@ static void model_row(view_run *v, const ts_term *const *c)
     set_once(&m->creator, c[4]);
     set_once(&m->category, c[5]);
     set_num_once(&m->macs, c[6]);
-    set_num_once(&m->ram_kb, c[7]);
-    set_num_once(&m->flash_kb, c[8]);
+    set_memory(&m->ram_kb, c[7], false);
+    set_memory(&m->flash_kb, c[8], false);
     set_once(&m->runtime, c[9]);
     set_once(&m->metric, c[10]);
     set_num_once(&m->metric_value, c[11]);
@@ -139,7 +162,7 @@ static void layer_row(view_run *v, const ts_term *const *c)
     }
     ts_layer *l = ts_model_add_layer(m);
     double index = num_of(c[3]);
-    l->index = isnan(index) ? -1 : (long)index;
+    l->index = (isnan(index) || index < 0 || index > 1e9) ? -1 : (long)index;
     set_once(&l->role, c[2]);
     const char *type = str_of(c[4]);
     if (type) {
@@ -188,7 +211,8 @@ static int on_row(void *ctx, const ts_term *cells)
 
 static ts_status run_view(ts_dataset *ds, view_run *v, ts_error *err)
 {
-    char *text = ts_view_text(v->name, err);
+    char *path = NULL;
+    char *text = ts_view_text(v->name, &path, err);
     if (!text) {
         return TS_ERR_NOT_FOUND;
     }
@@ -201,11 +225,10 @@ static ts_status run_view(ts_dataset *ds, view_run *v, ts_error *err)
     if (st != TS_OK && err) {
         /* Name the view, keeping the position of a syntax error. */
         char *msg = ts_strdup(err->message);
-        char *src = ts_asprintf("ontology/views/%s.rq", v->name);
-        ts_error_set(err, st, src, err->line, err->col, "%s", msg);
-        free(src);
+        ts_error_set(err, st, path, err->line, err->col, "%s", msg);
         free(msg);
     }
+    free(path);
     return st;
 }
 

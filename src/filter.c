@@ -441,6 +441,9 @@ static bool eval_model_term(const ts_filter *f, const term *t, const ts_catalog 
         if (t->op == OP_HAS || t->op == OP_EQ) {
             return m->runtime && ts_runtime_equal(m->runtime, t->text);
         }
+        if (t->op == OP_NE) {
+            return !m->runtime || !ts_runtime_equal(m->runtime, t->text);
+        }
         return match_text(f, t, m->runtime);
     case F_FITS:
         for (size_t i = 0; i < t->n_named; i++) {

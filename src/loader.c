@@ -1,5 +1,7 @@
 #include "tinyscope/loader.h"
 
+#include "tinyscope/term.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -446,6 +448,11 @@ static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *dat
             if (!dt) {
                 return NULL;
             }
+            /* "x" and "x"^^xsd:string are one RDF term: store the plain form. */
+            if (!strcmp((const char *)sord_node_get_string(dt), TS_NS_XSD "string")) {
+                sord_node_free(world, dt);
+                dt = NULL;
+            }
         }
         SordNode *n = sord_new_literal(world, dt, node->buf,
                                        (lang && lang->buf) ? (const char *)lang->buf : NULL);
@@ -657,7 +664,14 @@ static ts_status read_rdf_stream(rdf_ctx *ctx)
     while (true) {
         SerdReader *reader = rdf_reader_new(ctx);
         ctx->done = offset;
-        if (ctx->file && fseek(ctx->file, (long)offset, SEEK_SET) != 0) {
+        if (ctx->file && offset > 0 && fseek(ctx->file, (long)offset, SEEK_SET) != 0) {
+            /* A pipe cannot go back to the line after an error. */
+            ctx->src->errors++;
+            if (ctx->opts && ctx->opts->diags) {
+                ts_diags_addf(ctx->opts->diags, TS_DIAG_ERROR, TS_ERR_IO, ctx->src->path,
+                              ctx->line_base, 0,
+                              "cannot resume after an error: the input is not seekable");
+            }
             serd_reader_free(reader);
             break;
         }
@@ -732,33 +746,15 @@ typedef struct {
     ts_source *src;
 } jsonld_ctx;
 
-static SordNode *jsonld_node(SordWorld *world, const ts_term *t)
-{
-    switch (t->kind) {
-    case TS_TERM_IRI:
-        return sord_new_uri(world, (const uint8_t *)t->value);
-    case TS_TERM_BLANK:
-        return sord_new_blank(world, (const uint8_t *)t->value);
-    case TS_TERM_LITERAL: {
-        SordNode *dt = t->datatype ? sord_new_uri(world, (const uint8_t *)t->datatype) : NULL;
-        SordNode *n = sord_new_literal(world, dt, (const uint8_t *)t->value, t->lang);
-        sord_node_free(world, dt);
-        return n;
-    }
-    default:
-        return NULL;
-    }
-}
-
 static void jsonld_quad(void *handle, const ts_term *s, const ts_term *p, const ts_term *o,
                         const ts_term *g)
 {
     jsonld_ctx *ctx = handle;
     SordWorld *world = ts_store_world(ctx->store);
-    SordNode *sn = jsonld_node(world, s);
-    SordNode *pn = jsonld_node(world, p);
-    SordNode *on = jsonld_node(world, o);
-    SordNode *gn = jsonld_node(world, g);
+    SordNode *sn = ts_term_to_sord(world, s);
+    SordNode *pn = ts_term_to_sord(world, p);
+    SordNode *on = ts_term_to_sord(world, o);
+    SordNode *gn = ts_term_to_sord(world, g);
     if (gn) {
         ts_store_source_note_graph(ctx->store, ctx->src, gn);
     }
@@ -840,7 +836,10 @@ static ts_status read_jsonld(ts_store *store, ts_source *src, FILE *f,
         }
         return TS_ERR_IO;
     }
-    ts_status st = jsonld_text(store, src, text.data ? text.data : "", text.len, opts);
+    /* A byte order mark is not JSON, but editors write one. */
+    size_t skip = text.len >= 3 && !memcmp(text.data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    ts_status st =
+        jsonld_text(store, src, text.data ? text.data + skip : "", text.len - skip, opts);
     ts_buf_free(&text);
     return st;
 }

@@ -19,7 +19,7 @@
  * of millions of cells. */
 static void put_pct(ts_buf *out, double pct)
 {
-    if (isnan(pct) || isinf(pct) || pct > 1e12) {
+    if (!(pct >= 0 && pct <= 1e12)) {
         return;
     }
     unsigned long long tenths = (unsigned long long)(pct * 10.0 + 0.5);

@@ -366,7 +366,7 @@ const char *ts_user_language(void)
     const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
     for (size_t i = 0; i < 3; i++) {
         const char *v = getenv(vars[i]);
-        if (v && *v && strcmp(v, "C") && strcmp(v, "POSIX")) {
+        if (v && *v && strcmp(v, "C") && strncmp(v, "C.", 2) && strcmp(v, "POSIX")) {
             size_t n = 0;
             while (v[n] && isalpha((unsigned char)v[n]) && n < sizeof lang - 1) {
                 lang[n] = (char)tolower((unsigned char)v[n]);

@@ -37,7 +37,7 @@ typedef struct {
     size_t *sensors;    /**< sensor class indices of its subsystems */
     size_t n_sensors;
     uint64_t *has;      /**< classes it has: its sensors and all their superclasses */
-    char ram_text[24];  /**< ram_kb as text ("%g"), set by ts_catalog_finish */
+    char ram_text[24];  /**< ram_kb as text ("%.10g"), set by ts_catalog_finish */
     char flash_text[24];
     size_t *runtime_ids; /**< runtimes as ids of equal meaning (after finish) */
 } ts_device;
@@ -62,7 +62,7 @@ typedef struct {
     uint64_t *needs;    /**< the same as a bitset */
     ts_layer *layers;   /**< by index */
     size_t n_layers;
-    char ram_text[24];  /**< ram_kb as text ("%g"), set by ts_catalog_finish */
+    char ram_text[24];  /**< ram_kb as text ("%.10g"), set by ts_catalog_finish */
     char flash_text[24];
     size_t runtime_id;  /**< the runtime's id (after finish); SIZE_MAX: none */
 } ts_model;

@@ -12,10 +12,11 @@
 /**
  * The text of view NAME ("boards", "models", ...): from
  * $XDG_CONFIG_HOME/tinyscope/views/NAME.rq when the user has one, else from
- * the data directory's ontology/views/NAME.rq. Caller frees; NULL (and err
- * filled) when neither can be read.
+ * the data directory's ontology/views/NAME.rq. *path (may be NULL) receives
+ * the file read. Caller frees both; NULL (and err filled) when neither can
+ * be read.
  */
-char *ts_view_text(const char *name, ts_error *err);
+char *ts_view_text(const char *name, char **path, ts_error *err);
 
 /**
  * Run the views on ds and fill cat (which should be new), then finish it.

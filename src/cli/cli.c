@@ -1,5 +1,6 @@
 #include "tinyscope/cli.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <math.h>
@@ -134,6 +135,47 @@ ts_jsonld_ctxstore *ts_cli_contexts(const ts_cli_data *data)
     return store;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The vocabulary is the Turtle files at the top of ontology/; its
+ * subfolders (views, examples, JSON-LD contexts) are not data. */
+static ts_status load_vocabulary(ts_store *store, const ts_load_opts *opts)
+{
+    char *dir = ts_data_path("ontology");
+    DIR *d = opendir(dir);
+    if (!d) {
+        free(dir);
+        return TS_OK;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        size_t len = strlen(ent->d_name);
+        if (ent->d_name[0] != '.' && len > 4 && !strcmp(ent->d_name + len - 4, ".ttl")) {
+            names = ts_reallocarray(names, n + 1, sizeof *names);
+            names[n++] = ts_asprintf("%s/%s", dir, ent->d_name);
+        }
+    }
+    closedir(d);
+    if (n) {
+        qsort(names, n, sizeof *names, compare_strings);
+    }
+    ts_status st = TS_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (st == TS_OK) {
+            st = ts_load_file(store, names[i], TS_FMT_TURTLE, opts, NULL);
+        }
+        free(names[i]);
+    }
+    free(names);
+    free(dir);
+    return st;
+}
+
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
 {
     ts_load_opts opts = {.strict = data->strict, .base = data->base, .diags = diags};
@@ -156,11 +198,7 @@ bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
     /* The sample graphs come with their vocabulary; other data gets it when
      * a command needs the class hierarchy (the catalog's sensor classes). */
     if (st == TS_OK && (!data->n_paths || data->with_ontology)) {
-        char *dir = ts_data_path("ontology");
-        if (access(dir, R_OK) == 0) {
-            st = ts_load_path(store, dir, &opts);
-        }
-        free(dir);
+        st = load_vocabulary(store, &opts);
     }
     if (st == TS_OK || !data->strict) {
         /* An unreadable results file is reported, not fatal: the data is. */
@@ -238,7 +276,7 @@ json_t *ts_cli_json_num(double v)
     if (isnan(v) || isinf(v)) {
         return json_null();
     }
-    if (v == (double)(json_int_t)v && fabs(v) < 9e15) {
+    if (fabs(v) < 9e15 && v == (double)(json_int_t)v) {
         return json_integer((json_int_t)v);
     }
     return json_real(v);
@@ -426,6 +464,18 @@ static int take_context_options(int *argc, char **argv)
     return TS_EXIT_OK;
 }
 
+static int run_default_or_command(int argc, char **argv)
+{
+    if (argc > 1) {
+        for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
+            if (!strcmp(argv[1], subcommands[i].name)) {
+                return subcommands[i].run(argc - 1, argv + 1);
+            }
+        }
+    }
+    return run_default(argc, argv);
+}
+
 int ts_cli_main(int argc, char **argv)
 {
     struct timespec ts;
@@ -435,12 +485,11 @@ int ts_cli_main(int argc, char **argv)
     if (rc != TS_EXIT_OK) {
         return rc;
     }
-    if (argc > 1) {
-        for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
-            if (!strcmp(argv[1], subcommands[i].name)) {
-                return subcommands[i].run(argc - 1, argv + 1);
-            }
-        }
+    int status = run_default_or_command(argc, argv);
+    /* Output that did not reach its file is a failure, whatever the command. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "tinyscope: write error on standard output\n");
+        return TS_EXIT_FAILURE;
     }
-    return run_default(argc, argv);
+    return status;
 }

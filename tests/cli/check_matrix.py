@@ -78,35 +78,33 @@ def main():
                     todo.append(sup)
         return seen
 
-    def memory(node, kind, value_prop):
-        for cls_node in [node]:
-            if kind in objs(cls_node, RDF_TYPE):
-                for v in objs(cls_node, value_prop):
-                    n = number(v)
-                    if n is not None:
-                        return n
-        return None
+    def memory(nodes, kind, value_prop, pick):
+        # Several stated values: the worst case (least offered, most needed).
+        vals = [number(v) for node in nodes if kind in objs(node, RDF_TYPE)
+                for v in objs(node, value_prop)]
+        vals = [v for v in vals if v is not None and v >= 0 and v != float("inf")]
+        return pick(vals) if vals else None
 
     boards = {}
     for b in subs(RDF_TYPE, S3N + "SmartSensor"):
-        ram = flash = None
         has = set()
+        props = []
         for sub in objs(b, SSN + "hasSubSystem"):
             for c in objs(sub, RDF_TYPE):
                 has |= ancestors(c)
             for cap in objs(sub, S3N + "hasSystemCapability"):
-                for prop in objs(cap, SYS + "hasSystemProperty"):
-                    ram = ram if ram is not None else memory(prop, EXT + "RAM", SCHEMA + "value")
-                    flash = flash if flash is not None else memory(prop, EXT + "Flash", SCHEMA + "value")
+                props += objs(cap, SYS + "hasSystemProperty")
+        ram = memory(props, EXT + "RAM", SCHEMA + "value", min)
+        flash = memory(props, EXT + "Flash", SCHEMA + "value", min)
         boards[b] = (ram, flash, has, objs(b, TINY + "runtime"))
 
     models = {}
     for m in subs(RDF_TYPE, NNET + "NeuralNetwork"):
-        ram = flash = None
+        conds = []
         for feat in objs(m, S3N + "hasProcedureFeature"):
-            for cond in objs(feat, SYS + "inCondition"):
-                ram = ram if ram is not None else memory(cond, EXT + "RAM", SCHEMA + "minValue")
-                flash = flash if flash is not None else memory(cond, EXT + "Flash", SCHEMA + "minValue")
+            conds += objs(feat, SYS + "inCondition")
+        ram = memory(conds, EXT + "RAM", SCHEMA + "minValue", max)
+        flash = memory(conds, EXT + "Flash", SCHEMA + "minValue", max)
         needs = set()
         for inp in objs(m, SSN + "hasInput"):
             for sensor in subs("http://tinyml-schema.org/ssn_extend/provideInput", inp):

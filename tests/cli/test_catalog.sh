@@ -114,6 +114,58 @@ expect_json 'j[0]["model_name"]' "Model
 Two lines"
 expect_json 'j[0]["reasons"].split(";")[0]' "no Cam,era"
 
+# Several memory figures for one board or model: the worst case counts.
+cat >"$TMP/multi.ttl" <<'TTL'
+@prefix s3n: <http://w3id.org/s3n/> .
+@prefix s3n_extend: <http://tinyml-schema.org/s3n_extend/> .
+@prefix nnet: <http://tinyml-schema.org/networkschema#> .
+@prefix ssn: <http://www.w3.org/ns/ssn/> .
+@prefix ssn-system: <http://www.w3.org/ns/ssn/systems/> .
+@prefix schema: <https://schema.org/> .
+@prefix td: <https://www.w3.org/2019/wot/td#> .
+<http://e/b> a s3n:SmartSensor ; td:title "Two RAMs" ; ssn:hasSubSystem [ a s3n:MicroController ;
+  s3n:hasSystemCapability [ ssn-system:hasSystemProperty
+    [ a s3n_extend:RAM ; schema:value 512 ] , [ a s3n_extend:RAM ; schema:value 64 ] ,
+    [ a s3n_extend:Flash ; schema:value 64.9 ] ] ] .
+<http://e/m> a nnet:NeuralNetwork ; schema:name "Mid" ; s3n:hasProcedureFeature
+  [ ssn-system:inCondition [ a s3n_extend:RAM ; schema:minValue 128 ] ] ,
+  [ ssn-system:inCondition [ a s3n_extend:Flash ; schema:minValue 64.5 ] ] .
+<http://e/m2> a nnet:NeuralNetwork ; schema:name "Negative" ; s3n:hasProcedureFeature
+  [ ssn-system:inCondition [ a s3n_extend:RAM ; schema:minValue -64 ] ] ,
+  [ ssn-system:inCondition [ a s3n_extend:Flash ; schema:minValue 1 ] ] .
+TTL
+run "$TS" matrix --format json "$TMP/multi.ttl"
+expect_rc 0 "several values"
+expect_json '[r["reasons"] for r in j if r["model_name"] == "Mid"]' "['RAM 128 kB > 64 kB']"
+expect_json '[(r["verdict"], r["ram_pct"]) for r in j if r["model_name"] == "Negative"]' "[('unknown', None)]"
+run "$TS" fits Mid --format csv "$TMP/multi.ttl"
+expect_rc 0
+expect_out "RAM 128 kB > 64 kB"
+
+# A decimal comma in the user's language changes nothing in the answers.
+mkdir -p "$TMP/loc"
+if command -v localedef >/dev/null && [ -d /usr/share/i18n/locales ] &&
+    localedef -i de_DE -f UTF-8 "$TMP/loc/de_DE.UTF-8" >/dev/null 2>&1; then
+    run env LOCPATH="$TMP/loc" LC_ALL=de_DE.UTF-8 "$TS" matrix --format csv "$TMP/multi.ttl"
+    expect_rc 0 "comma locale"
+    checks=$((checks + 1))
+    grep -q "^http://e/m,Mid,http://e/b,Two RAMs,no,RAM 128 kB > 64 kB,200.0,99.4$" "$TMP/out" ||
+        fail "numbers under a decimal-comma locale"
+else
+    echo "note: no de_DE locale could be made; the decimal-comma check is skipped"
+fi
+
+# Output that cannot be written is an error.
+if [ -w /dev/full ]; then
+    for cmd in stats devices models "fits Person_Detection" "matrix --format csv"; do
+        # shellcheck disable=SC2086
+        "$TS" $cmd >/dev/full 2>"$TMP/err"
+        rc=$?
+        checks=$((checks + 1))
+        [ "$rc" -eq 1 ] || fail "$cmd to /dev/full exited $rc"
+    done
+fi
+
 # fits: a model, a board, ambiguity and suggestions.
 run "$TS" fits Person_Detection --format json
 expect_rc 0
