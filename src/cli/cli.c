@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli_internal.h"
@@ -14,6 +15,7 @@
 #include "tinyscope/datapath.h"
 #include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
+#include "tinyscope/tui.h"
 #include "ts_config.h"
 
 /* The --context mappings of the command line (see take_context_options). */
@@ -278,6 +280,12 @@ static void usage(FILE *f)
           "      --base IRI   base IRI for relative IRIs (default: each file's URI)\n"
           "      --context URL=FILE\n"
           "                   answer the JSON-LD context URL from FILE (repeatable)\n"
+          "      --theme NAME colour theme of the terminal UI (default, light,\n"
+          "                   high-contrast, monochrome, or a file path)\n"
+          "      --ascii      draw the UI with ASCII only\n"
+          "\n"
+          "On a terminal, the terminal UI opens; otherwise a summary of what was\n"
+          "loaded is printed.\n"
           "\n"
           "Commands:\n",
           f);
@@ -287,7 +295,12 @@ static void usage(FILE *f)
     fputs("\n'tinyscope COMMAND --help' describes a command; see also tinyscope(1).\n", f);
 }
 
-/* Without a command: load and summarise what was loaded. */
+static uint64_t start_ns;
+
+/*
+ * Without a command: on a terminal (or with TINYSCOPE_SCRIPT), the UI;
+ * otherwise load and summarise what was loaded.
+ */
 static int run_default(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -295,9 +308,13 @@ static int run_default(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        {"theme", required_argument, NULL, 't'},
+        {"ascii", no_argument, NULL, 'a'},
+        {"dump-keys", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
+    ts_tui_opts ui = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
@@ -313,6 +330,16 @@ static int run_default(int argc, char **argv)
         case 'b':
             data.base = optarg;
             break;
+        case 't':
+            ui.theme = optarg;
+            break;
+        case 'a':
+            ui.ascii = true;
+            break;
+        case 'k':
+            /* Not in --help: it generates the KEYS section of tinyscope(1). */
+            ts_tui_dump_keys(stdout);
+            return TS_EXIT_OK;
         default:
             usage(stderr);
             return TS_EXIT_USAGE;
@@ -320,6 +347,19 @@ static int run_default(int argc, char **argv)
     }
     data.paths = argv + optind;
     data.n_paths = (size_t)(argc - optind);
+
+    const char *script = getenv("TINYSCOPE_SCRIPT");
+    if ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
+        ui.paths = data.paths;
+        ui.n_paths = data.n_paths;
+        ui.strict = data.strict;
+        ui.base = data.base;
+        ui.script = script && *script ? script : NULL;
+        const char *trace = getenv("TINYSCOPE_TRACE");
+        ui.trace = trace && *trace ? trace : NULL;
+        ui.start_ns = start_ns;
+        return ts_tui_run(&ui);
+    }
 
     ts_store *store = ts_store_new();
     ts_diags diags = {0};
@@ -388,6 +428,9 @@ static int take_context_options(int *argc, char **argv)
 
 int ts_cli_main(int argc, char **argv)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    start_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
     int rc = take_context_options(&argc, argv);
     if (rc != TS_EXIT_OK) {
         return rc;

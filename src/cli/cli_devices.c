@@ -8,7 +8,7 @@
 
 #include "cli_internal.h"
 #include "tinyscope/filter.h"
-#include "tinyscope/table.h"
+#include "tinyscope/text_table.h"
 
 static void devices_usage(FILE *f)
 {
@@ -191,18 +191,18 @@ int ts_cmd_devices(int argc, char **argv)
 
     static const char *const heads[] = {"name", "ram_kb", "flash_kb", "sensors", "runtimes",
                                         "cpu", "clock_mhz", "usb", "iri"};
-    ts_table *table = format == TS_CLI_TABLE ? ts_table_new(heads, 9) : NULL;
+    ts_text_table *table = format == TS_CLI_TABLE ? ts_text_table_new(heads, 9) : NULL;
     json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
     if (format == TS_CLI_CSV) {
         ts_csv_record(stdout, heads, 9);
     }
     if (table) {
-        ts_table_align_right(table, 1);
-        ts_table_align_right(table, 2);
-        ts_table_align_right(table, 6);
-        ts_table_max_width(table, 3, 40);
-        ts_table_max_width(table, 4, 24);
-        ts_table_max_width(table, 5, 28);
+        ts_text_table_align_right(table, 1);
+        ts_text_table_align_right(table, 2);
+        ts_text_table_align_right(table, 6);
+        ts_text_table_max_width(table, 3, 40);
+        ts_text_table_max_width(table, 4, 24);
+        ts_text_table_max_width(table, 5, 28);
     }
     for (size_t i = 0; i < n; i++) {
         const ts_device *d = list[i];
@@ -225,7 +225,7 @@ int ts_cmd_devices(int argc, char **argv)
                                usb,
                                d->iri};
         if (table) {
-            ts_table_add(table, cells);
+            ts_text_table_add(table, cells);
         } else {
             ts_csv_record(stdout, cells, 9);
         }
@@ -233,9 +233,9 @@ int ts_cmd_devices(int argc, char **argv)
         free(runtimes);
     }
     if (table) {
-        ts_table_print(table, stdout);
+        ts_text_table_print(table, stdout);
         printf("(%zu board%s)\n", n, n == 1 ? "" : "s");
-        ts_table_free(table);
+        ts_text_table_free(table);
     }
     if (arr) {
         ts_cli_json_print(arr);

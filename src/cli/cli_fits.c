@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "cli_internal.h"
-#include "tinyscope/table.h"
+#include "tinyscope/text_table.h"
 
 static void fits_usage(FILE *f)
 {
@@ -196,7 +196,7 @@ static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_m
                                             "verdict", "reasons",    "ram_pct", "flash_pct"};
     ts_buf reasons = {0};
     json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
-    ts_table *table = NULL;
+    ts_text_table *table = NULL;
     if (format == TS_CLI_CSV) {
         ts_csv_record(stdout, rec_heads, 8);
     } else if (format == TS_CLI_TABLE) {
@@ -204,9 +204,9 @@ static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_m
                                                   "why not"};
         static const char *const board_heads[] = {"model", "", "verdict", "accuracy", "macs",
                                                   "ram_%", "flash_%", "why not"};
-        table = for_model ? ts_table_new(model_heads, 6) : ts_table_new(board_heads, 8);
+        table = for_model ? ts_text_table_new(model_heads, 6) : ts_text_table_new(board_heads, 8);
         for (size_t c = for_model ? 3 : 3; c < (for_model ? 5u : 7u); c++) {
-            ts_table_align_right(table, c);
+            ts_text_table_align_right(table, c);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -235,7 +235,7 @@ static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_m
         } else if (for_model) {
             const char *row[] = {p->board->name, ts_cli_verdict_glyph(p->cell.verdict),
                                  verdict, ram, flash, ts_buf_str(&reasons)};
-            ts_table_add(table, row);
+            ts_text_table_add(table, row);
         } else {
             char acc[32], macs[32];
             const char *row[] = {p->model->name,
@@ -246,12 +246,12 @@ static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_m
                                  ram,
                                  flash,
                                  ts_buf_str(&reasons)};
-            ts_table_add(table, row);
+            ts_text_table_add(table, row);
         }
     }
     if (table) {
-        ts_table_print(table, stdout);
-        ts_table_free(table);
+        ts_text_table_print(table, stdout);
+        ts_text_table_free(table);
     }
     if (arr) {
         ts_cli_json_print(arr);

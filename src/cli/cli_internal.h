@@ -12,6 +12,7 @@
 #include "tinyscope/loader.h"
 #include "tinyscope/query.h"
 #include "tinyscope/store.h"
+#include "tinyscope/tflite.h"
 
 /* Exit statuses. */
 enum {
@@ -92,6 +93,12 @@ void ts_cli_json_print(json_t *doc);
 const char *ts_cli_verdict_glyph(ts_verdict v);
 
 int ts_cmd_stats(int argc, char **argv);
+/** Load a .tflite model, printing the error on failure (then NULL). Free with ts_tflite_free. */
+ts_tflite *ts_cli_load_tflite(const char *path);
+
+/** Parse an --abi argument, printing the error when it is neither mcu32 nor host64. */
+bool ts_cli_parse_abi(const char *arg, ts_tflite_abi *abi);
+
 int ts_cmd_devices(int argc, char **argv);
 int ts_cmd_models(int argc, char **argv);
 int ts_cmd_matrix(int argc, char **argv);

@@ -7,7 +7,8 @@
 
 #include "cli_internal.h"
 #include "tinyscope/filter.h"
-#include "tinyscope/table.h"
+#include "tinyscope/matrix.h"
+#include "tinyscope/text_table.h"
 
 static void matrix_usage(FILE *f)
 {
@@ -23,38 +24,6 @@ static void matrix_usage(FILE *f)
           "  --models EXPR   only models matching this quick filter\n"
           "  --boards EXPR   only boards matching this quick filter\n",
           f);
-}
-
-/* A percentage with one decimal, without printf: the matrix can have tens
- * of millions of cells. */
-static void put_pct(ts_buf *out, double pct)
-{
-    if (isnan(pct) || isinf(pct) || pct > 1e12) {
-        return;
-    }
-    unsigned long long tenths = (unsigned long long)(pct * 10.0 + 0.5);
-    char tmp[32];
-    size_t n = 0;
-    tmp[n++] = (char)('0' + tenths % 10);
-    tmp[n++] = '.';
-    tenths /= 10;
-    do {
-        tmp[n++] = (char)('0' + tenths % 10);
-        tenths /= 10;
-    } while (tenths);
-    while (n) {
-        ts_buf_putc(out, tmp[--n]);
-    }
-}
-
-static void flush_if_full(ts_buf *out, FILE *f, bool *failed)
-{
-    if (out->len >= (1u << 20)) {
-        if (fwrite(out->data, 1, out->len, f) != out->len) {
-            *failed = true;
-        }
-        ts_buf_truncate(out, 0);
-    }
 }
 
 /* The records of the models and boards kept by the filters. */
@@ -97,114 +66,6 @@ static bool select_records(const ts_catalog *cat, const char *model_filter,
     return true;
 }
 
-static bool write_records(const ts_catalog *cat, const selection *sel, bool json)
-{
-    /* Each model's and board's fixed part of a record, encoded once. */
-    char **mpart = ts_calloc(sel->n_models + 1, sizeof *mpart);
-    char **bpart = ts_calloc(sel->n_boards + 1, sizeof *bpart);
-    for (size_t i = 0; i < sel->n_models; i++) {
-        ts_buf b = {0};
-        if (json) {
-            ts_buf_puts(&b, "{\"model\":");
-            ts_json_string(&b, sel->models[i]->iri);
-            ts_buf_puts(&b, ",\"model_name\":");
-            ts_json_string(&b, sel->models[i]->name);
-            ts_buf_puts(&b, ",\"board\":");
-        } else {
-            ts_csv_append(&b, sel->models[i]->iri);
-            ts_buf_putc(&b, ',');
-            ts_csv_append(&b, sel->models[i]->name);
-            ts_buf_putc(&b, ',');
-        }
-        mpart[i] = ts_buf_steal(&b);
-    }
-    for (size_t i = 0; i < sel->n_boards; i++) {
-        ts_buf b = {0};
-        if (json) {
-            ts_json_string(&b, sel->boards[i]->iri);
-            ts_buf_puts(&b, ",\"board_name\":");
-            ts_json_string(&b, sel->boards[i]->name);
-            ts_buf_puts(&b, ",\"verdict\":");
-        } else {
-            ts_csv_append(&b, sel->boards[i]->iri);
-            ts_buf_putc(&b, ',');
-            ts_csv_append(&b, sel->boards[i]->name);
-            ts_buf_putc(&b, ',');
-        }
-        bpart[i] = ts_buf_steal(&b);
-    }
-    ts_buf out = {0}, reasons = {0};
-    bool failed = false, first = true;
-    ts_buf_puts(&out, json ? "[\n" : "model,model_name,board,board_name,verdict,reasons,"
-                                     "ram_pct,flash_pct\n");
-    for (size_t m = 0; m < sel->n_models; m++) {
-        for (size_t b = 0; b < sel->n_boards; b++) {
-            ts_cell cell = ts_compat_check(cat, sel->models[m], sel->boards[b]);
-            ts_buf_truncate(&reasons, 0);
-            if (cell.verdict != TS_FITS) {
-                ts_compat_reasons(cat, sel->models[m], sel->boards[b], &cell, &reasons);
-            }
-            if (json) {
-                if (!first) {
-                    ts_buf_puts(&out, ",\n");
-                }
-                first = false;
-                ts_buf_puts(&out, mpart[m]);
-                ts_buf_puts(&out, bpart[b]);
-                ts_buf_putc(&out, '"');
-                ts_buf_puts(&out, ts_verdict_name(cell.verdict));
-                ts_buf_puts(&out, "\",\"reasons\":");
-                ts_json_string(&out, ts_buf_str(&reasons));
-                ts_buf_puts(&out, ",\"ram_pct\":");
-                size_t before = out.len;
-                put_pct(&out, cell.ram_pct);
-                if (out.len == before) {
-                    ts_buf_puts(&out, "null");
-                }
-                ts_buf_puts(&out, ",\"flash_pct\":");
-                before = out.len;
-                put_pct(&out, cell.flash_pct);
-                if (out.len == before) {
-                    ts_buf_puts(&out, "null");
-                }
-                ts_buf_putc(&out, '}');
-            } else {
-                ts_buf_puts(&out, mpart[m]);
-                ts_buf_puts(&out, bpart[b]);
-                ts_buf_puts(&out, ts_verdict_name(cell.verdict));
-                ts_buf_putc(&out, ',');
-                ts_csv_append(&out, ts_buf_str(&reasons));
-                ts_buf_putc(&out, ',');
-                put_pct(&out, cell.ram_pct);
-                ts_buf_putc(&out, ',');
-                put_pct(&out, cell.flash_pct);
-                ts_buf_putc(&out, '\n');
-            }
-            flush_if_full(&out, stdout, &failed);
-        }
-    }
-    if (json) {
-        ts_buf_puts(&out, first ? "]\n" : "\n]\n");
-    }
-    if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) {
-        failed = true;
-    }
-    if (fflush(stdout) != 0) {
-        failed = true;
-    }
-    ts_buf_free(&out);
-    ts_buf_free(&reasons);
-    for (size_t i = 0; i < sel->n_models; i++) {
-        free(mpart[i]);
-    }
-    for (size_t i = 0; i < sel->n_boards; i++) {
-        free(bpart[i]);
-    }
-    free(mpart);
-    free(bpart);
-    return !failed;
-}
-
 /* Boards as numbered columns (names in a legend below), models as rows. */
 static void write_table(const ts_catalog *cat, const selection *sel)
 {
@@ -226,8 +87,8 @@ static void write_table(const ts_catalog *cat, const selection *sel)
         nums[b + 1] = ts_asprintf("%zu", b + 1);
         heads[b + 1] = nums[b + 1];
     }
-    ts_table *t = ts_table_new(heads, n_cols);
-    ts_table_max_width(t, 0, name_w);
+    ts_text_table *t = ts_text_table_new(heads, n_cols);
+    ts_text_table_max_width(t, 0, name_w);
     const char **cells = ts_calloc(n_cols, sizeof *cells);
     size_t counts[3] = {0, 0, 0};
     for (size_t m = 0; m < sel->n_models; m++) {
@@ -237,12 +98,12 @@ static void write_table(const ts_catalog *cat, const selection *sel)
             cells[b + 1] = ts_cli_verdict_glyph(cell.verdict);
             counts[cell.verdict]++;
         }
-        ts_table_add(t, cells);
+        ts_text_table_add(t, cells);
     }
     for (size_t b = 1; b < n_cols; b++) {
-        ts_table_align_right(t, b);
+        ts_text_table_align_right(t, b);
     }
-    ts_table_print(t, stdout);
+    ts_text_table_print(t, stdout);
     printf("\n%s fits  %s does not fit  ? unknown      %zu fit, %zu do not, %zu unknown\n\n",
            ts_cli_verdict_glyph(TS_FITS), ts_cli_verdict_glyph(TS_NO), counts[TS_FITS],
            counts[TS_NO], counts[TS_UNKNOWN]);
@@ -251,7 +112,7 @@ static void write_table(const ts_catalog *cat, const selection *sel)
         ts_cli_put(stdout, sel->boards[b]->name);
         fputc('\n', stdout);
     }
-    ts_table_free(t);
+    ts_text_table_free(t);
     for (size_t b = 0; b < n_cols; b++) {
         free(nums[b]);
     }
@@ -307,7 +168,8 @@ int ts_cmd_matrix(int argc, char **argv)
         rc = TS_EXIT_USAGE;
     } else if (format == TS_CLI_TABLE) {
         write_table(cat, &sel);
-    } else if (!write_records(cat, &sel, format == TS_CLI_JSON)) {
+    } else if (!ts_matrix_write(stdout, cat, sel.models, sel.n_models, sel.boards, sel.n_boards,
+                                format == TS_CLI_JSON)) {
         ts_cli_error("matrix: write error");
         rc = TS_EXIT_FAILURE;
     }

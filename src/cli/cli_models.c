@@ -8,7 +8,7 @@
 
 #include "cli_internal.h"
 #include "tinyscope/filter.h"
-#include "tinyscope/table.h"
+#include "tinyscope/text_table.h"
 
 static void models_usage(FILE *f)
 {
@@ -200,16 +200,16 @@ int ts_cmd_models(int argc, char **argv)
     static const char *const heads[] = {"name",    "category", "macs",   "ram_kb", "flash_kb",
                                         "sensors", "metric",   "value",  "creator", "iri"};
     const size_t nh = sizeof heads / sizeof heads[0];
-    ts_table *table = format == TS_CLI_TABLE ? ts_table_new(heads, nh) : NULL;
+    ts_text_table *table = format == TS_CLI_TABLE ? ts_text_table_new(heads, nh) : NULL;
     json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
     if (format == TS_CLI_CSV) {
         ts_csv_record(stdout, heads, nh);
     }
     if (table) {
         for (size_t col = 2; col <= 4; col++) {
-            ts_table_align_right(table, col);
+            ts_text_table_align_right(table, col);
         }
-        ts_table_align_right(table, 7);
+        ts_text_table_align_right(table, 7);
     }
     for (size_t i = 0; i < n; i++) {
         const ts_model *m = list[i];
@@ -235,16 +235,16 @@ int ts_cmd_models(int argc, char **argv)
                                m->creator,
                                m->iri};
         if (table) {
-            ts_table_add(table, cells);
+            ts_text_table_add(table, cells);
         } else {
             ts_csv_record(stdout, cells, nh);
         }
         free(sensors);
     }
     if (table) {
-        ts_table_print(table, stdout);
+        ts_text_table_print(table, stdout);
         printf("(%zu model%s)\n", n, n == 1 ? "" : "s");
-        ts_table_free(table);
+        ts_text_table_free(table);
     }
     if (arr) {
         ts_cli_json_print(arr);

@@ -1,4 +1,4 @@
-#include "tinyscope/table.h"
+#include "tinyscope/text_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "tinyscope/buf.h"
 #include "tinyscope/sanitize.h"
 
-struct ts_table {
+struct ts_text_table {
     size_t n_columns;
     char **headings;
     char **cells; /* sanitised, n_rows * n_columns */
@@ -17,9 +17,9 @@ struct ts_table {
     size_t *max_width;
 };
 
-ts_table *ts_table_new(const char *const *headings, size_t n_columns)
+ts_text_table *ts_text_table_new(const char *const *headings, size_t n_columns)
 {
-    ts_table *t = ts_calloc(1, sizeof *t);
+    ts_text_table *t = ts_calloc(1, sizeof *t);
     t->n_columns = n_columns;
     t->headings = ts_calloc(n_columns, sizeof *t->headings);
     t->right = ts_calloc(n_columns, sizeof *t->right);
@@ -30,7 +30,7 @@ ts_table *ts_table_new(const char *const *headings, size_t n_columns)
     return t;
 }
 
-void ts_table_free(ts_table *t)
+void ts_text_table_free(ts_text_table *t)
 {
     if (!t) {
         return;
@@ -48,21 +48,21 @@ void ts_table_free(ts_table *t)
     free(t);
 }
 
-void ts_table_align_right(ts_table *t, size_t column)
+void ts_text_table_align_right(ts_text_table *t, size_t column)
 {
     if (column < t->n_columns) {
         t->right[column] = true;
     }
 }
 
-void ts_table_max_width(ts_table *t, size_t column, size_t width)
+void ts_text_table_max_width(ts_text_table *t, size_t column, size_t width)
 {
     if (column < t->n_columns) {
         t->max_width[column] = width;
     }
 }
 
-void ts_table_add(ts_table *t, const char *const *cells)
+void ts_text_table_add(ts_text_table *t, const char *const *cells)
 {
     if (t->n_rows == t->cap_rows) {
         t->cap_rows = t->cap_rows ? t->cap_rows * 2 : 64;
@@ -75,7 +75,7 @@ void ts_table_add(ts_table *t, const char *const *cells)
     t->n_rows++;
 }
 
-size_t ts_table_rows(const ts_table *t)
+size_t ts_text_table_rows(const ts_text_table *t)
 {
     return t->n_rows;
 }
@@ -138,7 +138,7 @@ static void print_cell(FILE *out, const char *s, size_t width, bool right, bool 
     }
 }
 
-void ts_table_print(const ts_table *t, FILE *out)
+void ts_text_table_print(const ts_text_table *t, FILE *out)
 {
     size_t *width = ts_calloc(t->n_columns, sizeof *width);
     for (size_t c = 0; c < t->n_columns; c++) {

@@ -1,6 +1,6 @@
 /* Plain-text tables and CSV fields for the command line. */
-#ifndef TINYSCOPE_TABLE_H
-#define TINYSCOPE_TABLE_H
+#ifndef TINYSCOPE_TEXT_TABLE_H
+#define TINYSCOPE_TEXT_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -8,24 +8,24 @@
 
 #include "tinyscope/buf.h"
 
-typedef struct ts_table ts_table;
+typedef struct ts_text_table ts_text_table;
 
 /** A table with these column headings (copied). */
-ts_table *ts_table_new(const char *const *headings, size_t n_columns);
-void ts_table_free(ts_table *t);
+ts_text_table *ts_text_table_new(const char *const *headings, size_t n_columns);
+void ts_text_table_free(ts_text_table *t);
 /** Right-align column i (numbers). */
-void ts_table_align_right(ts_table *t, size_t column);
+void ts_text_table_align_right(ts_text_table *t, size_t column);
 /** Cap the width of column i; longer cells end in "…". 0: no cap. */
-void ts_table_max_width(ts_table *t, size_t column, size_t width);
+void ts_text_table_max_width(ts_text_table *t, size_t column, size_t width);
 /** Add a row of n_columns cells (copied; NULL is an empty cell). */
-void ts_table_add(ts_table *t, const char *const *cells);
-size_t ts_table_rows(const ts_table *t);
+void ts_text_table_add(ts_text_table *t, const char *const *cells);
+size_t ts_text_table_rows(const ts_text_table *t);
 /**
  * Print with aligned columns separated by two spaces, a heading line and a
  * rule. Every cell passes the terminal sanitiser; widths count terminal
  * columns, not bytes.
  */
-void ts_table_print(const ts_table *t, FILE *out);
+void ts_text_table_print(const ts_text_table *t, FILE *out);
 
 /** The number of terminal columns s occupies once printed. */
 size_t ts_display_width(const char *s);
