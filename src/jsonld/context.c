@@ -35,6 +35,8 @@ static void term_unref(jl_term *t)
     free(t->lang);
     free(t->nest);
     json_decref(t->context);
+    json_decref(t->type_json);
+    json_decref(t->lang_json);
     free(t->context_key);
     free(t->base_url);
     free(t);
@@ -113,8 +115,35 @@ void jl_ctx_unref(jl_ctx *c)
     free(c->base);
     free(c->vocab);
     free(c->lang);
+    json_decref(c->lang_json);
     jl_ctx_unref(c->previous);
     free(c);
+}
+
+/* Every literal of a TD carries the same few language and datatype strings:
+ * one JSON string each, shared by reference, instead of a copy per value. */
+json_t *jl_term_type_json(jl_term *t)
+{
+    if (!t->type_json) {
+        t->type_json = json_string(t->type);
+    }
+    return json_incref(t->type_json);
+}
+
+json_t *jl_term_lang_json(jl_term *t)
+{
+    if (!t->lang_json) {
+        t->lang_json = json_string(t->lang);
+    }
+    return json_incref(t->lang_json);
+}
+
+json_t *jl_ctx_lang_json(jl_ctx *c)
+{
+    if (!c->lang_json) {
+        c->lang_json = json_string(c->lang);
+    }
+    return json_incref(c->lang_json);
 }
 
 const char *jl_ctx_base(const jl_proc *p, const jl_ctx *c)

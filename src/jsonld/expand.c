@@ -121,12 +121,14 @@ static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *va
     json_t *o = json_object();
     json_object_set_nocheck(o, "@value", value);
     if (typed) {
-        json_object_set_new_nocheck(o, "@type", json_string(t->type));
+        json_object_set_new_nocheck(o, "@type", jl_term_type_json((jl_term *)t));
     } else if (json_is_string(value)) {
         const char *lang = (t && t->has_lang) ? t->lang : c->lang;
         int dir = (t && t->has_dir) ? t->dir : c->dir;
         if (lang) {
-            json_object_set_new_nocheck(o, "@language", json_string(lang));
+            json_object_set_new_nocheck(o, "@language", (t && t->has_lang)
+                                                            ? jl_term_lang_json((jl_term *)t)
+                                                            : jl_ctx_lang_json(c));
         }
         if (dir == JL_DIR_LTR || dir == JL_DIR_RTL) {
             json_object_set_new_nocheck(o, "@direction", json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));

@@ -48,6 +48,8 @@ typedef struct jl_term {
     json_t *context;    /* scoped context when has_context */
     char *context_key;  /* its canonical text, made on first use */
     char *base_url;     /* base URL for the scoped context */
+    json_t *type_json;  /* type as a JSON string, made on first use */
+    json_t *lang_json;  /* lang as a JSON string, made on first use */
     unsigned container; /* JL_C_* bits */
     int dir;            /* JL_DIR_* when has_dir */
     bool has_lang, has_dir, has_context;
@@ -66,6 +68,7 @@ typedef struct jl_ctx {
     bool base_doc;    /* the base IRI is the document's */
     char *vocab;      /* NULL: none */
     char *lang;       /* default language, NULL: none */
+    json_t *lang_json; /* lang as a JSON string, made on first use */
     int dir;          /* default base direction */
     struct jl_ctx *previous;
     jl_term **slots;  /* open addressing by name */
@@ -160,6 +163,10 @@ ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local,
                              const char *local_text, const char *base_url,
                              const jl_chain *chain, bool override_protected,
                              bool propagate, bool validate_scoped, jl_ctx **out);
+/* Shared JSON strings for the type and language values of expansion. */
+json_t *jl_term_type_json(jl_term *t);
+json_t *jl_term_lang_json(jl_term *t);
+json_t *jl_ctx_lang_json(jl_ctx *c);
 /** The canonical text of a term's scoped context, made once. */
 const char *jl_term_context_key(jl_term *t);
 
