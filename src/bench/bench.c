@@ -441,7 +441,9 @@ static void mlperf_line(ts_bench *b, const ts_mlperf_line *m)
         break;
     case TS_MLPERF_INFER_DONE: b->infer_done |= b->cmd == M_INFER; break;
     case TS_MLPERF_READY:
-        if (b->cmd == M_NAME && (b->replied || b->cmd_error)) {
+        if (b->state == TS_BENCH_DETECTING) {
+            mlperf_identify(b);
+        } else if (b->cmd == M_NAME && (b->replied || b->cmd_error)) {
             mlperf_command(b, M_PROFILE);
         } else if (b->cmd == M_PROFILE && (b->replied || b->cmd_error)) {
             mlperf_start_run(b);
@@ -525,9 +527,9 @@ static void handle_line(ts_bench *b, const char *line, size_t len)
         if (is_json) {
             b->cmd = M_IDLE;
             jsonl_start(b);
-        } else if (b->state == TS_BENCH_DETECTING) {
-            mlperf_identify(b);
         }
+        /* An MLPerf board that is starting up is asked once it is ready
+         * (m-ready below) or when the detection time is up. */
     }
     if (is_json) {
         jsonl_line(b, &j);
