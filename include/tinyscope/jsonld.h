@@ -28,11 +28,11 @@ void ts_jsonld_ctxstore_free(ts_jsonld_ctxstore *s);
  * and parsed now; errors go to err (file:line:col). A later mapping for the
  * same URL replaces an earlier one.
  */
-ts_status ts_jsonld_ctxstore_add_file(ts_jsonld_ctxstore *s, const char *url,
-                                      const char *path, ts_error *err);
+ts_status ts_jsonld_ctxstore_add_file(ts_jsonld_ctxstore *s, const char *url, const char *path,
+                                      ts_error *err);
 /** Like ts_jsonld_ctxstore_add_file with the document's text in memory. */
-ts_status ts_jsonld_ctxstore_add_text(ts_jsonld_ctxstore *s, const char *url,
-                                      const char *text, ts_error *err);
+ts_status ts_jsonld_ctxstore_add_text(ts_jsonld_ctxstore *s, const char *url, const char *text,
+                                      ts_error *err);
 /**
  * Map the contexts of a directory: its index.json, an object from URL to
  * file name relative to the directory. Files are read when first needed.
@@ -42,8 +42,7 @@ ts_status ts_jsonld_ctxstore_add_text(ts_jsonld_ctxstore *s, const char *url,
  * (https://webthings.io/schemas -> webthings.io_schemas.jsonld).
  * A missing directory is not an error.
  */
-ts_status ts_jsonld_ctxstore_add_dir(ts_jsonld_ctxstore *s, const char *dir,
-                                     ts_error *err);
+ts_status ts_jsonld_ctxstore_add_dir(ts_jsonld_ctxstore *s, const char *dir, ts_error *err);
 /**
  * Answer every URL that starts with prefix from the file at the rest of
  * the URL under dir (a copy of a web site's tree). ".." is refused.
@@ -68,15 +67,15 @@ typedef enum {
 } ts_jsonld_direction;
 
 typedef struct {
-    const char *source;         /**< name used in messages (file path) */
-    const char *base;           /**< the document's base IRI, or NULL */
+    const char *source;           /**< name used in messages (file path) */
+    const char *base;             /**< the document's base IRI, or NULL */
     ts_jsonld_ctxstore *contexts; /**< remote contexts (NULL: none known) */
-    const char *expand_context; /**< URL of a context applied before the document's */
-    const char *blank_prefix;   /**< prefix of blank node labels (default "b") */
+    const char *expand_context;   /**< URL of a context applied before the document's */
+    const char *blank_prefix;     /**< prefix of blank node labels (default "b") */
     ts_jsonld_direction rdf_direction;
-    bool json_ld_10;            /**< processing mode json-ld-1.0 */
-    bool generalized_rdf;       /**< allow blank node predicates */
-    ts_diags *diags;            /**< warnings (may be NULL) */
+    bool json_ld_10;      /**< processing mode json-ld-1.0 */
+    bool generalized_rdf; /**< allow blank node predicates */
+    ts_diags *diags;      /**< warnings (may be NULL) */
 } ts_jsonld_opts;
 
 /**
@@ -84,28 +83,27 @@ typedef struct {
  * only; g->kind is TS_TERM_NONE for the default graph. A quad may be
  * delivered more than once when the document states it more than once.
  */
-typedef void (*ts_jsonld_quad_fn)(void *ctx, const ts_term *s, const ts_term *p,
-                                  const ts_term *o, const ts_term *g);
+typedef void (*ts_jsonld_quad_fn)(void *ctx, const ts_term *s, const ts_term *p, const ts_term *o,
+                                  const ts_term *g);
 
 /**
  * Parse JSON text, accepting duplicate keys in an object (the last one
  * wins, with a warning in opts->diags naming file:line:col). Syntax errors
  * fill err with file:line:col. *out receives a new reference.
  */
-ts_status ts_jsonld_parse(const char *text, size_t len, const ts_jsonld_opts *opts,
-                          json_t **out, ts_error *err);
+ts_status ts_jsonld_parse(const char *text, size_t len, const ts_jsonld_opts *opts, json_t **out,
+                          ts_error *err);
 
 /**
  * Expand doc (borrowed) to JSON-LD expanded form: *out receives a new
  * array. A JSON-LD error fills err with the source and the JSON path of the
  * offending key ("td.jsonld: /properties/temp/forms/0: invalid @id value").
  */
-ts_status ts_jsonld_expand(json_t *doc, const ts_jsonld_opts *opts, json_t **out,
-                           ts_error *err);
+ts_status ts_jsonld_expand(json_t *doc, const ts_jsonld_opts *opts, json_t **out, ts_error *err);
 
 /** Expand doc (borrowed) and deliver its RDF to emit. Errors as ts_jsonld_expand. */
-ts_status ts_jsonld_to_rdf(json_t *doc, const ts_jsonld_opts *opts,
-                           ts_jsonld_quad_fn emit, void *ctx, ts_error *err);
+ts_status ts_jsonld_to_rdf(json_t *doc, const ts_jsonld_opts *opts, ts_jsonld_quad_fn emit,
+                           void *ctx, ts_error *err);
 
 /** ts_jsonld_parse followed by ts_jsonld_to_rdf. */
 ts_status ts_jsonld_text_to_rdf(const char *text, size_t len, const ts_jsonld_opts *opts,

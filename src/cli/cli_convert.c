@@ -115,9 +115,7 @@ int ts_cmd_convert(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         switch (c) {
-        case 'h':
-            convert_usage(stdout);
-            return TS_EXIT_OK;
+        case 'h': convert_usage(stdout); return TS_EXIT_OK;
         case 't':
             if (!ts_out_format_from_name(optarg, &fmt)) {
                 ts_cli_error("convert: unknown output format '%s' (turtle, ntriples or nquads)",
@@ -125,15 +123,9 @@ int ts_cmd_convert(int argc, char **argv)
                 return TS_EXIT_USAGE;
             }
             break;
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'b':
-            data.base = optarg;
-            break;
-        default:
-            convert_usage(stderr);
-            return TS_EXIT_USAGE;
+        case 'o': out_path = optarg; break;
+        case 'b': data.base = optarg; break;
+        default: convert_usage(stderr); return TS_EXIT_USAGE;
         }
     }
     if (optind >= argc) {

@@ -35,6 +35,8 @@ static void term_unref(jl_term *t)
     free(t->lang);
     free(t->nest);
     json_decref(t->context);
+    json_decref(t->type_json);
+    json_decref(t->lang_json);
     free(t->context_key);
     free(t->base_url);
     free(t);
@@ -48,9 +50,8 @@ static bool str_eq(const char *a, const char *b)
 /* Equal apart from the protected flag (step 28 of 4.2.2). */
 bool jl_term_same(const jl_term *a, const jl_term *b)
 {
-    if (!str_eq(a->iri, b->iri) || !str_eq(a->type, b->type) ||
-        !str_eq(a->index, b->index) || !str_eq(a->nest, b->nest) ||
-        a->container != b->container || a->has_lang != b->has_lang ||
+    if (!str_eq(a->iri, b->iri) || !str_eq(a->type, b->type) || !str_eq(a->index, b->index) ||
+        !str_eq(a->nest, b->nest) || a->container != b->container || a->has_lang != b->has_lang ||
         (a->has_lang && !str_eq(a->lang, b->lang)) || a->has_dir != b->has_dir ||
         (a->has_dir && a->dir != b->dir) || a->has_context != b->has_context ||
         a->prefix != b->prefix || a->reverse != b->reverse) {
@@ -113,8 +114,35 @@ void jl_ctx_unref(jl_ctx *c)
     free(c->base);
     free(c->vocab);
     free(c->lang);
+    json_decref(c->lang_json);
     jl_ctx_unref(c->previous);
     free(c);
+}
+
+/* Every literal of a TD carries the same few language and datatype strings:
+ * one JSON string each, shared by reference, instead of a copy per value. */
+json_t *jl_term_type_json(jl_term *t)
+{
+    if (!t->type_json) {
+        t->type_json = json_string(t->type);
+    }
+    return json_incref(t->type_json);
+}
+
+json_t *jl_term_lang_json(jl_term *t)
+{
+    if (!t->lang_json) {
+        t->lang_json = json_string(t->lang);
+    }
+    return json_incref(t->lang_json);
+}
+
+json_t *jl_ctx_lang_json(jl_ctx *c)
+{
+    if (!c->lang_json) {
+        c->lang_json = json_string(c->lang);
+    }
+    return json_incref(c->lang_json);
 }
 
 const char *jl_ctx_base(const jl_proc *p, const jl_ctx *c)
@@ -247,7 +275,7 @@ typedef struct {
     struct {
         const char *name;
         int state; /* 1: being defined, 2: done */
-    } *items;
+    } * items;
     size_t cap;
 } defined_map;
 
@@ -345,10 +373,9 @@ static char *concat(const char *a, const char *b)
  * borrowed string (from the context or value), or one stored in *owned,
  * or NULL for null. Errors come back in *st.
  */
-static const char *expand_iri_full(jl_proc *p, jl_ctx *active, const char *value,
-                                   bool doc_rel, bool vocab, json_t *local,
-                                   defined_map *defined, char **owned, ts_status *st,
-                                   const char *base_url, const remote_chain *chain)
+static const char *expand_iri_full(jl_proc *p, jl_ctx *active, const char *value, bool doc_rel,
+                                   bool vocab, json_t *local, defined_map *defined, char **owned,
+                                   ts_status *st, const char *base_url, const remote_chain *chain)
 {
     *owned = NULL;
     *st = TS_OK;
@@ -360,10 +387,8 @@ static const char *expand_iri_full(jl_proc *p, jl_ctx *active, const char *value
             return NULL;
         }
     }
-    if (local && defined && json_object_get(local, value) &&
-        defined_get(defined, value) != 2) {
-        *st = create_term(p, active, local, value, defined, base_url, false, false, chain,
-                          true);
+    if (local && defined && json_object_get(local, value) && defined_get(defined, value) != 2) {
+        *st = create_term(p, active, local, value, defined, base_url, false, false, chain, true);
         if (*st != TS_OK) {
             return NULL;
         }
@@ -388,8 +413,8 @@ static const char *expand_iri_full(jl_proc *p, jl_ctx *active, const char *value
         prefix[plen] = '\0';
         if (local && defined && json_object_get(local, prefix) &&
             defined_get(defined, prefix) != 2) {
-            *st = create_term(p, active, local, prefix, defined, base_url, false, false,
-                              chain, true);
+            *st =
+                create_term(p, active, local, prefix, defined, base_url, false, false, chain, true);
         }
         const jl_term *pt = *st == TS_OK ? jl_ctx_get(active, prefix) : NULL;
         if (prefix != stackbuf) {
@@ -428,18 +453,18 @@ const char *jl_expand_iri(jl_proc *p, const jl_ctx *c, const char *value, bool d
                           bool vocab, char **owned)
 {
     ts_status st;
-    return expand_iri_full(p, (jl_ctx *)c, value, doc_relative, vocab, NULL, NULL, owned,
-                           &st, NULL, NULL);
+    return expand_iri_full(p, (jl_ctx *)c, value, doc_relative, vocab, NULL, NULL, owned, &st, NULL,
+                           NULL);
 }
 
 /* Expansion that must give a fresh string (or NULL). */
-static char *expand_dup(jl_proc *p, jl_ctx *active, const char *value, bool doc_rel,
-                        bool vocab, json_t *local, defined_map *defined, ts_status *st,
-                        const char *base_url, const remote_chain *chain)
+static char *expand_dup(jl_proc *p, jl_ctx *active, const char *value, bool doc_rel, bool vocab,
+                        json_t *local, defined_map *defined, ts_status *st, const char *base_url,
+                        const remote_chain *chain)
 {
     char *owned;
-    const char *r = expand_iri_full(p, active, value, doc_rel, vocab, local, defined, &owned,
-                                    st, base_url, chain);
+    const char *r = expand_iri_full(p, active, value, doc_rel, vocab, local, defined, &owned, st,
+                                    base_url, chain);
     if (owned) {
         return owned;
     }
@@ -465,8 +490,8 @@ static unsigned container_bit(const char *s)
         const char *name;
         unsigned bit;
     } names[] = {
-        {"@list", JL_C_LIST},   {"@set", JL_C_SET},   {"@index", JL_C_INDEX},
-        {"@language", JL_C_LANGUAGE}, {"@id", JL_C_ID}, {"@type", JL_C_TYPE},
+        {"@list", JL_C_LIST},         {"@set", JL_C_SET}, {"@index", JL_C_INDEX},
+        {"@language", JL_C_LANGUAGE}, {"@id", JL_C_ID},   {"@type", JL_C_TYPE},
         {"@graph", JL_C_GRAPH},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -498,7 +523,8 @@ static unsigned parse_container(jl_proc *p, json_t *v, bool *ok)
     }
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item) {
+    json_array_foreach(v, i, item)
+    {
         if (!json_is_string(item)) {
             return 0;
         }
@@ -524,8 +550,8 @@ static unsigned parse_container(jl_proc *p, json_t *v, bool *ok)
 }
 
 static const char *const term_keys[] = {
-    "@id",    "@reverse", "@container", "@context", "@direction", "@index",
-    "@language", "@nest", "@prefix",  "@protected", "@type",
+    "@id",       "@reverse", "@container", "@context",   "@direction", "@index",
+    "@language", "@nest",    "@prefix",    "@protected", "@type",
 };
 
 static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const char *term,
@@ -550,8 +576,7 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
         return jl_fail(p, "invalid term definition", "the empty term");
     }
     if (++p->work > JL_MAX_CONTEXT_WORK) {
-        return jl_fail(p, "context overflow", "more than %d term definitions",
-                       JL_MAX_CONTEXT_WORK);
+        return jl_fail(p, "context overflow", "more than %d term definitions", JL_MAX_CONTEXT_WORK);
     }
     defined_set(defined, term, 1);
     json_t *value = json_object_get(local, term);
@@ -565,7 +590,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
         const char *k;
         json_t *v;
         if (ok) {
-            json_object_foreach(value, k, v) {
+            json_object_foreach(value, k, v)
+            {
                 if (!strcmp(k, "@container")) {
                     ok = ok && json_is_string(v) && !strcmp(json_string_value(v), "@set");
                 } else if (strcmp(k, "@protected")) {
@@ -602,7 +628,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
         has_id = idv != NULL;
         const char *k;
         json_t *v;
-        json_object_foreach(value, k, v) {
+        json_object_foreach(value, k, v)
+        {
             bool known = false;
             for (size_t i = 0; i < sizeof term_keys / sizeof term_keys[0]; i++) {
                 known = known || !strcmp(k, term_keys[i]);
@@ -637,8 +664,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
             st = jl_fail(p, "invalid type mapping", "not a string");
             goto done;
         }
-        char *t = expand_dup(p, active, json_string_value(v), false, true, local, defined,
-                             &st, base_url, chain);
+        char *t = expand_dup(p, active, json_string_value(v), false, true, local, defined, &st,
+                             base_url, chain);
         if (st != TS_OK) {
             goto done;
         }
@@ -669,8 +696,7 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
             defined_set(defined, term, 2);
             goto done;
         }
-        char *iri = expand_dup(p, active, rs, false, true, local, defined, &st, base_url,
-                               chain);
+        char *iri = expand_dup(p, active, rs, false, true, local, defined, &st, base_url, chain);
         if (st != TS_OK) {
             goto done;
         }
@@ -708,8 +734,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
                 defined_set(defined, term, 2);
                 goto done;
             }
-            char *iri = expand_dup(p, active, is, false, true, local, defined, &st,
-                                   base_url, chain);
+            char *iri =
+                expand_dup(p, active, is, false, true, local, defined, &st, base_url, chain);
             if (st != TS_OK) {
                 goto done;
             }
@@ -729,8 +755,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
             if (((colon && colon != term && colon != term + tlen - 1) || strchr(term, '/')) &&
                 !p->mode10) {
                 defined_set(defined, term, 2);
-                char *again = expand_dup(p, active, term, false, true, local, defined, &st,
-                                         base_url, chain);
+                char *again =
+                    expand_dup(p, active, term, false, true, local, defined, &st, base_url, chain);
                 bool same = again && !strcmp(again, iri);
                 free(again);
                 if (st != TS_OK) {
@@ -751,8 +777,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
         const char *colon = strchr(term + 1, ':');
         char *prefix = ts_strndup(term, (size_t)(colon - term));
         if (json_object_get(local, prefix)) {
-            st = create_term(p, active, local, prefix, defined, base_url, false, false, chain,
-                             true);
+            st =
+                create_term(p, active, local, prefix, defined, base_url, false, false, chain, true);
         }
         const jl_term *pt = st == TS_OK ? jl_ctx_get(active, prefix) : NULL;
         free(prefix);
@@ -801,8 +827,8 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
             st = jl_fail(p, "invalid term definition", "bad @index");
             goto done;
         }
-        char *ix = expand_dup(p, active, json_string_value(v), false, true, local, defined,
-                              &st, base_url, chain);
+        char *ix = expand_dup(p, active, json_string_value(v), false, true, local, defined, &st,
+                              base_url, chain);
         bool ok = ix && jl_is_absolute_iri(ix);
         free(ix);
         if (st != TS_OK) {
@@ -921,9 +947,8 @@ static ts_status process(jl_proc *p, jl_ctx *active, json_t *local, const char *
                          const remote_chain *chain, bool override_protected, bool propagate,
                          bool validate_scoped, jl_ctx **out);
 
-static ts_status load_remote(jl_proc *p, jl_ctx **result, const char *ref,
-                             const char *base_url, const remote_chain *chain,
-                             bool validate_scoped)
+static ts_status load_remote(jl_proc *p, jl_ctx **result, const char *ref, const char *base_url,
+                             const remote_chain *chain, bool validate_scoped)
 {
     if (!jl_is_absolute_iri(ref)) {
         p->used_doc_base = p->used_doc_base || !chain;
@@ -1005,8 +1030,7 @@ static ts_status process(jl_proc *p, jl_ctx *active, json_t *local, const char *
                 result = fresh;
             }
         } else if (json_is_string(item)) {
-            st = load_remote(p, &result, json_string_value(item), base_url, chain,
-                             validate_scoped);
+            st = load_remote(p, &result, json_string_value(item), base_url, chain, validate_scoped);
         } else if (!json_is_object(item)) {
             st = jl_fail(p, "invalid local context", "not an object, string or null");
         } else {
@@ -1156,7 +1180,8 @@ static ts_status process(jl_proc *p, jl_ctx *active, json_t *local, const char *
                 defined_map defined = {0};
                 const char *key;
                 json_t *val;
-                json_object_foreach(item, key, val) {
+                json_object_foreach(item, key, val)
+                {
                     if (!strcmp(key, "@base") || !strcmp(key, "@direction") ||
                         !strcmp(key, "@import") || !strcmp(key, "@language") ||
                         !strcmp(key, "@propagate") || !strcmp(key, "@protected") ||
@@ -1205,7 +1230,8 @@ static void key_append(ts_buf *b, const json_t *v, unsigned depth)
         const char *k;
         json_t *x;
         ts_buf_putc(b, '{');
-        json_object_foreach((json_t *)v, k, x) {
+        json_object_foreach((json_t *)v, k, x)
+        {
             ts_buf_putc(b, '"');
             for (const char *q = k; *q; q++) {
                 if (*q == '"' || *q == '\\') {
@@ -1259,10 +1285,9 @@ const char *jl_term_context_key(jl_term *t)
     return t->context_key;
 }
 
-ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local,
-                             const char *local_text, const char *base_url,
-                             const jl_chain *chain, bool override_protected, bool propagate,
-                             bool validate_scoped, jl_ctx **out)
+ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local, const char *local_text,
+                             const char *base_url, const jl_chain *chain, bool override_protected,
+                             bool propagate, bool validate_scoped, jl_ctx **out)
 {
     char *key = NULL;
     if (active->persistent && validate_scoped && !chain) {

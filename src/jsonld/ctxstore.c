@@ -15,8 +15,8 @@ enum { MAX_ADOPTED = 4096 };
 
 typedef struct {
     char *url;
-    char *path;   /* file to read when first needed, or NULL */
-    json_t *doc;  /* the parsed document once read */
+    char *path;  /* file to read when first needed, or NULL */
+    json_t *doc; /* the parsed document once read */
     bool failed;
 } ctx_entry;
 
@@ -28,7 +28,7 @@ struct ts_jsonld_ctxstore {
     struct {
         char *prefix;
         char *dir;
-    } *trees; /* URL prefixes answered from a directory tree */
+    } * trees; /* URL prefixes answered from a directory tree */
     size_t n_trees;
     jl_ctx *initial;
     jl_ctx **adopted;
@@ -123,8 +123,8 @@ static ts_status parse_file(const char *path, json_t **out, ts_error *err)
     return st;
 }
 
-ts_status ts_jsonld_ctxstore_add_file(ts_jsonld_ctxstore *s, const char *url,
-                                      const char *path, ts_error *err)
+ts_status ts_jsonld_ctxstore_add_file(ts_jsonld_ctxstore *s, const char *url, const char *path,
+                                      ts_error *err)
 {
     json_t *doc = NULL;
     ts_status st = parse_file(path, &doc, err);
@@ -137,8 +137,8 @@ ts_status ts_jsonld_ctxstore_add_file(ts_jsonld_ctxstore *s, const char *url,
     return TS_OK;
 }
 
-ts_status ts_jsonld_ctxstore_add_text(ts_jsonld_ctxstore *s, const char *url,
-                                      const char *text, ts_error *err)
+ts_status ts_jsonld_ctxstore_add_text(ts_jsonld_ctxstore *s, const char *url, const char *text,
+                                      ts_error *err)
 {
     json_t *doc = NULL;
     ts_jsonld_opts opts = {.source = url};
@@ -170,7 +170,8 @@ ts_status ts_jsonld_ctxstore_add_dir(ts_jsonld_ctxstore *s, const char *dir, ts_
         } else if (st == TS_OK) {
             const char *url;
             json_t *file;
-            json_object_foreach(map, url, file) {
+            json_object_foreach(map, url, file)
+            {
                 if (!json_is_string(file)) {
                     continue;
                 }

@@ -7,8 +7,7 @@
 static ts_status expand(jl_proc *p, jl_ctx *active, const char *aprop, json_t *element,
                         const char *base_url, bool from_map, bool inside_list, json_t **out);
 static ts_status expand_inner(jl_proc *p, jl_ctx *active, const char *aprop, json_t *element,
-                              const char *base_url, bool from_map, bool inside_list,
-                              json_t **out);
+                              const char *base_url, bool from_map, bool inside_list, json_t **out);
 
 /* v as an array: a new reference. */
 static json_t *as_array(json_t *v)
@@ -66,7 +65,8 @@ static bool is_graph_object(json_t *v)
     }
     const char *k;
     json_t *x;
-    json_object_foreach(v, k, x) {
+    json_object_foreach(v, k, x)
+    {
         if (strcmp(k, "@graph") && strcmp(k, "@id") && strcmp(k, "@index") &&
             strcmp(k, "@context")) {
             return false;
@@ -81,8 +81,7 @@ static bool is_scalar(json_t *v)
 }
 
 /* IRI expansion into a new JSON string (or JSON null). */
-static json_t *iri_json(jl_proc *p, const jl_ctx *c, const char *value, bool doc_rel,
-                        bool vocab)
+static json_t *iri_json(jl_proc *p, const jl_ctx *c, const char *value, bool doc_rel, bool vocab)
 {
     char *owned;
     const char *r = jl_expand_iri(p, c, value, doc_rel, vocab, &owned);
@@ -98,12 +97,14 @@ static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *va
     if (t && t->type && json_is_string(value)) {
         if (!strcmp(t->type, "@id")) {
             json_t *o = json_object();
-            json_object_set_new_nocheck(o, "@id", iri_json(p, c, json_string_value(value), true, false));
+            json_object_set_new_nocheck(o, "@id",
+                                        iri_json(p, c, json_string_value(value), true, false));
             return o;
         }
         if (!strcmp(t->type, "@vocab")) {
             json_t *o = json_object();
-            json_object_set_new_nocheck(o, "@id", iri_json(p, c, json_string_value(value), true, true));
+            json_object_set_new_nocheck(o, "@id",
+                                        iri_json(p, c, json_string_value(value), true, true));
             return o;
         }
     }
@@ -113,23 +114,25 @@ static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *va
         /* The common plain literal costs no object (toRdf reads it back). */
         const char *lang = (t && t->has_lang) ? t->lang : c->lang;
         int dir = (t && t->has_dir) ? t->dir : c->dir;
-        if (!json_is_string(value) ||
-            (!lang && dir != JL_DIR_LTR && dir != JL_DIR_RTL)) {
+        if (!json_is_string(value) || (!lang && dir != JL_DIR_LTR && dir != JL_DIR_RTL)) {
             return json_incref(value);
         }
     }
     json_t *o = json_object();
     json_object_set_nocheck(o, "@value", value);
     if (typed) {
-        json_object_set_new_nocheck(o, "@type", json_string(t->type));
+        json_object_set_new_nocheck(o, "@type", jl_term_type_json((jl_term *)t));
     } else if (json_is_string(value)) {
         const char *lang = (t && t->has_lang) ? t->lang : c->lang;
         int dir = (t && t->has_dir) ? t->dir : c->dir;
         if (lang) {
-            json_object_set_new_nocheck(o, "@language", json_string(lang));
+            json_object_set_new_nocheck(o, "@language",
+                                        (t && t->has_lang) ? jl_term_lang_json((jl_term *)t)
+                                                           : jl_ctx_lang_json(c));
         }
         if (dir == JL_DIR_LTR || dir == JL_DIR_RTL) {
-            json_object_set_new_nocheck(o, "@direction", json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
+            json_object_set_new_nocheck(o, "@direction",
+                                        json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
         }
     }
     return o;
@@ -164,7 +167,8 @@ static const char **sorted_keys_in(json_t *obj, size_t *n, const char **small)
     size_t i = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         keys[i++] = k;
     }
     if (*n > 1) {
@@ -179,7 +183,8 @@ static const char **sorted_keys(json_t *obj, size_t *n)
     size_t i = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         keys[i++] = k;
     }
     *n = i;
@@ -200,8 +205,8 @@ static bool expands_to(jl_proc *p, const jl_ctx *c, const char *key, const char 
 
 typedef struct {
     jl_proc *p;
-    jl_ctx *ctx;        /* active context of this node */
-    jl_ctx *type_ctx;   /* the type-scoped context (for @type values) */
+    jl_ctx *ctx;      /* active context of this node */
+    jl_ctx *type_ctx; /* the type-scoped context (for @type values) */
     const char *aprop;
     const char *base_url;
     const char *input_type;
@@ -226,7 +231,8 @@ static ts_status language_map(node_state *ns, const jl_term *kdef, json_t *value
         size_t k;
         json_t *item;
         jl_push_key(p, lang);
-        json_array_foreach(items, k, item) {
+        json_array_foreach(items, k, item)
+        {
             if (json_is_null(item)) {
                 continue;
             }
@@ -243,7 +249,8 @@ static ts_status language_map(node_state *ns, const jl_term *kdef, json_t *value
                 json_object_set_new_nocheck(v, "@language", json_string(lang));
             }
             if (dir == JL_DIR_LTR || dir == JL_DIR_RTL) {
-                json_object_set_new_nocheck(v, "@direction", json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
+                json_object_set_new_nocheck(v, "@direction",
+                                            json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
             }
             json_array_append_new(ev, v);
         }
@@ -306,7 +313,8 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
         size_t k;
         json_t *item;
         if (st == TS_OK && items) {
-            json_array_foreach(items, k, item) {
+            json_array_foreach(items, k, item)
+            {
                 json_t *it = json_incref(item);
                 if (is_scalar(it)) {
                     json_t *v = json_object();
@@ -345,7 +353,8 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
                 } else if ((cont & JL_C_INDEX) && !json_object_get(it, "@index") && !none) {
                     json_object_set_new_nocheck(it, "@index", json_string(index));
                 } else if ((cont & JL_C_ID) && !json_object_get(it, "@id") && !none) {
-                    json_object_set_new_nocheck(it, "@id", iri_json(p, ns->ctx, index, true, false));
+                    json_object_set_new_nocheck(it, "@id",
+                                                iri_json(p, ns->ctx, index, true, false));
                 } else if ((cont & JL_C_TYPE) && !none && eindex) {
                     json_t *types = json_array();
                     json_array_append_new(types, json_string(eindex));
@@ -379,8 +388,8 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
 
 static ts_status expand_entries(node_state *ns, json_t *element);
 
-static ts_status keyword_entry(node_state *ns, const char *key, const char *eprop,
-                               json_t *value, json_t **nests)
+static ts_status keyword_entry(node_state *ns, const char *key, const char *eprop, json_t *value,
+                               json_t **nests)
 {
     jl_proc *p = ns->p;
     json_t *result = ns->result;
@@ -404,7 +413,8 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
         size_t i;
         json_t *t;
         if (json_is_array(value)) {
-            json_array_foreach(value, i, t) {
+            json_array_foreach(value, i, t)
+            {
                 ok = ok && json_is_string(t);
             }
         }
@@ -415,7 +425,8 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
             ev = iri_json(p, ns->type_ctx, json_string_value(value), true, true);
         } else {
             ev = json_array();
-            json_array_foreach(value, i, t) {
+            json_array_foreach(value, i, t)
+            {
                 json_t *x = iri_json(p, ns->type_ctx, json_string_value(t), true, true);
                 if (json_is_null(x)) {
                     json_decref(x);
@@ -452,12 +463,14 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
         json_t *raw = as_array(value);
         size_t ri;
         json_t *rx;
-        json_array_foreach(raw, ri, rx) {
+        json_array_foreach(raw, ri, rx)
+        {
             bool node = json_is_object(rx);
             const char *rk;
             json_t *rv;
             if (node) {
-                json_object_foreach(rx, rk, rv) {
+                json_object_foreach(rx, rk, rv)
+                {
                     if (expands_to(p, ns->ctx, rk, "@value") ||
                         expands_to(p, ns->ctx, rk, "@list")) {
                         node = false;
@@ -479,9 +492,10 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
         json_decref(g);
         size_t i;
         json_t *x;
-        json_array_foreach(ev, i, x) {
-            if (!json_is_object(x) || json_object_get(x, "@value") ||
-                json_object_get(x, "@list") || json_object_get(x, "@set")) {
+        json_array_foreach(ev, i, x)
+        {
+            if (!json_is_object(x) || json_object_get(x, "@value") || json_object_get(x, "@list") ||
+                json_object_get(x, "@set")) {
                 json_decref(ev);
                 return jl_fail(p, "invalid @included value", "not a node object");
             }
@@ -559,12 +573,14 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
             const char *k;
             json_t *items;
             if (rr) {
-                json_object_foreach(rr, k, items) {
+                json_object_foreach(rr, k, items)
+                {
                     add_value(result, k, as_array(items));
                 }
             }
             json_t *rmap = NULL;
-            json_object_foreach(r, k, items) {
+            json_object_foreach(r, k, items)
+            {
                 if (!strcmp(k, "@reverse")) {
                     continue;
                 }
@@ -577,7 +593,8 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
                 }
                 size_t i;
                 json_t *item;
-                json_array_foreach(items, i, item) {
+                json_array_foreach(items, i, item)
+                {
                     if (is_value_object(item) || is_list_object(item)) {
                         json_decref(r);
                         return jl_fail(p, "invalid reverse property value",
@@ -666,7 +683,8 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                 json_t *wrapped = json_array();
                 size_t i;
                 json_t *x;
-                json_array_foreach(arr, i, x) {
+                json_array_foreach(arr, i, x)
+                {
                     json_t *g = json_object();
                     json_object_set_new_nocheck(g, "@graph", as_array(x));
                     json_array_append_new(wrapped, g);
@@ -684,7 +702,8 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                 json_t *arr = as_array(ev);
                 size_t i;
                 json_t *x;
-                json_array_foreach(arr, i, x) {
+                json_array_foreach(arr, i, x)
+                {
                     if (is_value_object(x) || is_list_object(x)) {
                         st = jl_fail(p, "invalid reverse property value",
                                      "a value or list cannot be reversed");
@@ -717,7 +736,8 @@ static ts_status expand_entries(node_state *ns, json_t *element)
         /* Nested properties, in key order. */
         size_t i;
         json_t *nk;
-        json_array_foreach(nests, i, nk) {
+        json_array_foreach(nests, i, nk)
+        {
             const char *nkey = json_string_value(nk);
             json_t *vals = as_array(json_object_get(element, nkey));
             node_state nested = *ns;
@@ -734,12 +754,14 @@ static ts_status expand_entries(node_state *ns, json_t *element)
             size_t j;
             json_t *nv;
             jl_push_key(p, nkey);
-            json_array_foreach(vals, j, nv) {
+            json_array_foreach(vals, j, nv)
+            {
                 bool ok = json_is_object(nv);
                 const char *k;
                 json_t *x;
                 if (ok) {
-                    json_object_foreach(nv, k, x) {
+                    json_object_foreach(nv, k, x)
+                    {
                         if (expands_to(p, nested.ctx, k, "@value")) {
                             ok = false;
                         }
@@ -776,7 +798,8 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
     if (v) {
         const char *k;
         json_t *x;
-        json_object_foreach(result, k, x) {
+        json_object_foreach(result, k, x)
+        {
             bool ok = false;
             for (size_t i = 0; i < sizeof value_keys / sizeof value_keys[0]; i++) {
                 ok = ok || !strcmp(k, value_keys[i]);
@@ -804,7 +827,8 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
                   (json_string_value(t)[0] == '_' && json_string_value(t)[1] == ':'))) {
             return jl_fail(p, "invalid typed value", "@type is not an IRI");
         }
-    } else if (json_object_get(result, "@type") && !json_is_array(json_object_get(result, "@type"))) {
+    } else if (json_object_get(result, "@type") &&
+               !json_is_array(json_object_get(result, "@type"))) {
         json_object_set_new_nocheck(result, "@type", as_array(json_object_get(result, "@type")));
     } else if (json_object_get(result, "@set") || json_object_get(result, "@list")) {
         size_t n = json_object_size(result);
@@ -841,9 +865,8 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
     return TS_OK;
 }
 
-static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop,
-                               const jl_term *apdef, json_t *element, const char *base_url,
-                               bool from_map, json_t **out)
+static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop, const jl_term *apdef,
+                               json_t *element, const char *base_url, bool from_map, json_t **out)
 {
     ts_status st = TS_OK;
     jl_ctx *ctx = jl_ctx_ref(active);
@@ -851,7 +874,8 @@ static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop,
         bool revert = true;
         const char *k;
         json_t *x;
-        json_object_foreach(element, k, x) {
+        json_object_foreach(element, k, x)
+        {
             char *owned;
             const char *e = jl_expand_iri(p, ctx, k, false, true, &owned);
             if (e && !strcmp(e, "@value")) {
@@ -982,8 +1006,7 @@ static ts_status expand(jl_proc *p, jl_ctx *active, const char *aprop, json_t *e
 }
 
 static ts_status expand_inner(jl_proc *p, jl_ctx *active, const char *aprop, json_t *element,
-                              const char *base_url, bool from_map, bool inside_list,
-                              json_t **out)
+                              const char *base_url, bool from_map, bool inside_list, json_t **out)
 {
     const jl_term *apdef = aprop ? jl_ctx_get(active, aprop) : NULL;
     if (is_scalar(element)) {
@@ -1008,7 +1031,8 @@ static ts_status expand_inner(jl_proc *p, jl_ctx *active, const char *aprop, jso
         bool list = inside_list || (apdef && (apdef->container & JL_C_LIST));
         size_t i;
         json_t *item;
-        json_array_foreach(element, i, item) {
+        json_array_foreach(element, i, item)
+        {
             json_t *e = NULL;
             jl_push_index(p, i);
             ts_status st = expand(p, active, aprop, item, base_url, from_map, false, &e);

@@ -31,10 +31,10 @@ bool jl_is_absolute_iri(const char *s)
 }
 
 static const char *const keywords[] = {
-    "@base",     "@container", "@context",   "@direction", "@graph",   "@id",
-    "@import",   "@included",  "@index",     "@json",      "@language", "@list",
-    "@nest",     "@none",      "@prefix",    "@propagate", "@protected", "@reverse",
-    "@set",      "@type",      "@value",     "@version",   "@vocab",
+    "@base",   "@container", "@context", "@direction", "@graph",     "@id",
+    "@import", "@included",  "@index",   "@json",      "@language",  "@list",
+    "@nest",   "@none",      "@prefix",  "@propagate", "@protected", "@reverse",
+    "@set",    "@type",      "@value",   "@version",   "@vocab",
 };
 
 bool jl_is_well_formed_iri(const char *s)
@@ -48,9 +48,15 @@ bool jl_is_well_formed_iri(const char *s)
             continue; /* the common case: $ % & ' ( ) * + , - . / digits : ; */
         }
         switch (*q) {
-        case '<': case '>': case '"': case '{': case '}': case '|': case '^': case '`':
-        case '\\':
-            return false;
+        case '<':
+        case '>':
+        case '"':
+        case '{':
+        case '}':
+        case '|':
+        case '^':
+        case '`':
+        case '\\': return false;
         default:
             if (*q <= 0x20) {
                 return false;

@@ -13,10 +13,10 @@
 
 /* Bounds that keep hostile input from exhausting the stack or the CPU. */
 enum {
-    JL_MAX_DEPTH = 512,          /* nesting of the document during expansion */
-    JL_MAX_REMOTE_CONTEXTS = 32, /* remote contexts loaded by one chain */
+    JL_MAX_DEPTH = 512,           /* nesting of the document during expansion */
+    JL_MAX_REMOTE_CONTEXTS = 32,  /* remote contexts loaded by one chain */
     JL_MAX_CONTEXT_WORK = 200000, /* term definitions created per document */
-    JL_MAX_MEMO = 64,            /* remembered context applications per context */
+    JL_MAX_MEMO = 64,             /* remembered context applications per context */
 };
 
 /* Container mapping bits. */
@@ -48,6 +48,8 @@ typedef struct jl_term {
     json_t *context;    /* scoped context when has_context */
     char *context_key;  /* its canonical text, made on first use */
     char *base_url;     /* base URL for the scoped context */
+    json_t *type_json;  /* type as a JSON string, made on first use */
+    json_t *lang_json;  /* lang as a JSON string, made on first use */
     unsigned container; /* JL_C_* bits */
     int dir;            /* JL_DIR_* when has_dir */
     bool has_lang, has_dir, has_context;
@@ -62,13 +64,14 @@ typedef struct jl_memo {
 /* An active context. Immutable once built, reference counted. */
 typedef struct jl_ctx {
     unsigned refs;
-    char *base;       /* base IRI when !base_doc (NULL: none) */
-    bool base_doc;    /* the base IRI is the document's */
-    char *vocab;      /* NULL: none */
-    char *lang;       /* default language, NULL: none */
-    int dir;          /* default base direction */
+    char *base;        /* base IRI when !base_doc (NULL: none) */
+    bool base_doc;     /* the base IRI is the document's */
+    char *vocab;       /* NULL: none */
+    char *lang;        /* default language, NULL: none */
+    json_t *lang_json; /* lang as a JSON string, made on first use */
+    int dir;           /* default base direction */
     struct jl_ctx *previous;
-    jl_term **slots;  /* open addressing by name */
+    jl_term **slots; /* open addressing by name */
     size_t cap;
     size_t count;
     size_t n_protected;
@@ -95,10 +98,10 @@ typedef struct jl_proc {
     jl_seg *path;
     size_t depth;
     size_t path_cap;
-    size_t work;          /* term definitions created */
-    bool plain_values;    /* for toRdf: {"@value": x} alone is kept as x */
-    unsigned rdepth;      /* recursion depth of expansion and toRdf */
-    bool used_doc_base;   /* context processing depended on the document base */
+    size_t work;        /* term definitions created */
+    bool plain_values;  /* for toRdf: {"@value": x} alone is kept as x */
+    unsigned rdepth;    /* recursion depth of expansion and toRdf */
+    bool used_doc_base; /* context processing depended on the document base */
     /* toRdf */
     ts_jsonld_quad_fn emit;
     void *emit_ctx;
@@ -107,7 +110,7 @@ typedef struct jl_proc {
     struct jl_blank {
         char *from;
         char *to;
-    } *blanks;
+    } * blanks;
     size_t n_blanks, cap_blanks;
     ts_buf scratch;
 } jl_proc;
@@ -156,10 +159,13 @@ typedef struct jl_chain {
  * top). local_text, when not NULL, is the canonical text of local (saves
  * making it for the memo).
  */
-ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local,
-                             const char *local_text, const char *base_url,
-                             const jl_chain *chain, bool override_protected,
+ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local, const char *local_text,
+                             const char *base_url, const jl_chain *chain, bool override_protected,
                              bool propagate, bool validate_scoped, jl_ctx **out);
+/* Shared JSON strings for the type and language values of expansion. */
+json_t *jl_term_type_json(jl_term *t);
+json_t *jl_term_lang_json(jl_term *t);
+json_t *jl_ctx_lang_json(jl_ctx *c);
 /** The canonical text of a term's scoped context, made once. */
 const char *jl_term_context_key(jl_term *t);
 
@@ -168,8 +174,8 @@ const char *jl_term_context_key(jl_term *t);
  * by the context, by value, or by p->scratch; NULL for null. The result is
  * valid until the next call that uses the scratch buffer: copy it.
  */
-const char *jl_expand_iri(jl_proc *p, const jl_ctx *c, const char *value,
-                          bool doc_relative, bool vocab, char **owned);
+const char *jl_expand_iri(jl_proc *p, const jl_ctx *c, const char *value, bool doc_relative,
+                          bool vocab, char **owned);
 
 /* ---- the context cache in the store ---- */
 /** A remote context document by URL: its @context value (borrowed). */

@@ -268,8 +268,8 @@ static void warn_duplicates(const char *text, size_t len, const char *source, ts
     free(set.slots);
 }
 
-ts_status ts_jsonld_parse(const char *text, size_t len, const ts_jsonld_opts *opts,
-                          json_t **out, ts_error *err)
+ts_status ts_jsonld_parse(const char *text, size_t len, const ts_jsonld_opts *opts, json_t **out,
+                          ts_error *err)
 {
     const char *source = (opts && opts->source) ? opts->source : "<json-ld>";
     size_t flags = JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL;
@@ -316,8 +316,7 @@ static ts_status expand_doc(jl_proc *p, json_t *doc, json_t **out)
     if (p->opts && p->opts->expand_context) {
         json_t *ref = json_string(p->opts->expand_context);
         jl_ctx *next = NULL;
-        st = jl_process_context(p, initial, ref, NULL, p->doc_base, NULL, false, true, true,
-                                &next);
+        st = jl_process_context(p, initial, ref, NULL, p->doc_base, NULL, false, true, true, &next);
         json_decref(ref);
         if (st == TS_OK) {
             jl_ctx_unref(initial);
@@ -331,8 +330,7 @@ static ts_status expand_doc(jl_proc *p, json_t *doc, json_t **out)
     return st;
 }
 
-ts_status ts_jsonld_expand(json_t *doc, const ts_jsonld_opts *opts, json_t **out,
-                           ts_error *err)
+ts_status ts_jsonld_expand(json_t *doc, const ts_jsonld_opts *opts, json_t **out, ts_error *err)
 {
     jl_proc p;
     proc_init(&p, opts, err);

@@ -204,7 +204,8 @@ void jl_jcs(ts_buf *out, const json_t *v)
         size_t i = 0;
         const char *k;
         json_t *x;
-        json_object_foreach((json_t *)v, k, x) {
+        json_object_foreach((json_t *)v, k, x)
+        {
             keys[i++] = k;
         }
         qsort(keys, n, sizeof *keys, utf16_cmp);
@@ -366,8 +367,7 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         }
     } else if (json_is_number(v)) {
         double d = json_number_value(v);
-        bool dbl = json_is_real(v) &&
-                   (fmod(d, 1.0) != 0 || fabs(d) >= 1e21 || !isfinite(d));
+        bool dbl = json_is_real(v) && (fmod(d, 1.0) != 0 || fabs(d) >= 1e21 || !isfinite(d));
         if (dbl || (datatype && !strcmp(datatype, xsd_double))) {
             char buf[64];
             jl_double_canonical(buf, sizeof buf, d);
@@ -548,7 +548,8 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
     }
     const char *key;
     json_t *values;
-    json_object_foreach(node, key, values) {
+    json_object_foreach(node, key, values)
+    {
         if (key[0] == '@') {
             continue;
         }
@@ -556,7 +557,8 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
         resource_term(p, key, &pred);
         size_t i;
         json_t *item;
-        json_array_foreach(values, i, item) {
+        json_array_foreach(values, i, item)
+        {
             owned_term obj;
             st = object_to_rdf(p, item, g, &obj);
             if (st == TS_OK) {
@@ -570,12 +572,14 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
     }
     json_t *rev = json_object_get(node, "@reverse");
     if (json_is_object(rev)) {
-        json_object_foreach(rev, key, values) {
+        json_object_foreach(rev, key, values)
+        {
             owned_term pred;
             resource_term(p, key, &pred);
             size_t i;
             json_t *item;
-            json_array_foreach(values, i, item) {
+            json_array_foreach(values, i, item)
+            {
                 owned_term r;
                 st = node_to_rdf(p, item, g, &r);
                 if (st == TS_OK) {
@@ -594,7 +598,8 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
         const ts_term *ng = (s->kind == TS_TERM_NONE || !g) ? NULL : s;
         size_t i;
         json_t *item;
-        json_array_foreach(graph, i, item) {
+        json_array_foreach(graph, i, item)
+        {
             owned_term r;
             st = object_to_rdf(p, item, ng, &r);
             ot_clear(&r);
@@ -607,7 +612,8 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
     if (inc) {
         size_t i;
         json_t *item;
-        json_array_foreach(inc, i, item) {
+        json_array_foreach(inc, i, item)
+        {
             owned_term r;
             st = node_to_rdf(p, item, g, &r);
             ot_clear(&r);
@@ -639,7 +645,8 @@ ts_status jl_to_rdf(jl_proc *p, json_t *expanded)
     ts_term dflt = {TS_TERM_NONE, NULL, NULL, NULL};
     size_t i;
     json_t *item;
-    json_array_foreach(expanded, i, item) {
+    json_array_foreach(expanded, i, item)
+    {
         owned_term r;
         ts_status st = object_to_rdf(p, item, &dflt, &r);
         ot_clear(&r);

@@ -73,8 +73,7 @@ int main(int argc, char **argv)
     ts_diags diags = {.max_kept = 1};
     double start = now(CLOCK_MONOTONIC), cpu_start = now(CLOCK_PROCESS_CPUTIME_ID);
     char *save = NULL;
-    for (char *path = strtok_r(list.data, "\n", &save); path;
-         path = strtok_r(NULL, "\n", &save)) {
+    for (char *path = strtok_r(list.data, "\n", &save); path; path = strtok_r(NULL, "\n", &save)) {
         ts_buf text = {0};
         if (!read_whole(path, &text)) {
             perror(path);

@@ -342,8 +342,8 @@ static bool set_has(const quad_set *s, char *const t[4])
 {
     for (size_t i = 0; i < s->n; i++) {
         const quad *q = &s->items[i];
-        if (!strcmp(q->term[0], t[0]) && !strcmp(q->term[1], t[1]) &&
-            !strcmp(q->term[2], t[2]) && !strcmp(q->term[3], t[3])) {
+        if (!strcmp(q->term[0], t[0]) && !strcmp(q->term[1], t[1]) && !strcmp(q->term[2], t[2]) &&
+            !strcmp(q->term[3], t[3])) {
             return true;
         }
     }
@@ -351,8 +351,8 @@ static bool set_has(const quad_set *s, char *const t[4])
 }
 
 /* Do the quads of a whose blank nodes are all mapped appear in b? */
-static bool consistent(const quad_set *a, const blanks *ba, const blanks *bb,
-                       const size_t *map, bool all)
+static bool consistent(const quad_set *a, const blanks *ba, const blanks *bb, const size_t *map,
+                       bool all)
 {
     for (size_t i = 0; i < a->n; i++) {
         char *t[4];
@@ -386,8 +386,8 @@ static bool consistent(const quad_set *a, const blanks *ba, const blanks *bb,
 const quad_set *iso_target;
 static unsigned long iso_steps;
 
-static bool assign(const quad_set *a, const blanks *ba, const blanks *bb, size_t *map,
-                   bool *used, size_t i)
+static bool assign(const quad_set *a, const blanks *ba, const blanks *bb, size_t *map, bool *used,
+                   size_t i)
 {
     if (++iso_steps > 2000000) {
         return false;
@@ -472,7 +472,8 @@ static bool has_type(json_t *t, const char *name)
     }
     size_t i;
     json_t *x;
-    json_array_foreach(t, i, x) {
+    json_array_foreach(t, i, x)
+    {
         if (json_is_string(x) && !strcmp(json_string_value(x), name)) {
             return true;
         }
@@ -524,7 +525,8 @@ int main(int argc, char **argv)
     json_t *seq = json_object_get(manifest, "sequence");
     size_t i;
     json_t *t;
-    json_array_foreach(seq, i, t) {
+    json_array_foreach(seq, i, t)
+    {
         const char *id = json_string_value(json_object_get(t, "@id"));
         if (only && !strstr(id, only)) {
             continue;
@@ -532,7 +534,7 @@ int main(int argc, char **argv)
         json_t *types = json_object_get(t, "@type");
         int kind = has_type(types, "jld:NegativeEvaluationTest") ? K_NEGATIVE
                    : has_type(types, "jld:PositiveSyntaxTest")   ? K_SYNTAX
-                                                                  : K_POSITIVE;
+                                                                 : K_POSITIVE;
         json_t *opts_j = json_object_get(t, "option");
         const char *spec = opt_str(opts_j, "specVersion");
         bool is10 = spec && !strcmp(spec, "json-ld-1.0");
@@ -548,9 +550,9 @@ int main(int argc, char **argv)
         /* Tests for 1.0 processors only run in json-ld-1.0 mode. */
         o.json_ld_10 = (pm && !strcmp(pm, "json-ld-1.0")) || is10;
         const char *rd = opt_str(opts_j, "rdfDirection");
-        o.rdf_direction = !rd ? TS_JSONLD_DIR_DROP
+        o.rdf_direction = !rd                            ? TS_JSONLD_DIR_DROP
                           : !strcmp(rd, "i18n-datatype") ? TS_JSONLD_DIR_I18N
-                                                          : TS_JSONLD_DIR_COMPOUND;
+                                                         : TS_JSONLD_DIR_COMPOUND;
         o.generalized_rdf = json_is_true(json_object_get(opts_j, "produceGeneralizedRdf"));
         if (opt_str(opts_j, "expandContext")) {
             expand_ctx = ts_asprintf("%s%s", SUITE_BASE, opt_str(opts_j, "expandContext"));
@@ -583,8 +585,8 @@ int main(int argc, char **argv)
             ok = true;
         } else {
             quad_set want = {0};
-            char *expect = ts_asprintf("%s/%s", dir,
-                                       json_string_value(json_object_get(t, "expect")));
+            char *expect =
+                ts_asprintf("%s/%s", dir, json_string_value(json_object_get(t, "expect")));
             if (!read_nquads(expect, &want)) {
                 why = "cannot read the expected result";
             } else {
@@ -598,8 +600,7 @@ int main(int argc, char **argv)
                 }
                 for (size_t k = 0; k < want.n; k++) {
                     fprintf(stderr, "  want %s %s %s %s\n", want.items[k].term[0],
-                            want.items[k].term[1], want.items[k].term[2],
-                            want.items[k].term[3]);
+                            want.items[k].term[1], want.items[k].term[2], want.items[k].term[3]);
                 }
             }
             set_free(&want);
@@ -615,8 +616,8 @@ int main(int argc, char **argv)
             elig_pass += ok;
         }
         if (!ok) {
-            printf("FAIL %s (%s): %s%s%s\n", id, kind_names[kind], why,
-                   st != TS_OK ? ": " : "", st != TS_OK ? err.message : "");
+            printf("FAIL %s (%s): %s%s%s\n", id, kind_names[kind], why, st != TS_OK ? ": " : "",
+                   st != TS_OK ? err.message : "");
         }
         set_free(&got);
         ts_buf_free(&text);

@@ -53,8 +53,8 @@ static ts_diags diags;
 /* The quads of a document (caller frees), or NULL with last_error set. */
 static char *rdf_of(const char *json, const ts_jsonld_opts *extra)
 {
-    ts_jsonld_opts o = {.source = "t.jsonld", .base = "http://ex.org/doc", .contexts = contexts,
-                        .diags = &diags};
+    ts_jsonld_opts o = {
+        .source = "t.jsonld", .base = "http://ex.org/doc", .contexts = contexts, .diags = &diags};
     if (extra) {
         o = *extra;
         o.source = "t.jsonld";
@@ -82,26 +82,26 @@ static int count_lines(const char *s)
     return n;
 }
 
-#define HAS(out, quad)                                                             \
-    do {                                                                           \
-        test_checks++;                                                             \
-        if (!(out) || !strstr((out), (quad))) {                                    \
-            fprintf(stderr, "%s:%d: missing %s in:\n%s\n", __FILE__, __LINE__, quad, \
-                    (out) ? (out) : "(error)");                                    \
-            test_failures++;                                                       \
-        }                                                                          \
+#define HAS(out, quad)                                                                             \
+    do {                                                                                           \
+        test_checks++;                                                                             \
+        if (!(out) || !strstr((out), (quad))) {                                                    \
+            fprintf(stderr, "%s:%d: missing %s in:\n%s\n", __FILE__, __LINE__, quad,               \
+                    (out) ? (out) : "(error)");                                                    \
+            test_failures++;                                                                       \
+        }                                                                                          \
     } while (0)
 
-#define FAILS_WITH(json, text)                                                         \
-    do {                                                                               \
-        char *out_ = rdf_of((json), NULL);                                             \
-        test_checks++;                                                                 \
-        if (out_ || !strstr(last_error.message, (text))) {                            \
-            fprintf(stderr, "%s:%d: expected error '%s', got '%s'\n", __FILE__, __LINE__, \
-                    (text), out_ ? "(no error)" : last_error.message);                 \
-            test_failures++;                                                           \
-        }                                                                              \
-        free(out_);                                                                    \
+#define FAILS_WITH(json, text)                                                                     \
+    do {                                                                                           \
+        char *out_ = rdf_of((json), NULL);                                                         \
+        test_checks++;                                                                             \
+        if (out_ || !strstr(last_error.message, (text))) {                                         \
+            fprintf(stderr, "%s:%d: expected error '%s', got '%s'\n", __FILE__, __LINE__, (text),  \
+                    out_ ? "(no error)" : last_error.message);                                     \
+            test_failures++;                                                                       \
+        }                                                                                          \
+        free(out_);                                                                                \
     } while (0)
 
 static void test_terms_and_iris(void)
@@ -218,22 +218,21 @@ static void test_lists_reverse_graphs(void)
 
 static void test_containers(void)
 {
-    char *out = rdf_of(
-        "{\"@context\": {\"@vocab\": \"http://ex.org/\","
-        " \"byIndex\": {\"@container\": \"@index\"},"
-        " \"byName\": {\"@container\": \"@index\", \"@index\": \"name\"},"
-        " \"byId\": {\"@container\": \"@id\"},"
-        " \"byType\": {\"@container\": \"@type\"},"
-        " \"byLang\": {\"@container\": \"@language\"},"
-        " \"graphs\": {\"@container\": \"@graph\"}},"
-        " \"@id\": \"http://ex.org/s\","
-        " \"byIndex\": {\"k\": \"v\"},"
-        " \"byName\": {\"temp\": {\"@id\": \"http://ex.org/t\"}},"
-        " \"byId\": {\"http://ex.org/i\": {\"label\": \"I\"}},"
-        " \"byType\": {\"Kind\": {\"@id\": \"http://ex.org/k\"}},"
-        " \"byLang\": {\"en\": \"hello\", \"fr\": [\"salut\", \"bonjour\"]},"
-        " \"graphs\": {\"@id\": \"http://ex.org/in\", \"label\": \"G\"}}",
-        NULL);
+    char *out = rdf_of("{\"@context\": {\"@vocab\": \"http://ex.org/\","
+                       " \"byIndex\": {\"@container\": \"@index\"},"
+                       " \"byName\": {\"@container\": \"@index\", \"@index\": \"name\"},"
+                       " \"byId\": {\"@container\": \"@id\"},"
+                       " \"byType\": {\"@container\": \"@type\"},"
+                       " \"byLang\": {\"@container\": \"@language\"},"
+                       " \"graphs\": {\"@container\": \"@graph\"}},"
+                       " \"@id\": \"http://ex.org/s\","
+                       " \"byIndex\": {\"k\": \"v\"},"
+                       " \"byName\": {\"temp\": {\"@id\": \"http://ex.org/t\"}},"
+                       " \"byId\": {\"http://ex.org/i\": {\"label\": \"I\"}},"
+                       " \"byType\": {\"Kind\": {\"@id\": \"http://ex.org/k\"}},"
+                       " \"byLang\": {\"en\": \"hello\", \"fr\": [\"salut\", \"bonjour\"]},"
+                       " \"graphs\": {\"@id\": \"http://ex.org/in\", \"label\": \"G\"}}",
+                       NULL);
     HAS(out, "<http://ex.org/s> <http://ex.org/byIndex> \"v\" .");
     HAS(out, "<http://ex.org/t> <http://ex.org/name> \"temp\" .");
     HAS(out, "<http://ex.org/i> <http://ex.org/label> \"I\" .");
@@ -248,18 +247,17 @@ static void test_containers(void)
 static void test_scoped_nest_included(void)
 {
     /* Property-scoped, type-scoped (not propagated), @nest, @included. */
-    char *out = rdf_of(
-        "{\"@context\": {\"@vocab\": \"http://ex.org/\","
-        " \"inner\": {\"@context\": {\"@vocab\": \"http://in.org/\"}},"
-        " \"Typed\": {\"@context\": {\"p\": \"http://typed.org/p\"}},"
-        " \"meta\": \"@nest\"},"
-        " \"@id\": \"http://ex.org/s\","
-        " \"inner\": {\"@id\": \"http://ex.org/x\", \"q\": 1},"
-        " \"meta\": {\"nested\": \"n\"},"
-        " \"@included\": [{\"@id\": \"http://ex.org/inc\", \"r\": true}],"
-        " \"child\": {\"@type\": \"Typed\", \"p\": \"typed\","
-        "            \"deeper\": {\"p\": \"not typed\"}}}",
-        NULL);
+    char *out = rdf_of("{\"@context\": {\"@vocab\": \"http://ex.org/\","
+                       " \"inner\": {\"@context\": {\"@vocab\": \"http://in.org/\"}},"
+                       " \"Typed\": {\"@context\": {\"p\": \"http://typed.org/p\"}},"
+                       " \"meta\": \"@nest\"},"
+                       " \"@id\": \"http://ex.org/s\","
+                       " \"inner\": {\"@id\": \"http://ex.org/x\", \"q\": 1},"
+                       " \"meta\": {\"nested\": \"n\"},"
+                       " \"@included\": [{\"@id\": \"http://ex.org/inc\", \"r\": true}],"
+                       " \"child\": {\"@type\": \"Typed\", \"p\": \"typed\","
+                       "            \"deeper\": {\"p\": \"not typed\"}}}",
+                       NULL);
     HAS(out, "<http://ex.org/x> <http://in.org/q> \"1\"");
     HAS(out, "<http://ex.org/s> <http://ex.org/nested> \"n\" .");
     HAS(out, "<http://ex.org/inc> <http://ex.org/r> \"true\"");
@@ -281,8 +279,7 @@ static void test_errors(void)
                "\"@protected\": true}}, \"http://ex.org/x\": {\"@context\": {\"p\": "
                "\"http://other.org/p\"}, \"p\": 1}}",
                "protected term redefinition");
-    FAILS_WITH("{\"@context\": {\"a\": \"b:x\", \"b\": \"a:y\"}, \"a\": 1}",
-               "cyclic IRI mapping");
+    FAILS_WITH("{\"@context\": {\"a\": \"b:x\", \"b\": \"a:y\"}, \"a\": 1}", "cyclic IRI mapping");
     FAILS_WITH("{\"@context\": {\"@vocab\": 5}}", "/@context/@vocab: invalid vocab mapping");
     FAILS_WITH("{\"@context\": \"https://nowhere.example/ctx\", \"x\": 1}",
                "https://nowhere.example/ctx is not available offline; supply it with "
@@ -407,8 +404,7 @@ static void test_store(void)
 
 static void test_expand(void)
 {
-    json_t *doc = json_loads("{\"@context\": {\"n\": \"http://ex.org/n\"}, \"n\": \"v\"}", 0,
-                             NULL);
+    json_t *doc = json_loads("{\"@context\": {\"n\": \"http://ex.org/n\"}, \"n\": \"v\"}", 0, NULL);
     json_t *out = NULL;
     ts_error err;
     ts_jsonld_opts o = {0};

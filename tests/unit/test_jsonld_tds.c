@@ -22,13 +22,12 @@ static bool same_term(jl_proc *p, jl_ctx *ca, const jl_term *a, jl_ctx *cb, cons
                       int depth)
 {
 #define SAME_STR(x, y) ((x) == (y) || ((x) && (y) && !strcmp((x), (y))))
-    bool same = SAME_STR(a->iri, b->iri) && SAME_STR(a->type, b->type) &&
-                SAME_STR(a->index, b->index) && SAME_STR(a->nest, b->nest) &&
-                a->container == b->container && a->has_lang == b->has_lang &&
-                (!a->has_lang || SAME_STR(a->lang, b->lang)) && a->has_dir == b->has_dir &&
-                (!a->has_dir || a->dir == b->dir) && a->prefix == b->prefix &&
-                a->protect == b->protect && a->reverse == b->reverse &&
-                a->has_context == b->has_context;
+    bool same =
+        SAME_STR(a->iri, b->iri) && SAME_STR(a->type, b->type) && SAME_STR(a->index, b->index) &&
+        SAME_STR(a->nest, b->nest) && a->container == b->container && a->has_lang == b->has_lang &&
+        (!a->has_lang || SAME_STR(a->lang, b->lang)) && a->has_dir == b->has_dir &&
+        (!a->has_dir || a->dir == b->dir) && a->prefix == b->prefix && a->protect == b->protect &&
+        a->reverse == b->reverse && a->has_context == b->has_context;
 #undef SAME_STR
     if (!same) {
         fprintf(stderr, "term %s differs (depth %d)\n", a->name, depth);
@@ -51,8 +50,8 @@ static bool same_term(jl_proc *p, jl_ctx *ca, const jl_term *a, jl_ctx *cb, cons
 
 static bool same_ctx(jl_proc *p, jl_ctx *a, jl_ctx *b, int depth, const char *where)
 {
-    bool ok = a->count == b->count && ((!a->vocab && !b->vocab) ||
-                                       (a->vocab && b->vocab && !strcmp(a->vocab, b->vocab)));
+    bool ok = a->count == b->count &&
+              ((!a->vocab && !b->vocab) || (a->vocab && b->vocab && !strcmp(a->vocab, b->vocab)));
     if (!ok) {
         fprintf(stderr, "%s: %zu terms vs %zu, or another @vocab\n", where, a->count, b->count);
         return false;
@@ -133,9 +132,9 @@ static void test_seed_td(const char *shared)
     SordNode *rdf_type = sord_new_uri(w, (const uint8_t *)TS_NS_RDF "type");
     SordNode *title = sord_new_uri(w, (const uint8_t *)TS_NS_TD "title");
     CHECK(sord_count(ts_store_model(store), NULL, rdf_type, type, NULL) == 1);
-    SordNode *thing = sord_new_uri(
-        w, (const uint8_t *)"https://w3id.org/tinyml-schema-collab/semanticExample/"
-                            "SSI_Web_198_023_042_021");
+    SordNode *thing =
+        sord_new_uri(w, (const uint8_t *)"https://w3id.org/tinyml-schema-collab/semanticExample/"
+                                         "SSI_Web_198_023_042_021");
     SordNode *name = sord_new_literal(w, NULL, (const uint8_t *)"SSI_Web_198_023_042_021", "en");
     CHECK(sord_count(ts_store_model(store), thing, title, name, NULL) == 1);
     CHECK(sord_count(ts_store_model(store), thing, rdf_type, type, NULL) == 1);
