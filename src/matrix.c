@@ -81,6 +81,15 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
         blen[i] = b.len;
         bpart[i] = ts_buf_steal(&b);
     }
+    /* Reasons are made of numbers, class names and runtime names: when none
+     * of those has a character CSV must quote, no reason needs quoting. */
+    bool plain_reasons = true;
+    for (size_t c = 0; c < cat->n_classes && plain_reasons; c++) {
+        plain_reasons = !strpbrk(cat->classes[c], ",\"\r\n");
+    }
+    for (size_t i = 0; i < n_models && plain_reasons; i++) {
+        plain_reasons = !models[i]->runtime || !strpbrk(models[i]->runtime, ",\"\r\n");
+    }
     ts_buf out = {0}, reasons = {0};
     bool failed = false, first = true;
     ts_buf_puts(&out, json ? "[\n" : "model,model_name,board,board_name,verdict,reasons,"
@@ -128,7 +137,9 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
                 memcpy(p, verdicts[cell.verdict], verdict_len[cell.verdict]);
                 p += verdict_len[cell.verdict];
                 out.len = (size_t)(p - out.data);
-                if (reasons.len) {
+                if (reasons.len && plain_reasons) {
+                    ts_buf_append(&out, reasons.data, reasons.len);
+                } else if (reasons.len) {
                     ts_csv_append(&out, reasons.data);
                 }
                 ts_buf_putc(&out, ',');
