@@ -518,6 +518,25 @@ sq_node sq_fresh_blank(sq_ctx *cx)
     return sq_keep(cx, sord_new_blank(cx->world, (const uint8_t *)label));
 }
 
+sq_node sq_bnode_for(sq_ctx *cx, sq_node str)
+{
+    sq_tset *map = cx->bnode_map;
+    if (!map) {
+        map = ts_calloc(1, sizeof *map);
+        tset_init(map, 2);
+        cx->bnode_map = map;
+    }
+    sq_node key[2] = {str, (sq_node)(uintptr_t)cx->solution};
+    bool added;
+    size_t idx = tset_insert(map, key, &added);
+    if (added) {
+        cx->bnode_nodes = ts_reallocarray(cx->bnode_nodes, idx + 1, sizeof *cx->bnode_nodes);
+        cx->bnode_nodes[idx] = (SordNode *)sq_fresh_blank(cx);
+        cx->n_bnode_nodes = idx + 1;
+    }
+    return cx->bnode_nodes[idx];
+}
+
 /* Terms of the query interned for this evaluation. */
 typedef struct {
     sq_term **terms;
@@ -1873,6 +1892,7 @@ static int eval_minus(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, voi
 
 static int eval_bind(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, void *kd)
 {
+    cx->solution++;
     sq_node v = sq_eval_expr(cx, p->expr, row);
     if (row[p->var]) {
         if (!v || v == row[p->var]) {
@@ -2166,6 +2186,7 @@ static int tail_final(sq_ctx *cx, tail_state *ts, sq_node *row)
 /* SELECT expressions (AS), in order; restores row afterwards via saved. */
 static void extend(sq_ctx *cx, sq_select *sel, sq_node *row, sq_node *saved)
 {
+    cx->solution++;
     for (size_t i = 0; i < sel->n_proj; i++) {
         sq_projection *pr = &sel->proj[i];
         if (pr->expr) {
@@ -2785,7 +2806,11 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
         sord_node_free(cx.world, cx.made[i]);
     }
     free(cx.made);
-    free(cx.bnode_scope);
+    if (cx.bnode_map) {
+        tset_free(cx.bnode_map);
+        free(cx.bnode_map);
+    }
+    free(cx.bnode_nodes);
     ts_status st = cx.stop;
     if (st != TS_OK && err && err->status == TS_OK) {
         ts_error_set(err, st, "<query>", 0, 0, "%s", ts_strerror(st));
