@@ -1956,9 +1956,29 @@ static bool is_named_graph(sq_ctx *cx, const SordNode *g)
     return ts_store_source_of_graph(cx->store, g) != NULL;
 }
 
+/* What follows a GRAPH pattern runs in the graph around it. */
+typedef struct {
+    sq_emit_fn k;
+    void *kd;
+    const SordNode *outer;
+} graph_k;
+
+static int graph_exit_cb(sq_ctx *cx, void *data, sq_node *row)
+{
+    graph_k *gk = data;
+    const SordNode *inner = cx->active_graph;
+    cx->active_graph = gk->outer;
+    int r = gk->k(cx, gk->kd, row);
+    cx->active_graph = inner;
+    return r;
+}
+
 static int eval_graph(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, void *kd)
 {
     const SordNode *saved = cx->active_graph;
+    graph_k gk = {k, kd, saved};
+    k = graph_exit_cb;
+    kd = &gk;
     sq_node g = term_value(&p->graph, row);
     int r = 0;
     if (g) {
