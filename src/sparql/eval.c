@@ -1502,6 +1502,28 @@ typedef struct {
 
 static int bgp_rec(sq_ctx *cx, bgp_state *st, size_t depth);
 
+static int any_cb(sq_ctx *cx, void *data, const SordNode *s, const SordNode *p, const SordNode *o)
+{
+    (void)cx;
+    (void)s;
+    (void)p;
+    (void)o;
+    *(bool *)data = true;
+    return 1;
+}
+
+static bool node_in_graph(sq_ctx *cx, sq_node n)
+{
+    bool found = false;
+    ts_status saved = cx->stop;
+    match(cx, n, NULL, NULL, any_cb, &found);
+    if (!found) {
+        match(cx, NULL, NULL, n, any_cb, &found);
+    }
+    cx->stop = saved;
+    return found;
+}
+
 /* Bind var to val in row; false when it clashes. *set says whether it was set. */
 static bool bind_slot(sq_node *row, const sq_term *t, sq_node val, bool *set)
 {
@@ -1648,6 +1670,13 @@ static int bgp_rec(sq_ctx *cx, bgp_state *st, size_t depth)
     sq_node s = term_value(&t->s, st->row);
     sq_node o = term_value(&t->o, st->row);
     if (t->path) {
+        /* a variable bound elsewhere reaches itself by a zero-length path
+           only if it is a node of the graph (bottom-up, the path pattern
+           alone yields the graph's nodes) */
+        if ((t->path->op == PATH_STAR || t->path->op == PATH_OPT) && s && s == o &&
+            (t->s.kind == SQ_T_VAR || t->o.kind == SQ_T_VAR) && !node_in_graph(cx, s)) {
+            return 0;
+        }
         return eval_path(cx, t->path, s, o, bgp_path_cb, &lv, 0);
     }
     sq_node p = term_value(&t->p, st->row);
