@@ -2860,6 +2860,8 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
         free(cx.bnode_map);
     }
     free(cx.bnode_nodes);
+    ts_ptrmap_free(&cx.num_cache);
+    free(cx.nums);
     ts_status st = cx.stop;
     if (st != TS_OK && err && err->status == TS_OK) {
         ts_error_set(err, st, "<query>", 0, 0, "%s", ts_strerror(st));

@@ -328,6 +328,9 @@ struct sq_ctx {
     struct sq_pattern *cached; /* patterns holding caches of this evaluation */
     const ts_sparql_index *index; /* the default graph by address, or NULL */
     int exists_depth;          /* > 0 inside EXISTS: substitute everywhere */
+    ts_ptrmap num_cache;       /* node -> index in nums, SIZE_MAX: not a number */
+    struct sq_num_s *nums;
+    size_t n_nums, cap_nums;
 };
 
 double sq_now_ms(void);
@@ -364,7 +367,7 @@ bool sq_hash(const char *algo, const char *text, char *out, size_t out_size);
 
 /* numbers */
 typedef enum { NUM_NONE, NUM_INTEGER, NUM_DECIMAL, NUM_FLOAT, NUM_DOUBLE } sq_numtype;
-typedef struct {
+typedef struct sq_num_s {
     sq_numtype type;
     long long i;
     double d;
