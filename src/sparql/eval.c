@@ -724,6 +724,9 @@ typedef int (*match_fn)(sq_ctx *cx, void *data, const SordNode *s, const SordNod
 static int match_in(sq_ctx *cx, const SordNode *g, sq_node s, sq_node p, sq_node o,
                     size_t dedupe_before, match_fn fn, void *data)
 {
+    if ((s && sord_node_get_type(s) == SORD_LITERAL) || (p && sord_node_get_type(p) != SORD_URI)) {
+        return 0;
+    }
     SordQuad pat = {s, p, o, g};
     SordIter *it = sord_find(cx->model, pat);
     int r = 0;
@@ -1680,8 +1683,10 @@ static int bgp_rec(sq_ctx *cx, bgp_state *st, size_t depth)
         return eval_path(cx, t->path, s, o, bgp_path_cb, &lv, 0);
     }
     sq_node p = term_value(&t->p, st->row);
-    /* a literal subject or a non-IRI predicate matches nothing */
-    if ((s && sord_node_get_type(s) == SORD_LITERAL) || (p && sord_node_get_type(p) != SORD_URI)) {
+    /* a literal subject or a non-IRI predicate matches nothing (Sord may
+       not be asked about them; the index simply has no such entries) */
+    if (!cx->index && ((s && sord_node_get_type(s) == SORD_LITERAL) ||
+                       (p && sord_node_get_type(p) != SORD_URI))) {
         return 0;
     }
     return match(cx, s, p, o, bgp_match_cb, &lv);
