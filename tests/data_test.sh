@@ -2,7 +2,10 @@
 # Checks the bundled knowledge-graph files: every .ttl under ontology/ and
 # sample-graphs/ loads with `tinyscope --strict` and 0 errors; every Thing
 # Description under sample-graphs/td/ is valid JSON with the parts a TD needs
-# and states the same board as its Turtle twin in sample-graphs/paper/boards/.
+# and states the same board as its Turtle twin in sample-graphs/paper/boards/;
+# every term of our namespaces that the sample graphs, the views or (when
+# ../shared is there) the published graph use is defined, with a label and a
+# comment, in ontology/.
 set -u
 root="${TS_SOURCE_ROOT:?TS_SOURCE_ROOT not set}"
 bin="${TINYSCOPE_BIN:?TINYSCOPE_BIN not set}"
@@ -36,6 +39,14 @@ fi
 
 if ! python3 "$root/tests/data/check_td.py" "$root/sample-graphs"; then
     failed=$((failed + 1))
+fi
+
+seed="${TS_SHARED_DIR:-}/seed-kg/semantic_schema"
+if [ -d "$seed" ]; then
+    python3 "$root/tests/data/check_vocab.py" "$root" "$seed" || failed=$((failed + 1))
+else
+    echo "note: $seed not present; the published graph's terms are not checked"
+    python3 "$root/tests/data/check_vocab.py" "$root" || failed=$((failed + 1))
 fi
 
 echo "$checked Turtle files checked, $failed failures"

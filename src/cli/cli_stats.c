@@ -11,8 +11,8 @@
 
 static void stats_usage(FILE *f)
 {
-    fputs("usage: tinyscope stats [--format table|json] [--strict] [--base IRI] "
-          "[FILE|DIR ...]\n"
+    fputs("usage: tinyscope stats [--format table|json] [--strict] [--base IRI]\n"
+          "                      [--context URL=FILE] [FILE|DIR ...]\n"
           "\n"
           "Per graph and in total: triples, distinct subjects, predicates with\n"
           "counts, classes with instance counts, and parse errors.\n",

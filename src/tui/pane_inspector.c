@@ -1,0 +1,567 @@
+/*
+ * The Inspector: every triple about one resource, grouped by predicate,
+ * with labels; literals with their language or datatype; the resources that
+ * point at it. Enter follows a link, Backspace goes back, u forward. With no
+ * resource it lists the classes (Enter on one shows its instances as
+ * incoming rdf:type links) and the loaded sources.
+ *
+ * History entries are strings, not Sord nodes, so they survive a reload.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tinyscope/ptrmap.h"
+#include "view.h"
+
+/* Bounds so a hub resource (a class with a million instances) stays fast. */
+#define MAX_OUT_PER_PRED 500
+#define MAX_IN_PER_PRED 200
+#define MAX_CLASSES 500
+#define MAX_COUNT_MORE 100000
+
+typedef struct {
+    char *resource; /* NULL: the home page */
+    size_t cursor, top;
+} place;
+
+typedef struct {
+    ts_lines lines;
+    ts_lines home; /* the home page, built once per load: it scans every rdf:type */
+    char *current;
+    place *back;
+    size_t n_back;
+    place *fwd;
+    size_t n_fwd;
+    char *search;
+} inspector;
+
+static SordNode *node_for(ts_store *store, const char *res)
+{
+    SordWorld *w = ts_store_world(store);
+    if (!strncmp(res, "_:", 2)) {
+        return sord_new_blank(w, (const uint8_t *)res + 2);
+    }
+    return sord_new_uri(w, (const uint8_t *)res);
+}
+
+/* The resource string for a node: the IRI, or "_:id". */
+static char *resource_of(const SordNode *n)
+{
+    const char *s = (const char *)sord_node_get_string(n);
+    if (sord_node_get_type(n) == SORD_BLANK) {
+        return ts_asprintf("_:%s", s);
+    }
+    return ts_strdup(s);
+}
+
+/* What the user typed: <iri>, prefix:name, _:id or a plain IRI. */
+static char *normalise(ts_store *store, const char *in)
+{
+    size_t n = strlen(in);
+    while (n && in[n - 1] == ' ') {
+        n--;
+    }
+    while (*in == ' ') {
+        in++;
+        n--;
+    }
+    if (n >= 2 && in[0] == '<' && in[n - 1] == '>') {
+        return ts_strndup(in + 1, n - 2);
+    }
+    char *s = ts_strndup(in, n);
+    if (!strncmp(s, "_:", 2) || strstr(s, "://") || !strncmp(s, "urn:", 4)) {
+        return s;
+    }
+    char *full = ts_store_expand(store, s);
+    if (full) {
+        free(s);
+        return full;
+    }
+    return s;
+}
+
+static bool has_triples(ts_store *store, const SordNode *n)
+{
+    SordModel *m = ts_store_model(store);
+    SordQuad as_s = {n, NULL, NULL, NULL}, as_o = {NULL, NULL, n, NULL};
+    return sord_contains(m, as_s) || sord_contains(m, as_o);
+}
+
+/*
+ * A blank node has no name worth showing: say what it is instead, from its
+ * types ("[sosa_extend:IMU, sosa_extend:Accelerometer]").
+ */
+static char *blank_summary(ts_store *store, const SordNode *n)
+{
+    SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
+    SordIter *it = sord_search(ts_store_model(store), n, type, NULL, NULL);
+    ts_buf b = {0};
+    const SordNode *last = NULL;
+    size_t count = 0;
+    for (; !sord_iter_end(it) && count < 4; sord_iter_next(it)) {
+        const SordNode *o = sord_iter_get_node(it, SORD_OBJECT);
+        if (o == last) {
+            continue;
+        }
+        last = o;
+        char *t = ts_store_shorten(store, o);
+        ts_buf_puts(&b, count++ ? ", " : "[");
+        ts_buf_puts(&b, t);
+        free(t);
+    }
+    sord_iter_free(it);
+    sord_node_free(ts_store_world(store), type);
+    if (!count) {
+        ts_buf_puts(&b, "[blank node");
+    }
+    ts_buf_putc(&b, ']');
+    return ts_buf_steal(&b);
+}
+
+/* A value line: label and its short name, or a literal with lang/datatype. */
+static void add_value(ts_lines *l, ts_store *store, const SordNode *n, int indent)
+{
+    if (sord_node_get_type(n) == SORD_LITERAL) {
+        const char *lang = sord_node_get_language(n);
+        SordNode *dt = sord_node_get_datatype(n);
+        char *note = NULL;
+        if (lang && *lang) {
+            note = ts_asprintf("@%s", lang);
+        } else if (dt) {
+            note = ts_store_shorten_iri(store, (const char *)sord_node_get_string(dt));
+        }
+        ts_lines_add(l, indent, TS_EL_LITERAL, (const char *)sord_node_get_string(n), note,
+                     NULL, true);
+        free(note);
+        return;
+    }
+    char *label = ts_store_label(store, n, NULL);
+    char *shortname = ts_store_shorten(store, n);
+    if (sord_node_get_type(n) == SORD_BLANK && !strcmp(label, shortname)) {
+        free(label);
+        label = blank_summary(store, n);
+    }
+    char *res = resource_of(n);
+    ts_lines_add(l, indent, TS_EL_LINK, label, strcmp(label, shortname) ? shortname : NULL,
+                 res, true);
+    free(res);
+    free(label);
+    free(shortname);
+}
+
+static void add_predicate(ts_lines *l, ts_store *store, const SordNode *p, bool incoming)
+{
+    char *shortname = ts_store_shorten(store, p);
+    char *label = ts_store_label(store, p, NULL);
+    char *text = incoming ? ts_asprintf("%s %s", ts_draw_glyphs()->arrow_left, shortname)
+                          : ts_strdup(shortname);
+    ts_lines_add(l, 1, TS_EL_PREDICATE, text, strcmp(label, shortname) ? label : NULL, NULL,
+                 false);
+    free(text);
+    free(label);
+    free(shortname);
+}
+
+static void add_more(ts_lines *l, size_t more, bool capped)
+{
+    char *t = ts_asprintf("... %s%zu more (ask the Query pane for all of them)",
+                          capped ? "at least " : "", more);
+    ts_lines_add(l, 3, TS_EL_DIM, t, NULL, NULL, false);
+    free(t);
+}
+
+/*
+ * One direction: iterate the triples with n as subject (or object), grouped
+ * by predicate (Sord's SPO and OPS orders keep each predicate together) and
+ * with the duplicates that several graphs give removed.
+ */
+static size_t add_links(ts_lines *l, ts_store *store, const SordNode *n, bool incoming)
+{
+    SordModel *m = ts_store_model(store);
+    SordIter *it = incoming ? sord_search(m, NULL, NULL, n, NULL)
+                            : sord_search(m, n, NULL, NULL, NULL);
+    const SordNode *cur_p = NULL, *last_v = NULL;
+    size_t shown = 0, more = 0, total = 0;
+    size_t limit = incoming ? MAX_IN_PER_PRED : MAX_OUT_PER_PRED;
+    bool capped = false;
+    for (; !sord_iter_end(it); sord_iter_next(it)) {
+        const SordNode *p = sord_iter_get_node(it, SORD_PREDICATE);
+        const SordNode *v = sord_iter_get_node(it, incoming ? SORD_SUBJECT : SORD_OBJECT);
+        if (p != cur_p) {
+            if (more) {
+                add_more(l, more, capped);
+            }
+            cur_p = p;
+            last_v = NULL;
+            shown = more = 0;
+            capped = false;
+            add_predicate(l, store, p, incoming);
+        }
+        if (v == last_v) {
+            continue;
+        }
+        last_v = v;
+        total++;
+        if (shown < limit) {
+            add_value(l, store, v, 3);
+            shown++;
+        } else if (more < MAX_COUNT_MORE) {
+            more++;
+        } else {
+            capped = true;
+        }
+    }
+    sord_iter_free(it);
+    if (more) {
+        add_more(l, more, capped);
+    }
+    return total;
+}
+
+static void add_sources(ts_lines *l, ts_store *store, const SordNode *n)
+{
+    SordModel *m = ts_store_model(store);
+    SordIter *it = sord_search(m, n, NULL, NULL, NULL);
+    ts_ptrmap seen = {0};
+    ts_buf b = {0};
+    for (; !sord_iter_end(it); sord_iter_next(it)) {
+        const SordNode *g = sord_iter_get_node(it, SORD_GRAPH);
+        if (!g || ts_ptrmap_get(&seen, g)) {
+            continue;
+        }
+        *ts_ptrmap_slot(&seen, g) = 1;
+        const ts_source *src = ts_store_source_of_graph(store, g);
+        ts_buf_puts(&b, b.len ? ", " : "from ");
+        ts_buf_puts(&b, src ? src->path : (const char *)sord_node_get_string(g));
+    }
+    sord_iter_free(it);
+    ts_ptrmap_free(&seen);
+    if (b.len) {
+        ts_lines_add(l, 0, TS_EL_DIM, ts_buf_str(&b), NULL, NULL, false);
+    }
+    ts_buf_free(&b);
+}
+
+typedef struct {
+    const SordNode *cls;
+    size_t count;
+} class_count;
+
+static int by_count(const void *a, const void *b)
+{
+    const class_count *x = a, *y = b;
+    if (x->count != y->count) {
+        return x->count < y->count ? 1 : -1;
+    }
+    return strcmp((const char *)sord_node_get_string(x->cls),
+                  (const char *)sord_node_get_string(y->cls));
+}
+
+static void build_home(ts_lines *l, ts_store *store)
+{
+    ts_lines_add(l, 0, TS_EL_TITLE, "Inspector", NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_DIM,
+                 "Enter shows a class and its instances; o asks for an IRI or a prefixed name.",
+                 NULL, NULL, false);
+    SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
+    ts_ptrmap counts = {0};
+    SordIter *it = sord_search(ts_store_model(store), NULL, type, NULL, NULL);
+    const SordNode *last_s = NULL, *last_o = NULL;
+    for (; !sord_iter_end(it); sord_iter_next(it)) {
+        const SordNode *s = sord_iter_get_node(it, SORD_SUBJECT);
+        const SordNode *o = sord_iter_get_node(it, SORD_OBJECT);
+        if (s == last_s && o == last_o) {
+            continue; /* the same triple in another graph */
+        }
+        last_s = s;
+        last_o = o;
+        (*ts_ptrmap_slot(&counts, o))++;
+    }
+    sord_iter_free(it);
+    sord_node_free(ts_store_world(store), type);
+
+    class_count *cls = ts_malloc((counts.count ? counts.count : 1) * sizeof *cls);
+    size_t n = 0;
+    for (size_t i = 0; i < counts.cap; i++) {
+        if (counts.slots[i].key) {
+            cls[n++] = (class_count){counts.slots[i].key, counts.slots[i].value};
+        }
+    }
+    qsort(cls, n, sizeof *cls, by_count);
+    char *title = ts_asprintf("Classes (%zu)", n);
+    ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_HEADER, title, NULL, NULL, false);
+    free(title);
+    for (size_t i = 0; i < n && i < MAX_CLASSES; i++) {
+        char *label = ts_store_label(store, cls[i].cls, NULL);
+        char *shortname = ts_store_shorten(store, cls[i].cls);
+        char *note = strcmp(label, shortname)
+                         ? ts_asprintf("%zu  %s", cls[i].count, shortname)
+                         : ts_asprintf("%zu", cls[i].count);
+        char *res = resource_of(cls[i].cls);
+        ts_lines_add(l, 1, TS_EL_LINK, label, note, res, true);
+        free(res);
+        free(note);
+        free(shortname);
+        free(label);
+    }
+    if (n > MAX_CLASSES) {
+        add_more(l, n - MAX_CLASSES, false);
+    }
+    free(cls);
+    ts_ptrmap_free(&counts);
+
+    ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_HEADER, "Sources", NULL, NULL, false);
+    for (size_t i = 0; i < ts_store_source_count(store); i++) {
+        const ts_source *src = ts_store_source(store, i);
+        char *note = ts_asprintf("%zu triples, %s%s", src->triples,
+                                 ts_format_name(src->format),
+                                 src->errors ? ", with errors: partial" : "");
+        ts_lines_add(l, 1, TS_EL_NORMAL, src->path, note, NULL, false);
+        free(note);
+    }
+}
+
+static void build_resource(ts_lines *l, ts_store *store, const char *res)
+{
+    SordNode *n = node_for(store, res);
+    char *label = ts_store_label(store, n, NULL);
+    char *shortname = ts_store_shorten(store, n);
+    ts_lines_add(l, 0, TS_EL_TITLE, label, NULL, NULL, false);
+    if (strcmp(label, shortname)) {
+        ts_lines_add(l, 0, TS_EL_DIM, shortname, NULL, NULL, false);
+    }
+    if (strcmp(shortname + (shortname[0] == '<'), res) && shortname[0] != '<' &&
+        strncmp(res, "_:", 2)) {
+        ts_lines_add(l, 0, TS_EL_DIM, res, NULL, NULL, false);
+    }
+    free(label);
+    free(shortname);
+    add_sources(l, store, n);
+
+    size_t heading = l->count + 1;
+    ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_HEADER, "Properties", NULL, NULL, false);
+    size_t out = add_links(l, store, n, false);
+    free(l->items[heading].text);
+    l->items[heading].text = ts_asprintf("Properties (%zu)", out);
+
+    heading = l->count + 1;
+    ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_HEADER, "Referenced by", NULL, NULL, false);
+    size_t in = add_links(l, store, n, true);
+    free(l->items[heading].text);
+    l->items[heading].text = ts_asprintf("Referenced by (%zu)", in);
+    sord_node_free(ts_store_world(store), n);
+}
+
+static void rebuild(ts_view *v)
+{
+    inspector *in = v->priv;
+    ts_store *store = ts_app_store(v->app);
+    ts_lines_clear(&in->lines);
+    if (!store) {
+        return;
+    }
+    if (in->current) {
+        build_resource(&in->lines, store, in->current);
+        return;
+    }
+    if (!in->home.count) {
+        build_home(&in->home, store);
+    }
+    for (size_t i = 0; i < in->home.count; i++) {
+        const ts_line *l = &in->home.items[i];
+        ts_lines_add(&in->lines, l->indent, l->el, l->text, l->note, l->target, l->selectable);
+    }
+}
+
+static void place_free(place *p)
+{
+    free(p->resource);
+}
+
+static void push(place **stack, size_t *n, const char *res, size_t cursor, size_t top)
+{
+    *stack = ts_reallocarray(*stack, *n + 1, sizeof **stack);
+    (*stack)[(*n)++] = (place){res ? ts_strdup(res) : NULL, cursor, top};
+}
+
+static void clear_stack(place **stack, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++) {
+        place_free(&(*stack)[i]);
+    }
+    free(*stack);
+    *stack = NULL;
+    *n = 0;
+}
+
+static void insp_open(ts_view *v)
+{
+    if (!v->priv) {
+        v->priv = ts_calloc(1, sizeof(inspector));
+    }
+    inspector *in = v->priv;
+    ts_lines_clear(&in->home);
+    rebuild(v);
+}
+
+static void insp_draw(ts_view *v, ts_rect r)
+{
+    inspector *in = v->priv;
+    ts_lines_draw(&in->lines, r);
+}
+
+/* Leave the current page for res (NULL: home), remembering where we were. */
+static void go(ts_view *v, const char *res, place **to, size_t *n_to, size_t cursor,
+               size_t top)
+{
+    inspector *in = v->priv;
+    push(to, n_to, in->current, in->lines.cursor, in->lines.top);
+    free(in->current);
+    in->current = res ? ts_strdup(res) : NULL;
+    rebuild(v);
+    if (cursor < in->lines.count && in->lines.items[cursor].selectable) {
+        in->lines.cursor = cursor;
+        in->lines.top = top;
+    }
+}
+
+static bool insp_show(ts_view *v, const char *resource)
+{
+    inspector *in = v->priv;
+    ts_store *store = ts_app_store(v->app);
+    if (!store || !in) {
+        return false;
+    }
+    char *res = normalise(store, resource);
+    SordNode *n = node_for(store, res);
+    bool found = has_triples(store, n);
+    sord_node_free(ts_store_world(store), n);
+    if (!found) {
+        ts_app_message(v->app, true, "no triples mention %s", res);
+        free(res);
+        /* Handled: staying put with a message beats switching panes. */
+        return true;
+    }
+    if (!in->current || strcmp(in->current, res)) {
+        clear_stack(&in->fwd, &in->n_fwd);
+        go(v, res, &in->back, &in->n_back, 0, 0);
+    }
+    free(res);
+    return true;
+}
+
+static bool insp_request(ts_view *v, ts_action act)
+{
+    inspector *in = v->priv;
+    if (ts_lines_request(&in->lines, act)) {
+        return true;
+    }
+    const ts_line *cur = ts_lines_current(&in->lines);
+    switch (act) {
+    case TS_ACT_ENTER:
+        if (cur && cur->target) {
+            char *t = ts_strdup(cur->target);
+            insp_show(v, t);
+            free(t);
+        }
+        return true;
+    case TS_ACT_BACK:
+    case TS_ACT_FORWARD: {
+        place **from = act == TS_ACT_BACK ? &in->back : &in->fwd;
+        size_t *n_from = act == TS_ACT_BACK ? &in->n_back : &in->n_fwd;
+        place **to = act == TS_ACT_BACK ? &in->fwd : &in->back;
+        size_t *n_to = act == TS_ACT_BACK ? &in->n_fwd : &in->n_back;
+        if (!*n_from) {
+            ts_app_message(v->app, false, act == TS_ACT_BACK ? "no earlier page"
+                                                             : "no later page");
+            return true;
+        }
+        place p = (*from)[--*n_from];
+        go(v, p.resource, to, n_to, p.cursor, p.top);
+        place_free(&p);
+        return true;
+    }
+    case TS_ACT_SORT:
+    case TS_ACT_SORT_REVERSE: return true;
+    default: return false;
+    }
+}
+
+static void insp_search(ts_view *v, const char *text, int dir)
+{
+    inspector *in = v->priv;
+    if (text && !ts_lines_find(&in->lines, text, dir)) {
+        ts_app_message(v->app, true, "not found: %s", text);
+    }
+}
+
+static void insp_click(ts_view *v, ts_rect r, int y, int x)
+{
+    (void)x;
+    inspector *in = v->priv;
+    size_t before = in->lines.cursor;
+    ts_lines_click(&in->lines, r, y);
+    /* A second click on the selected line follows it, as Enter does. */
+    if (in->lines.cursor == before && in->lines.top + (size_t)(y - r.y) == before) {
+        insp_request(v, TS_ACT_ENTER);
+    }
+}
+
+static void insp_status(ts_view *v, ts_buf *out)
+{
+    inspector *in = v->priv;
+    ts_store *store = ts_app_store(v->app);
+    if (in->current && store) {
+        char *s = ts_store_shorten_iri(store, in->current);
+        ts_buf_puts(out, !strncmp(in->current, "_:", 2) ? in->current : s);
+        free(s);
+    } else {
+        ts_buf_puts(out, "Inspector: classes and sources");
+    }
+    ts_buf_printf(out, "  back %zu, forward %zu", in->n_back, in->n_fwd);
+}
+
+static char *insp_selected(ts_view *v)
+{
+    inspector *in = v->priv;
+    const ts_line *cur = ts_lines_current(&in->lines);
+    return cur && cur->target ? ts_strdup(cur->target) : NULL;
+}
+
+static void insp_done(ts_view *v)
+{
+    inspector *in = v->priv;
+    if (!in) {
+        return;
+    }
+    ts_lines_clear(&in->lines);
+    ts_lines_clear(&in->home);
+    clear_stack(&in->back, &in->n_back);
+    clear_stack(&in->fwd, &in->n_fwd);
+    free(in->current);
+    free(in->search);
+    free(in);
+}
+
+const ts_view_ops ts_inspector_ops = {
+    .name = "Inspector",
+    .help = "Every triple about one resource, grouped by predicate, with labels; "
+            "literals with their language or datatype; then the resources that refer "
+            "to it. Enter follows a link, Backspace goes back, u goes forward; o asks "
+            "for an IRI or prefixed name; i in any pane inspects what is under the "
+            "cursor. Without a resource it lists the classes with their instance "
+            "counts, and the loaded sources.",
+    .open = insp_open,
+    .draw = insp_draw,
+    .request = insp_request,
+    .search = insp_search,
+    .click = insp_click,
+    .status = insp_status,
+    .selected = insp_selected,
+    .show = insp_show,
+    .done = insp_done,
+};

@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# The UI headless: keys from a script, screens saved as text, compared.
+# Deterministic (no terminal, no timing). Usage: scripted.sh CASE
+. "$(dirname "$0")/lib.sh"
+EXPECTED="$ROOT/tests/tui/expected"
+
+case_layout() {
+    cat >"$WORK/s" <<S
+:save-display $WORK/devices.screen
+5
+:save-display $WORK/bench.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    for f in devices bench; do
+        [ "$(wc -l <"$WORK/$f.screen")" -eq 24 ] || fail "$f: not 24 lines"
+        [ "$(wc -L <"$WORK/$f.screen")" -le 80 ] || fail "$f: a line is wider than 80"
+    done
+    if ! diff -u "$EXPECTED/bench-80x24.screen" "$WORK/bench.screen"; then
+        fail "the Bench pane at 80x24 differs from expected/bench-80x24.screen"
+    fi
+    has "$WORK/devices.screen" " 1 Devices   2 Models   3 Matrix   4 Query   5 Bench   6 Inspector"
+    has "$WORK/devices.screen" "No device catalog yet"
+    has "$WORK/devices.screen" "Loaded: 19 triples in 1 source"
+    sed -n 23p "$WORK/devices.screen" | grep -q "Devices: no rows" || fail "status line not on row 23"
+}
+
+case_inspector() {
+    cat >"$WORK/s" <<S
+6
+:save-display $WORK/home.screen
+j<Enter>
+:save-display $WORK/class.screen
+jj<Enter>
+:save-display $WORK/board.screen
+<BS>
+:save-display $WORK/back.screen
+<BS>
+:save-display $WORK/back2.screen
+u
+:save-display $WORK/forward.screen
+onnet:NeuralNetwork<Enter>
+:save-display $WORK/goto.screen
+oex:nothing-here<Enter>
+:save-display $WORK/missing.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/home.screen" "Classes (3)"
+    has "$WORK/home.screen" "Smart sensor  2  s3n:SmartSensor"
+    has "$WORK/class.screen" "Referenced by (2)"
+    has "$WORK/class.screen" "← rdf:type"
+    has "$WORK/board.screen" "Nano 33 BLE Sense"
+    has "$WORK/board.screen" "64  xsd:integer"
+    has "$WORK/board.screen" "A board with nine sensors  @en"
+    has "$WORK/board.screen" "← ex:runsOn"
+    has "$WORK/board.screen" "back 2, forward 0"
+    has "$WORK/back.screen" "Referenced by (2)"
+    has "$WORK/back.screen" "back 1, forward 1"
+    has "$WORK/back2.screen" "Classes (3)"
+    has "$WORK/forward.screen" "back 1, forward 1"
+    has "$WORK/forward.screen" "Referenced by (2)"
+    has "$WORK/goto.screen" "Keyword spotting"
+    has "$WORK/goto.screen" "nnet:NeuralNetwork  back 2"
+    has "$WORK/missing.screen" "no triples mention"
+}
+
+case_help() {
+    # Page through the help, saving each page, then check that every key of
+    # the key table (as --dump-keys prints it) is on some page.
+    {
+        echo "?"
+        for i in $(seq 1 12); do
+            echo ":save-display $WORK/help$i.screen"
+            echo "<PgDn>"
+        done
+        echo "q"
+        echo ":save-display $WORK/closed.screen"
+    } >"$WORK/s"
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    cat "$WORK"/help*.screen >"$WORK/all"
+    "$BIN" --dump-keys | awk '/^\.B /{ sub(/^\.B /, ""); gsub(/\\-/, "-"); print }' >"$WORK/keys"
+    [ -s "$WORK/keys" ] || fail "--dump-keys printed no keys"
+    while IFS= read -r keys; do
+        has "$WORK/all" "$keys"
+    done <"$WORK/keys"
+    has "$WORK/all" "Query editor"
+    has "$WORK/all" "6 Inspector"
+    has "$WORK/closed.screen" "No device catalog yet"
+}
+
+case_reload() {
+    cat >"$WORK/s" <<S
+6
+jj<Enter>
+r
+:save-display $WORK/reloaded.screen
+<BS>
+:save-display $WORK/back.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/reloaded.screen" "reloaded: 19 triples in 1 source"
+    has "$WORK/reloaded.screen" "nnet:NeuralNetwork  back 1"
+    has "$WORK/back.screen" "Classes (3)"
+}
+
+case_mouse() {
+    cat >"$WORK/s" <<S
+:click 0 60
+:save-display $WORK/tab.screen
+:click 6 10
+:save-display $WORK/select.screen
+:click 6 10
+:save-display $WORK/follow.screen
+:click 0 38
+:save-display $WORK/query.screen
+:click 4 20
+:save-display $WORK/editing.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/tab.screen" "Classes (3)"
+    has "$WORK/select.screen" "Classes (3)"
+    has "$WORK/follow.screen" "Referenced by (2)"
+    has "$WORK/query.screen" "─ Query ─"
+    has "$WORK/editing.screen" "Query (editing)"
+    # The wheel scrolls the help three lines at a time.
+    printf '?\n:wheel 5 5 down\n:save-display %s\n' "$WORK/wheel.screen" >"$WORK/s"
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/wheel.screen" "Help: lines 4-"
+}
+
+case_escape() {
+    cat >"$WORK/s" <<S
+6
+j<Enter>
+:save-display $WORK/class.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/class.screen" 'Evil\e[31mRED\e]0;pwned\x07board'
+    if LC_ALL=C grep -q "$(printf '\033')" "$WORK/class.screen"; then
+        fail "an escape character reached the screen"
+    fi
+}
+
+case_colours() {
+    cat >"$WORK/s" <<S
+:save-colors $WORK/default.colors
+T
+:save-colors $WORK/light.colors
+:save-display $WORK/light.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/light.screen" "theme: light"
+    has "$WORK/light.screen" "| light"
+    cmp -s "$WORK/default.colors" "$WORK/light.colors" && fail "next-theme changed no colour"
+    # Colours in use (column 4 fg, 5 bg): the default theme has some.
+    awk '$4 != -1 || $5 != -1 { found = 1 } END { exit !found }' "$WORK/default.colors" ||
+        fail "the default theme shows no colour"
+    NO_COLOR=1 run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    awk '$4 != -1 || $5 != -1 { bad = 1 } END { exit bad }' "$WORK/default.colors" ||
+        fail "NO_COLOR: colours were drawn"
+    # Without colour the cursor and status line still stand out (reverse).
+    awk '$6 ~ /r/ { found = 1 } END { exit !found }' "$WORK/default.colors" ||
+        fail "NO_COLOR: nothing in reverse video"
+    "$BIN" --theme monochrome --dump-keys >/dev/null || fail "--theme with --dump-keys"
+    cat >"$WORK/s" <<S
+:save-colors $WORK/mono.colors
+S
+    run_script 80x24 "$WORK/s" --theme monochrome "$DATA" || fail "exit status $?"
+    awk '$4 != -1 || $5 != -1 { bad = 1 } END { exit bad }' "$WORK/mono.colors" ||
+        fail "monochrome: colours were drawn"
+}
+
+case_resize() {
+    cat >"$WORK/s" <<S
+6
+:resize 160x50
+:save-display $WORK/big.screen
+:resize 80x24
+:save-display $WORK/small.screen
+:resize 30x8
+:save-display $WORK/tiny.screen
+:resize 80x24
+:save-display $WORK/again.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    [ "$(wc -l <"$WORK/big.screen")" -eq 50 ] || fail "not 50 lines at 160x50"
+    [ "$(wc -L <"$WORK/big.screen")" -le 160 ] || fail "a line wider than 160"
+    sed -n 49p "$WORK/big.screen" | grep -q "Inspector: classes and sources" ||
+        fail "status line not on row 49 at 160x50"
+    has "$WORK/tiny.screen" "too small"
+    cmp -s "$WORK/small.screen" "$WORK/again.screen" || fail "80x24 differs after resizing back"
+    [ "$(wc -l <"$WORK/small.screen")" -eq 24 ] || fail "not 24 lines after resize"
+}
+
+case_ascii() {
+    cat >"$WORK/s" <<S
+:save-display $WORK/q.screen
+6
+jjj<Enter><Enter>
+:save-display $WORK/i.screen
+5
+:save-display $WORK/b.screen
+S
+    run_script 80x24 "$WORK/s" --ascii "$DATA" || fail "exit status $?"
+    if LC_ALL=C grep -q '[^ -~]' "$WORK/q.screen" "$WORK/i.screen" "$WORK/b.screen"; then
+        fail "--ascii drew non-ASCII characters"
+    fi
+    has "$WORK/b.screen" "+- Ports ---"
+    has "$WORK/i.screen" 'Mots-cl\u00E9s'
+    # A non-UTF-8 locale falls back to ASCII on its own.
+    LC_ALL=C run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    if LC_ALL=C grep -q '[^ -~]' "$WORK/b.screen"; then
+        fail "the C locale drew non-ASCII characters"
+    fi
+}
+
+case_query() {
+    cat >"$WORK/s" <<S
+4
+<Enter><C-u>
+<C-p>
+:save-display $WORK/recalled.screen
+<C-r>
+:save-display $WORK/run.screen
+<Esc>s
+:save-display $WORK/sorted.screen
+S
+    mkdir -p "$XDG_STATE_HOME/tinyscope"
+    printf 'SELECT ?old ?name WHERE {\\n  ?old schema:name ?name\\n}\n' \
+        >"$XDG_STATE_HOME/tinyscope/query_history"
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/recalled.screen" "  1 SELECT ?old ?name WHERE {"
+    has "$WORK/recalled.screen" "  2   ?old schema:name ?name"
+    has "$WORK/run.screen" "2 rows in"
+    has "$WORK/run.screen" "Mots-clés@fr"
+    has "$WORK/sorted.screen" "sorted by old"
+    [ "$(wc -l <"$XDG_STATE_HOME/tinyscope/query_history")" -eq 1 ] ||
+        fail "a repeated query was stored twice"
+    ls "$XDG_STATE_HOME/tinyscope" | grep -q tmp && fail "a temporary history file was left"
+    # Export the results table.
+    cat >"$WORK/s" <<S
+4<Enter><C-r><Esc>e<C-u>$WORK/out.csv<Enter>
+:save-display $WORK/export.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/export.screen" "exported to $WORK/out.csv"
+    has "$WORK/out.csv" "old,name"
+    has "$WORK/out.csv" "ex:kws,Keyword spotting"
+}
+
+case_config() {
+    mkdir -p "$XDG_CONFIG_HOME/tinyscope"
+    printf 'theme = light\nbind main x quit\nbind main q none\nwat = 1\n' \
+        >"$XDG_CONFIG_HOME/tinyscope/config"
+    cat >"$WORK/s" <<S
+:save-display $WORK/start.screen
+q
+:save-display $WORK/after-q.screen
+x
+:save-display $WORK/never.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/start.screen" "| light"
+    has "$WORK/start.screen" "config/tinyscope/config:4:1: unknown setting"
+    has "$WORK/after-q.screen" "No device catalog yet"
+    [ -f "$WORK/never.screen" ] && fail "x did not quit"
+    # The help shows the rebinding.
+    printf '?\n:save-display %s\n' "$WORK/help.screen" >"$WORK/s"
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/help.screen" "x                      Quit tinyscope"
+}
+
+case_trace() {
+    printf 'j\nk\n' >"$WORK/s"
+    TINYSCOPE_TRACE="$WORK/trace" run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/trace" "first-frame"
+    has "$WORK/trace" "loaded"
+    has "$WORK/trace" "key=j"
+    has "$WORK/trace" "key_to_frame_ms="
+}
+
+case_pipe() {
+    # Not a terminal: the summary of what was loaded, no UI.
+    "$BIN" "$DATA" </dev/null >"$WORK/out" || fail "exit status $?"
+    has "$WORK/out" "triples in 1 source"
+}
+
+"case_$1"
+finish
