@@ -518,6 +518,25 @@ sq_node sq_fresh_blank(sq_ctx *cx)
     return sq_keep(cx, sord_new_blank(cx->world, (const uint8_t *)label));
 }
 
+sq_node sq_bnode_for(sq_ctx *cx, sq_node str)
+{
+    sq_tset *map = cx->bnode_map;
+    if (!map) {
+        map = ts_calloc(1, sizeof *map);
+        tset_init(map, 2);
+        cx->bnode_map = map;
+    }
+    sq_node key[2] = {str, (sq_node)(uintptr_t)cx->solution};
+    bool added;
+    size_t idx = tset_insert(map, key, &added);
+    if (added) {
+        cx->bnode_nodes = ts_reallocarray(cx->bnode_nodes, idx + 1, sizeof *cx->bnode_nodes);
+        cx->bnode_nodes[idx] = (SordNode *)sq_fresh_blank(cx);
+        cx->n_bnode_nodes = idx + 1;
+    }
+    return cx->bnode_nodes[idx];
+}
+
 /* Terms of the query interned for this evaluation. */
 typedef struct {
     sq_term **terms;
@@ -705,6 +724,9 @@ typedef int (*match_fn)(sq_ctx *cx, void *data, const SordNode *s, const SordNod
 static int match_in(sq_ctx *cx, const SordNode *g, sq_node s, sq_node p, sq_node o,
                     size_t dedupe_before, match_fn fn, void *data)
 {
+    if ((s && sord_node_get_type(s) == SORD_LITERAL) || (p && sord_node_get_type(p) != SORD_URI)) {
+        return 0;
+    }
     SordQuad pat = {s, p, o, g};
     SordIter *it = sord_find(cx->model, pat);
     int r = 0;
@@ -1483,6 +1505,28 @@ typedef struct {
 
 static int bgp_rec(sq_ctx *cx, bgp_state *st, size_t depth);
 
+static int any_cb(sq_ctx *cx, void *data, const SordNode *s, const SordNode *p, const SordNode *o)
+{
+    (void)cx;
+    (void)s;
+    (void)p;
+    (void)o;
+    *(bool *)data = true;
+    return 1;
+}
+
+static bool node_in_graph(sq_ctx *cx, sq_node n)
+{
+    bool found = false;
+    ts_status saved = cx->stop;
+    match(cx, n, NULL, NULL, any_cb, &found);
+    if (!found) {
+        match(cx, NULL, NULL, n, any_cb, &found);
+    }
+    cx->stop = saved;
+    return found;
+}
+
 /* Bind var to val in row; false when it clashes. *set says whether it was set. */
 static bool bind_slot(sq_node *row, const sq_term *t, sq_node val, bool *set)
 {
@@ -1629,11 +1673,20 @@ static int bgp_rec(sq_ctx *cx, bgp_state *st, size_t depth)
     sq_node s = term_value(&t->s, st->row);
     sq_node o = term_value(&t->o, st->row);
     if (t->path) {
+        /* a variable bound elsewhere reaches itself by a zero-length path
+           only if it is a node of the graph (bottom-up, the path pattern
+           alone yields the graph's nodes) */
+        if ((t->path->op == PATH_STAR || t->path->op == PATH_OPT) && s && s == o &&
+            (t->s.kind == SQ_T_VAR || t->o.kind == SQ_T_VAR) && !node_in_graph(cx, s)) {
+            return 0;
+        }
         return eval_path(cx, t->path, s, o, bgp_path_cb, &lv, 0);
     }
     sq_node p = term_value(&t->p, st->row);
-    /* a literal subject or a non-IRI predicate matches nothing */
-    if ((s && sord_node_get_type(s) == SORD_LITERAL) || (p && sord_node_get_type(p) != SORD_URI)) {
+    /* a literal subject or a non-IRI predicate matches nothing (Sord may
+       not be asked about them; the index simply has no such entries) */
+    if (!cx->index && ((s && sord_node_get_type(s) == SORD_LITERAL) ||
+                       (p && sord_node_get_type(p) != SORD_URI))) {
         return 0;
     }
     return match(cx, s, p, o, bgp_match_cb, &lv);
@@ -1873,6 +1926,7 @@ static int eval_minus(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, voi
 
 static int eval_bind(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, void *kd)
 {
+    cx->solution++;
     sq_node v = sq_eval_expr(cx, p->expr, row);
     if (row[p->var]) {
         if (!v || v == row[p->var]) {
@@ -1936,9 +1990,29 @@ static bool is_named_graph(sq_ctx *cx, const SordNode *g)
     return ts_store_source_of_graph(cx->store, g) != NULL;
 }
 
+/* What follows a GRAPH pattern runs in the graph around it. */
+typedef struct {
+    sq_emit_fn k;
+    void *kd;
+    const SordNode *outer;
+} graph_k;
+
+static int graph_exit_cb(sq_ctx *cx, void *data, sq_node *row)
+{
+    graph_k *gk = data;
+    const SordNode *inner = cx->active_graph;
+    cx->active_graph = gk->outer;
+    int r = gk->k(cx, gk->kd, row);
+    cx->active_graph = inner;
+    return r;
+}
+
 static int eval_graph(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, void *kd)
 {
     const SordNode *saved = cx->active_graph;
+    graph_k gk = {k, kd, saved};
+    k = graph_exit_cb;
+    kd = &gk;
     sq_node g = term_value(&p->graph, row);
     int r = 0;
     if (g) {
@@ -2166,6 +2240,7 @@ static int tail_final(sq_ctx *cx, tail_state *ts, sq_node *row)
 /* SELECT expressions (AS), in order; restores row afterwards via saved. */
 static void extend(sq_ctx *cx, sq_select *sel, sq_node *row, sq_node *saved)
 {
+    cx->solution++;
     for (size_t i = 0; i < sel->n_proj; i++) {
         sq_projection *pr = &sel->proj[i];
         if (pr->expr) {
@@ -2785,7 +2860,13 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
         sord_node_free(cx.world, cx.made[i]);
     }
     free(cx.made);
-    free(cx.bnode_scope);
+    if (cx.bnode_map) {
+        tset_free(cx.bnode_map);
+        free(cx.bnode_map);
+    }
+    free(cx.bnode_nodes);
+    ts_ptrmap_free(&cx.num_cache);
+    free(cx.nums);
     ts_status st = cx.stop;
     if (st != TS_OK && err && err->status == TS_OK) {
         ts_error_set(err, st, "<query>", 0, 0, "%s", ts_strerror(st));

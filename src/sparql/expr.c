@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "sparql_internal.h"
+#include "tinyscope/ptrmap.h"
 
 static const char *node_str(sq_node n)
 {
@@ -136,12 +137,40 @@ static bool valid_double(const char *s)
     return valid_decimal(mant) && valid_integer(e + 1);
 }
 
+static bool parse_num(sq_node n, sq_num *out);
+
+/* Numbers are read once per node and evaluation: filters compare the same
+   values again and again. */
 bool sq_node_num(sq_ctx *cx, sq_node n, sq_num *out)
 {
-    (void)cx;
     if (!is_literal(n)) {
         return false;
     }
+    size_t *slot = ts_ptrmap_get(&cx->num_cache, n);
+    if (slot) {
+        if (*slot == SIZE_MAX) {
+            return false;
+        }
+        *out = cx->nums[*slot];
+        return true;
+    }
+    bool ok = parse_num(n, out);
+    slot = ts_ptrmap_slot(&cx->num_cache, n);
+    if (!ok) {
+        *slot = SIZE_MAX;
+        return false;
+    }
+    if (cx->n_nums == cx->cap_nums) {
+        cx->cap_nums = cx->cap_nums ? cx->cap_nums * 2 : 256;
+        cx->nums = ts_reallocarray(cx->nums, cx->cap_nums, sizeof *cx->nums);
+    }
+    cx->nums[cx->n_nums] = *out;
+    *slot = cx->n_nums++;
+    return true;
+}
+
+static bool parse_num(sq_node n, sq_num *out)
+{
     sq_numtype t = numtype_of(dt_str(n));
     if (t == NUM_NONE) {
         return false;

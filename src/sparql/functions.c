@@ -478,7 +478,7 @@ sq_node sq_call_builtin(sq_ctx *cx, sq_expr *e, sq_node *row)
         break;
     case F_BNODE:
         if (sq_is_string_literal(cx, a)) {
-            r = sq_fresh_blank(cx);
+            r = sq_bnode_for(cx, a);
         }
         break;
     case F_ABS:

@@ -8,9 +8,18 @@
 #include <string.h>
 
 #include "sparql_internal.h"
+#include "tinyscope/ptrmap.h"
+
+typedef struct {
+    size_t start, end;
+} run;
 
 struct ts_sparql_index {
     sq_triple3 *by[3]; /* SQ_SPO, SQ_POS, SQ_OSP: (a, b, c) in that order */
+    /* the run of entries sharing a first node, found by hashing: a lookup
+       then touches a few cache lines, not a whole binary search */
+    ts_ptrmap first[3];
+    run *runs[3];
     size_t n;
     size_t quads;   /* sord_num_quads when built */
     size_t sources; /* sources when built */
@@ -79,6 +88,28 @@ ts_sparql_index *ts_sparql_index_new(ts_store *store)
         qsort(arr, ix->n, sizeof *arr, cmp3);
         ix->by[k] = arr;
     }
+    for (int k = 0; k < 3; k++) {
+        const sq_triple3 *arr = ix->by[k];
+        size_t n_runs = 0;
+        for (size_t i = 0; i < ix->n; i++) {
+            n_runs += i == 0 || arr[i].t[0] != arr[i - 1].t[0];
+        }
+        ix->runs[k] = ts_calloc(n_runs + 1, sizeof *ix->runs[k]);
+        size_t r = 0;
+        for (size_t i = 0; i < ix->n; i++) {
+            if (i == 0 || arr[i].t[0] != arr[i - 1].t[0]) {
+                if (r) {
+                    ix->runs[k][r - 1].end = i;
+                }
+                ix->runs[k][r].start = i;
+                *ts_ptrmap_slot(&ix->first[k], arr[i].t[0]) = r;
+                r++;
+            }
+        }
+        if (r) {
+            ix->runs[k][r - 1].end = ix->n;
+        }
+    }
     return ix;
 }
 
@@ -95,6 +126,8 @@ void ts_sparql_index_free(ts_sparql_index *ix)
     }
     for (int k = 0; k < 3; k++) {
         free(ix->by[k]);
+        free(ix->runs[k]);
+        ts_ptrmap_free(&ix->first[k]);
     }
     free(ix);
 }
@@ -171,9 +204,23 @@ sq_range sq_index_find(const ts_sparql_index *ix, const SordNode *s, const SordN
         key[len++] = o;
     }
     const sq_triple3 *arr = ix->by[r.order];
-    size_t b = len ? lower(arr, ix->n, key, len) : 0;
-    size_t e = len ? upper(arr, ix->n, key, len) : ix->n;
-    r.begin = arr + b;
+    if (len == 0) {
+        r.begin = arr;
+        r.count = ix->n;
+        return r;
+    }
+    const size_t *slot = ts_ptrmap_get(&ix->first[r.order], key[0]);
+    if (!slot) {
+        r.begin = arr;
+        r.count = 0;
+        return r;
+    }
+    const run *ru = &ix->runs[r.order][*slot];
+    const sq_triple3 *base = arr + ru->start;
+    size_t n = ru->end - ru->start;
+    size_t b = len > 1 ? lower(base, n, key, len) : 0;
+    size_t e = len > 1 ? upper(base, n, key, len) : n;
+    r.begin = base + b;
     r.count = e > b ? e - b : 0;
     return r;
 }

@@ -313,8 +313,11 @@ struct sq_ctx {
     SordNode **made;
     size_t n_made, cap_made;
     unsigned long bnode_counter;
-    /* per-row BNODE(str) map for one solution */
-    char *bnode_scope;
+    /* BNODE(str): one blank node per string and solution */
+    void *bnode_map;
+    unsigned long solution; /* counts solutions being extended (BIND, SELECT AS) */
+    SordNode **bnode_nodes;
+    size_t n_bnode_nodes;
     /* now() */
     SordNode *now;
     /* well-known nodes */
@@ -325,6 +328,9 @@ struct sq_ctx {
     struct sq_pattern *cached; /* patterns holding caches of this evaluation */
     const ts_sparql_index *index; /* the default graph by address, or NULL */
     int exists_depth;          /* > 0 inside EXISTS: substitute everywhere */
+    ts_ptrmap num_cache;       /* node -> index in nums, SIZE_MAX: not a number */
+    struct sq_num_s *nums;
+    size_t n_nums, cap_nums;
 };
 
 double sq_now_ms(void);
@@ -337,6 +343,8 @@ sq_node sq_literal(sq_ctx *cx, const char *lex, const SordNode *dt, const char *
 sq_node sq_typed(sq_ctx *cx, const char *lex, const char *dt_iri);
 sq_node sq_iri(sq_ctx *cx, const char *iri);
 sq_node sq_fresh_blank(sq_ctx *cx);
+/* The blank node of BNODE(str) in the solution row. */
+sq_node sq_bnode_for(sq_ctx *cx, sq_node str);
 
 /* Evaluate an expression on row; NULL is an error (unbound, type error...). */
 sq_node sq_eval_expr(sq_ctx *cx, sq_expr *e, sq_node *row);
@@ -359,7 +367,7 @@ bool sq_hash(const char *algo, const char *text, char *out, size_t out_size);
 
 /* numbers */
 typedef enum { NUM_NONE, NUM_INTEGER, NUM_DECIMAL, NUM_FLOAT, NUM_DOUBLE } sq_numtype;
-typedef struct {
+typedef struct sq_num_s {
     sq_numtype type;
     long long i;
     double d;

@@ -9,7 +9,8 @@
 #
 # BUILD_DIR (default: build) is a built tinyscope build directory; REPEAT
 # (default 5) is how many evaluations each median is taken over;
-# OXIGRAPH_TIMEOUT (default 240) bounds one Oxigraph query in seconds.
+# OXIGRAPH_TIMEOUT (default 240) bounds one Oxigraph query in seconds;
+# QUERIES (default: all four) names the queries to run.
 # Oxigraph (the npm package "oxigraph") is installed into
 # ${XDG_CACHE_HOME:-~/.cache}/tinyscope-bench when missing; it needs node
 # and npm. Without them only tinyscope's figures are printed.
@@ -24,8 +25,7 @@ out=$root/tests/bench/out
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/tinyscope-bench
 tinyscope=$build/tinyscope
 kggen=$build/tests/bench/kggen
-queries=(case-study-1-boards case-study-2-camera-models case-study-3-yes-no-models
-         compatibility-matrix)
+read -r -a queries <<<"${QUERIES:-case-study-1-boards case-study-2-camera-models case-study-3-yes-no-models compatibility-matrix}"
 
 if [ ! -x "$tinyscope" ] || [ ! -x "$kggen" ]; then
     echo "query.sh: build first: meson setup build && ninja -C build" >&2

@@ -190,6 +190,11 @@ static void test_graphs(void)
     q = ts_asprintf(P "SELECT ?s FROM NAMED <%s> WHERE { GRAPH ?g { ?s ex:p 2 } }", g2->uri);
     CHECK_ANSWER(st, q, false, "ex:b");
     free(q);
+    /* what follows GRAPH runs in the default graph again */
+    q = ts_asprintf(P "SELECT ?s FROM <%s> FROM NAMED <%s> WHERE { GRAPH ?g { ex:b ex:p ?x } ?s ex:p ?o }",
+                    g1->uri, g2->uri);
+    CHECK_ANSWER(st, q, false, "ex:a");
+    free(q);
     q = ts_asprintf(P "SELECT ?s FROM NAMED <%s> WHERE { ?s ex:p ?o }", g2->uri);
     CHECK_ANSWER(st, q, false, "");
     free(q);
