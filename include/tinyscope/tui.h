@@ -17,20 +17,20 @@
 
 /** What `tinyscope [FILES]` hands to the UI. */
 typedef struct {
-    char *const *paths;  /**< files and directories; none: the sample graphs */
+    char *const *paths; /**< files and directories; none: the sample graphs */
     size_t n_paths;
-    bool strict;         /**< any input error is fatal */
-    const char *base;    /**< base IRI, or NULL */
-    const char *theme;   /**< --theme NAME or a path; NULL: the config file's, else "default" */
-    bool ascii;          /**< --ascii: no UTF-8 box drawing or glyphs */
+    bool strict;       /**< any input error is fatal */
+    const char *base;  /**< base IRI, or NULL */
+    const char *theme; /**< --theme NAME or a path; NULL: the config file's, else "default" */
+    bool ascii;        /**< --ascii: no UTF-8 box drawing or glyphs */
     /**
      * Keys come from this script file instead of the terminal, and curses
      * draws into a virtual screen sized by $COLUMNS x $LINES (80x24 by
      * default); see ts_tui_run. NULL: interactive.
      */
     const char *script;
-    const char *trace;   /**< per-frame timing log (TINYSCOPE_TRACE), or NULL */
-    uint64_t start_ns;   /**< CLOCK_MONOTONIC at process start, 0: unknown */
+    const char *trace; /**< per-frame timing log (TINYSCOPE_TRACE), or NULL */
+    uint64_t start_ns; /**< CLOCK_MONOTONIC at process start, 0: unknown */
 } ts_tui_opts;
 
 /**
@@ -92,8 +92,8 @@ typedef struct {
 typedef struct {
     const char *name;
     void *ctx;
-    ts_status (*run)(void *ctx, ts_store *store, const char *query,
-                     ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err);
+    ts_status (*run)(void *ctx, ts_store *store, const char *query, ts_tui_sink *sink,
+                     const ts_tui_cancel *cancel, ts_error *err);
 } ts_tui_query_engine;
 
 /** The engine over the local store (tinyscope's SPARQL 1.1), installed by default. */

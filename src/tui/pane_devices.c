@@ -12,8 +12,7 @@ typedef struct {
     ts_table_pane tp; /* first: the generic table-pane operations use it */
 } devices_pane;
 
-static const char *const columns[] = {"Board", "RAM kB", "Flash kB", "CPU", "Sensors",
-                                      "Runtime"};
+static const char *const columns[] = {"Board", "RAM kB", "Flash kB", "CPU", "Sensors", "Runtime"};
 static const bool numeric[] = {false, true, true, false, false, false};
 
 static void devices_empty(ts_view *v, ts_rect r)

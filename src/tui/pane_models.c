@@ -12,8 +12,8 @@ typedef struct {
     ts_table_pane tp; /* first: the generic table-pane operations use it */
 } models_pane;
 
-static const char *const columns[] = {"Model", "RAM kB", "Flash kB", "MACs", "Accuracy",
-                                      "Category"};
+static const char *const columns[] = {"Model", "RAM kB",   "Flash kB",
+                                      "MACs",  "Accuracy", "Category"};
 static const bool numeric[] = {false, true, true, true, true, false};
 
 static void models_empty(ts_view *v, ts_rect r)

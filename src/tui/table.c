@@ -67,8 +67,7 @@ void ts_table_free(ts_table *t)
     ts_table_init(t);
 }
 
-void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric,
-                          size_t n)
+void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric, size_t n)
 {
     char *filter = t->filter;
     t->filter = NULL;
@@ -314,14 +313,14 @@ void ts_table_draw(ts_table *t, ts_rect r)
         }
         int tw = ts_text_width(ts_buf_str(&title));
         int x = r.x + xs[i] + ((t->cols[c].numeric && tw < ws[i]) ? ws[i] - tw : 0);
-        ts_draw_str(r.y, x, ws[i], ts_buf_str(&title), TS_EL_HEADER);
+        ts_draw_text(r.y, x, ws[i], ts_buf_str(&title), TS_EL_HEADER);
         ts_buf_free(&title);
     }
     if (t->hscroll > 0 && n > 1) {
-        ts_draw_str(r.y, r.x + xs[1] - 1, 1, g->arrow_left, TS_EL_HEADER);
+        ts_draw_text(r.y, r.x + xs[1] - 1, 1, g->arrow_left, TS_EL_HEADER);
     }
     if (n && cols[n - 1] + 1 < t->n_cols) {
-        ts_draw_str(r.y, r.x + r.w - 1, 1, g->arrow_right, TS_EL_HEADER);
+        ts_draw_text(r.y, r.x + r.w - 1, 1, g->arrow_right, TS_EL_HEADER);
     }
 
     int rows = r.h - 1;

@@ -9,8 +9,8 @@ void ts_view_draw_empty(ts_rect r, const char *text)
     ts_draw_centered(r, text, TS_EL_DIM);
 }
 
-void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text,
-                  const char *note, const char *target, bool selectable)
+void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text, const char *note,
+                  const char *target, bool selectable)
 {
     if (l->count == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 64;
@@ -106,7 +106,9 @@ bool ts_lines_request(ts_lines *l, ts_action act)
         sel ? step(l, -(long)l->count) : scroll_by(l, -(long)l->count);
         l->top = 0;
         return true;
-    case TS_ACT_MOVE_LAST: sel ? step(l, (long)l->count) : scroll_by(l, (long)l->count); return true;
+    case TS_ACT_MOVE_LAST:
+        sel ? step(l, (long)l->count) : scroll_by(l, (long)l->count);
+        return true;
     default: return false;
     }
 }
@@ -141,7 +143,7 @@ void ts_lines_draw(ts_lines *l, ts_rect r)
         int x = r.x + 1 + ln->indent;
         int avail = r.w - 1 - ln->indent;
         if (ln->target && avail > 2) {
-            ts_draw_str(y, x, 1, ts_draw_glyphs()->arrow_right, cur ? TS_EL_CURSOR : TS_EL_DIM);
+            ts_draw_text(y, x, 1, ts_draw_glyphs()->arrow_right, cur ? TS_EL_CURSOR : TS_EL_DIM);
             x += 2;
             avail -= 2;
         }

@@ -20,8 +20,8 @@ typedef struct {
 } ts_rect;
 
 typedef struct {
-    const char *name;  /**< tab title ("Devices") */
-    const char *help;  /**< what the pane shows, for the help screen */
+    const char *name; /**< tab title ("Devices") */
+    const char *help; /**< what the pane shows, for the help screen */
     /** Set up (or, after a reload, rebuild) the pane from ts_app_store(). */
     void (*open)(ts_view *v);
     /** Draw into r (the whole body area). */
@@ -52,8 +52,8 @@ typedef struct {
 struct ts_view {
     const ts_view_ops *ops;
     ts_app *app;
-    void *priv;    /**< the pane's own state */
-    bool editing;  /**< raw keys go to ops->input first */
+    void *priv;   /**< the pane's own state */
+    bool editing; /**< raw keys go to ops->input first */
 };
 
 /* Panes (one file each). */
@@ -101,8 +101,6 @@ const ts_glyphs *ts_app_glyphs(ts_app *app);
 /** The views, in tab order (for help). */
 size_t ts_app_view_count(ts_app *app);
 ts_view *ts_app_view(ts_app *app, size_t i);
-/** Ask for a frame to be drawn (animations, results arriving). */
-void ts_app_dirty(ts_app *app);
 /** Draw a frame now (before a long job starts). */
 void ts_app_redraw_now(ts_app *app);
 /**
@@ -132,8 +130,6 @@ const ts_glyphs *ts_draw_glyphs(void);
  * Returns the number of cells used.
  */
 int ts_draw_text(int y, int x, int width, const char *s, ts_element el);
-/** Like ts_draw_text but the text is ours (no ellipsis marking needed). */
-int ts_draw_str(int y, int x, int width, const char *s, ts_element el);
 /** Fill width cells at (y, x) with spaces in element's style. */
 void ts_draw_fill(int y, int x, int width, ts_element el);
 /** A box border around r with an optional title. */
@@ -147,8 +143,8 @@ void ts_draw_centered(ts_rect r, const char *text, ts_element el);
 
 typedef struct {
     char *title;
-    bool numeric;   /**< right-aligned, sorted by value */
-    int max_width;  /**< 0: as wide as its content (up to a third of the screen) */
+    bool numeric;  /**< right-aligned, sorted by value */
+    int max_width; /**< 0: as wide as its content (up to a third of the screen) */
 } ts_table_col;
 
 /**
@@ -158,25 +154,24 @@ typedef struct {
 typedef struct {
     ts_table_col *cols;
     size_t n_cols;
-    char **cells;      /**< n_rows * n_cols, owned */
-    char **resources;  /**< per row: IRI/"_:id" to inspect, or NULL; owned */
+    char **cells;     /**< n_rows * n_cols, owned */
+    char **resources; /**< per row: IRI/"_:id" to inspect, or NULL; owned */
     size_t n_rows, cap_rows;
-    size_t *order;     /**< visible rows (filtered, sorted) */
+    size_t *order; /**< visible rows (filtered, sorted) */
     size_t n_order;
-    size_t cursor;     /**< index into order */
-    size_t top;        /**< first visible index into order */
-    size_t hscroll;    /**< first scrolled column after the frozen one */
-    int sort_col;      /**< -1: insertion order */
+    size_t cursor;  /**< index into order */
+    size_t top;     /**< first visible index into order */
+    size_t hscroll; /**< first scrolled column after the frozen one */
+    int sort_col;   /**< -1: insertion order */
     bool sort_desc;
     char *filter;
-    int page;          /**< rows shown at the last draw */
-    int *widths;       /**< computed column widths */
+    int page;    /**< rows shown at the last draw */
+    int *widths; /**< computed column widths */
 } ts_table;
 
 void ts_table_init(ts_table *t);
 /** Replace the columns (and drop all rows). */
-void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric,
-                          size_t n);
+void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric, size_t n);
 /** Add a row of n_cols cells (copied); resource may be NULL. */
 void ts_table_add_row(ts_table *t, const char *const *cells, const char *resource);
 void ts_table_clear_rows(ts_table *t);
@@ -205,8 +200,8 @@ bool ts_table_find(ts_table *t, const char *text, int dir);
 /** One line of a scrolling text pane (help, inspector). */
 typedef struct {
     char *text;
-    char *note;     /**< shown dimmed after text, or NULL */
-    char *target;   /**< a resource Enter follows, or NULL */
+    char *note;   /**< shown dimmed after text, or NULL */
+    char *target; /**< a resource Enter follows, or NULL */
     ts_element el;
     int indent;
     bool selectable;
@@ -225,8 +220,8 @@ typedef struct {
 } ts_lines;
 
 /** Append a line; strings are copied (note and target may be NULL). */
-void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text,
-                  const char *note, const char *target, bool selectable);
+void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text, const char *note,
+                  const char *target, bool selectable);
 void ts_lines_clear(ts_lines *l);
 bool ts_lines_request(ts_lines *l, ts_action act);
 void ts_lines_draw(ts_lines *l, ts_rect r);
