@@ -512,7 +512,7 @@ static void draw_tabs(ts_app *app)
 static void draw_loading(ts_app *app, ts_rect r)
 {
     ts_buf b = {0};
-    ts_buf_puts(&b, "Loading sources\n\n");
+    ts_buf_puts(&b, "Loading sources\n(Ctrl-C stops)\n\n");
     if (app->load_path) {
         ts_buf_puts(&b, app->load_path);
         if (app->load_total) {
@@ -693,6 +693,12 @@ static bool load_sources(ts_app *app)
                        .diags = &app->diags,
                        .progress = on_progress,
                        .progress_ctx = app};
+    /* Reading a big graph takes a while: let Ctrl-C stop the program
+     * meanwhile (curses' own SIGINT handler restores the terminal). */
+    if (!app->script) {
+        noraw();
+        cbreak();
+    }
     ts_status st;
     if (app->opts.n_paths) {
         st = ts_load_paths(app->store, app->opts.paths, app->opts.n_paths, &lo);
@@ -702,6 +708,9 @@ static bool load_sources(ts_app *app)
         free(dir);
     }
     app->loading = false;
+    if (!app->script) {
+        raw();
+    }
     if (app->trace) {
         fprintf(app->trace, "loaded\tload_ms=%.3f\ttriples=%zu\tsince_start_ms=%.3f\n",
                 (double)(ts_now_ns() - t) / 1e6, sord_num_quads(ts_store_model(app->store)),

@@ -323,6 +323,10 @@ static void build_home(ts_lines *l, ts_store *store)
 static void build_resource(ts_lines *l, ts_store *store, const char *res)
 {
     SordNode *n = node_for(store, res);
+    if (!n) {
+        ts_lines_add(l, 0, TS_EL_ERROR, "not a resource", res, NULL, false);
+        return;
+    }
     char *label = ts_store_label(store, n, NULL);
     char *shortname = ts_store_shorten(store, n);
     ts_lines_add(l, 0, TS_EL_TITLE, label, NULL, NULL, false);
@@ -433,9 +437,13 @@ static bool insp_show(ts_view *v, const char *resource)
         return false;
     }
     char *res = normalise(store, resource);
-    SordNode *n = node_for(store, res);
-    bool found = has_triples(store, n);
-    sord_node_free(ts_store_world(store), n);
+    SordNode *n = *res ? node_for(store, res) : NULL;
+    /* No node (Sord refuses the text) means no triples: a NULL pattern
+     * would match everything. */
+    bool found = n && has_triples(store, n);
+    if (n) {
+        sord_node_free(ts_store_world(store), n);
+    }
     if (!found) {
         ts_app_message(v->app, true, "no triples mention %s", res);
         free(res);

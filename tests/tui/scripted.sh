@@ -102,6 +102,45 @@ S
     has "$WORK/back.screen" "Classes (3)"
 }
 
+# bytes SEED N: N pseudo-random bytes (1..255), the same for the same seed.
+bytes() {
+    LC_ALL=C awk -v seed="$1" -v n="$2" \
+        'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%c", int(rand() * 255) + 1 }'
+}
+
+case_junk() {
+    # Nonsense in a script, a theme and a config is reported, never fatal.
+    mkdir -p "$XDG_CONFIG_HOME/tinyscope/themes"
+    bytes 1 3000 >"$XDG_CONFIG_HOME/tinyscope/themes/junk.theme"
+    bytes 2 3000 >"$XDG_CONFIG_HOME/tinyscope/config"
+    for seed in 3 4 5 6 7 8; do
+        {
+            echo ":resize 0x0"
+            echo ":resize 99999x1"
+            echo ":click -5 -5"
+            echo ":click 100000 100000"
+            echo ":wheel 1000 1000 down"
+            echo ":no-such-command"
+            echo "<Nope><F99><C-?>"
+            bytes "$seed" 3000 | tr -d '\n:#qe'
+            echo
+            printf '%05000d\n' 0
+            echo "<Esc><Esc>6<Enter><Esc>4<Enter>"
+            bytes "$seed" 500 | tr -d '\n\r\033qe'
+            echo "<C-r>"
+            echo ":save-display $WORK/end.screen"
+        } >"$WORK/s"
+        rm -f "$WORK/end.screen"
+        run_script 80x24 "$WORK/s" --theme junk "$DATA" || fail "seed $seed: exit status $?"
+        [ -s "$WORK/end.screen" ] || fail "seed $seed: the script did not run to its end"
+    done
+    printf ':save-display %s\n' "$WORK/start.screen" >"$WORK/s2"
+    run_script 80x24 "$WORK/s2" --theme junk "$DATA" || fail "exit status $?"
+    has "$WORK/start.screen" "theme: "
+    run_script 80x24 "$WORK/s2" --theme ../../etc "$DATA" || fail "exit status $?"
+    has "$WORK/start.screen" "theme '../../etc' not found"
+}
+
 case_mouse() {
     cat >"$WORK/s" <<S
 :click 0 60
