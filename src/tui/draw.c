@@ -244,6 +244,22 @@ int ts_draw_text(int y, int x, int width, const char *s, ts_element el)
     return c.used;
 }
 
+void ts_draw_match(int y, int x, int width, const char *s, const char *needle)
+{
+    const char *hit = needle && *needle ? ts_strcasestr(s, needle) : NULL;
+    if (!hit) {
+        return;
+    }
+    char *before = ts_strndup(s, (size_t)(hit - s));
+    char *match = ts_strndup(hit, strlen(needle));
+    int off = ts_text_width(before);
+    if (off < width) {
+        ts_draw_text(y, x + off, width - off, match, TS_EL_MATCH);
+    }
+    free(before);
+    free(match);
+}
+
 void ts_draw_fill(int y, int x, int width, ts_element el)
 {
     if (width <= 0) {

@@ -355,7 +355,9 @@ void ts_table_draw(ts_table *t, ts_rect r)
             if (!cur && k == 0 && t->resources[row]) {
                 cel = TS_EL_LINK;
             }
-            ts_draw_text(r.y + 1 + i, x, ws[k] - (x - r.x - xs[k]), cell, cel);
+            int w = ws[k] - (x - r.x - xs[k]);
+            ts_draw_text(r.y + 1 + i, x, w, cell, cel);
+            ts_draw_match(r.y + 1 + i, x, w, cell, t->filter);
         }
     }
     free(cols);

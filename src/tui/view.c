@@ -41,6 +41,7 @@ void ts_lines_clear(ts_lines *l)
         free(l->items[i].target);
     }
     free(l->items);
+    free(l->highlight);
     memset(l, 0, sizeof *l);
 }
 
@@ -148,6 +149,7 @@ void ts_lines_draw(ts_lines *l, ts_rect r)
             avail -= 2;
         }
         int used = ts_draw_text(y, x, avail, ln->text, cur ? TS_EL_CURSOR : ln->el);
+        ts_draw_match(y, x, avail, ln->text, l->highlight);
         if (ln->note && avail - used > 4) {
             ts_draw_text(y, x + used + 2, avail - used - 2, ln->note,
                          cur ? TS_EL_CURSOR : TS_EL_DIM);
@@ -173,6 +175,8 @@ bool ts_lines_find(ts_lines *l, const char *text, int dir)
     if (!text || !*text || !l->count) {
         return false;
     }
+    free(l->highlight);
+    l->highlight = ts_strdup(text);
     bool sel = any_selectable(l);
     size_t from = sel ? l->cursor : l->top;
     for (size_t k = dir == 0 ? 0 : 1; k <= l->count; k++) {

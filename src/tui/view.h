@@ -130,6 +130,11 @@ const ts_glyphs *ts_draw_glyphs(void);
  * Returns the number of cells used.
  */
 int ts_draw_text(int y, int x, int width, const char *s, ts_element el);
+/**
+ * Redraw the first case-insensitive occurrence of needle in s (drawn at
+ * (y, x) in width cells) in the MATCH style. needle may be NULL.
+ */
+void ts_draw_match(int y, int x, int width, const char *s, const char *needle);
 /** Fill width cells at (y, x) with spaces in element's style. */
 void ts_draw_fill(int y, int x, int width, ts_element el);
 /** A box border around r with an optional title. */
@@ -216,6 +221,7 @@ typedef struct {
     size_t count, cap;
     size_t cursor; /**< a selectable line, when there is one */
     size_t top;
+    char *highlight; /**< the last search, shown in the MATCH style */
     int page;
 } ts_lines;
 

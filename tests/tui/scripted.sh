@@ -42,6 +42,8 @@ onnet:NeuralNetwork<Enter>
 :save-display $WORK/goto.screen
 oex:nothing-here<Enter>
 :save-display $WORK/missing.screen
+/spot<Enter>
+:save-colors $WORK/search.colors
 S
     run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
     has "$WORK/home.screen" "Classes (3)"
@@ -61,6 +63,8 @@ S
     has "$WORK/goto.screen" "Keyword spotting"
     has "$WORK/goto.screen" "nnet:NeuralNetwork  back 2"
     has "$WORK/missing.screen" "no triples mention"
+    # The match is drawn in the theme's match colours (black on yellow): 4 cells.
+    grep -q '^[0-9]* [0-9]* 4 0 3 ' "$WORK/search.colors" || fail "the search match is not highlighted"
 }
 
 case_help() {
