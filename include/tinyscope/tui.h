@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tinyscope/catalog.h"
 #include "tinyscope/status.h"
 #include "tinyscope/store.h"
 
@@ -105,5 +106,18 @@ extern const ts_tui_query_engine ts_tui_sparql_engine;
  * it; without one the pane says so.
  */
 void ts_tui_set_query_engine(const ts_tui_query_engine *engine);
+
+/* ---- The catalog hook -------------------------------------------------- */
+
+/**
+ * Builds the boards and models of the Devices, Models and Matrix panes from
+ * the store: a finished catalog (ts_catalog_finish), owned by the UI from
+ * then on (it calls ts_catalog_free), or NULL with the reason in diags.
+ * Called after every (re)load.
+ */
+typedef ts_catalog *(*ts_tui_catalog_fn)(ts_store *store, ts_diags *diags);
+
+/** Install the catalog builder; NULL (the default): the panes say there is none. */
+void ts_tui_set_catalog_source(ts_tui_catalog_fn fn);
 
 #endif

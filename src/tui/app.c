@@ -76,12 +76,19 @@ struct ts_app {
     char key_label[32];
 
     const ts_tui_query_engine *engine;
+    ts_catalog *catalog;
     int cursor_y, cursor_x;
     bool quit;
     int exit_status;
 };
 
 static const ts_tui_query_engine *installed_engine = &ts_tui_sparql_engine;
+static ts_tui_catalog_fn catalog_source;
+
+void ts_tui_set_catalog_source(ts_tui_catalog_fn fn)
+{
+    catalog_source = fn;
+}
 
 void ts_tui_set_query_engine(const ts_tui_query_engine *engine)
 {
@@ -91,6 +98,11 @@ void ts_tui_set_query_engine(const ts_tui_query_engine *engine)
 static void draw_frame(ts_app *app);
 
 /* ---- Small services for views ----------------------------------------- */
+
+const ts_catalog *ts_app_catalog(ts_app *app)
+{
+    return app->loading ? NULL : app->catalog;
+}
 
 ts_store *ts_app_store(ts_app *app)
 {
@@ -682,6 +694,8 @@ static void views_done(ts_app *app)
 static bool load_sources(ts_app *app)
 {
     uint64_t t = ts_now_ns();
+    ts_catalog_free(app->catalog);
+    app->catalog = NULL;
     ts_store_free(app->store);
     ts_diags_clear(&app->diags);
     app->store = ts_store_new();
@@ -720,6 +734,9 @@ static bool load_sources(ts_app *app)
         if (app->opts.strict || !app->diags.count) {
             return false;
         }
+    }
+    if (catalog_source) {
+        app->catalog = catalog_source(app->store, &app->diags);
     }
     if (app->diags.count) {
         char line[2600];
@@ -1201,6 +1218,7 @@ int ts_tui_run(const ts_tui_opts *opts)
         stop_curses(app);
     }
     views_done(app);
+    ts_catalog_free(app->catalog);
     ts_store_free(app->store);
     ts_diags_clear(&app->diags);
     ts_keymap_free(&app->keymap);

@@ -28,6 +28,9 @@ static const ts_glyphs utf8_glyphs = {
     .sort_up = "\u25b2",
     .sort_down = "\u25bc",
     .spark = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"},
+    .fits = "\u2713",
+    .no = "\u2717",
+    .unknown = "?",
 };
 
 static const ts_glyphs ascii_glyphs = {
@@ -47,6 +50,9 @@ static const ts_glyphs ascii_glyphs = {
     .sort_up = "^",
     .sort_down = "v",
     .spark = {"_", ".", "-", ":", "=", "+", "*", "#"},
+    .fits = "y",
+    .no = "x",
+    .unknown = "?",
 };
 
 const ts_glyphs *ts_glyphs_get(bool ascii)

@@ -214,6 +214,7 @@ typedef struct {
     const char *bar_full, *bar_empty, *ellipsis, *arrow_right, *arrow_left;
     const char *sort_up, *sort_down;
     const char *spark[8];
+    const char *fits, *no, *unknown; /**< verdicts in the matrix */
 } ts_glyphs;
 
 const ts_glyphs *ts_glyphs_get(bool ascii);

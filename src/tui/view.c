@@ -1,4 +1,5 @@
 /* Generic pieces every pane shares: empty states and the line list. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,4 +289,83 @@ void ts_view_draw_no_catalog(ts_view *v, ts_rect r, const char *title, const cha
                   ts_app_key_for(v->app, TS_ACT_HELP));
     ts_view_draw_empty(r, ts_buf_str(&b));
     ts_buf_free(&b);
+}
+
+/* ---- Detail areas ------------------------------------------------------ */
+
+#define LABEL_WIDTH 9
+
+void ts_detail_field(ts_detail *d, const char *label, const char *value)
+{
+    if (!value || !*value || d->y >= d->r.y + d->r.h) {
+        return;
+    }
+    ts_draw_text(d->y, d->r.x, LABEL_WIDTH, label, TS_EL_DIM);
+    ts_draw_text(d->y, d->r.x + LABEL_WIDTH + 1, d->r.w - LABEL_WIDTH - 1, value, TS_EL_NORMAL);
+    d->y++;
+}
+
+void ts_detail_text(ts_detail *d, const char *text, ts_element el)
+{
+    if (d->y >= d->r.y + d->r.h) {
+        return;
+    }
+    ts_draw_text(d->y, d->r.x, d->r.w, text, el);
+    d->y++;
+}
+
+void ts_detail_bar(ts_detail *d, const char *label, double used, double total, const char *note)
+{
+    if (d->y >= d->r.y + d->r.h) {
+        return;
+    }
+    int x = d->r.x;
+    if (label) {
+        ts_draw_text(d->y, x, LABEL_WIDTH, label, TS_EL_DIM);
+        x += LABEL_WIDTH + 1;
+    }
+    int bw = d->r.x + d->r.w - x - 12;
+    if (bw > 12) {
+        bw = 12;
+    }
+    if (bw >= 4) {
+        ts_buf fill = {0};
+        const ts_glyphs *g = ts_draw_glyphs();
+        ts_widget_bar(&fill, g, used, total, bw);
+        /* The filled and the empty part in their own colours. */
+        size_t flen = strlen(g->bar_full), n = 0;
+        while (n + flen <= fill.len && !strncmp(fill.data + n, g->bar_full, flen)) {
+            n += flen;
+        }
+        int fw = (int)(n / flen);
+        ts_draw_text(d->y, x + fw, bw - fw, fill.data + n, TS_EL_BAR_EMPTY);
+        ts_buf_truncate(&fill, n);
+        ts_draw_text(d->y, x, fw, ts_buf_str(&fill), TS_EL_BAR_FILL);
+        ts_buf_free(&fill);
+        x += bw + 1;
+    }
+    if (note) {
+        ts_draw_text(d->y, x, d->r.x + d->r.w - x, note, TS_EL_NORMAL);
+    }
+    d->y++;
+}
+
+void ts_fmt_number(ts_buf *out, double v)
+{
+    if (isnan(v)) {
+        return;
+    }
+    if (fabs(v) >= 1e15 || (v != floor(v) && fabs(v) < 1e-3)) {
+        ts_buf_printf(out, "%g", v);
+    } else if (v == floor(v)) {
+        ts_buf_printf(out, "%.0f", v);
+    } else {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.3f", v);
+        size_t n = strlen(tmp);
+        while (n > 0 && tmp[n - 1] == '0') {
+            tmp[--n] = '\0';
+        }
+        ts_buf_puts(out, tmp);
+    }
 }

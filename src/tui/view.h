@@ -111,6 +111,8 @@ const volatile sig_atomic_t *ts_app_job_begin(ts_app *app);
 void ts_app_job_end(ts_app *app);
 /** Read pending keys; true once Ctrl-C was among them (it also sets the flag). */
 bool ts_app_cancel_requested(ts_app *app);
+/** The catalog built after the last load, or NULL (no builder, or it failed). */
+const ts_catalog *ts_app_catalog(ts_app *app);
 /** The installed query engine, or NULL. */
 const ts_tui_query_engine *ts_app_query_engine(ts_app *app);
 
@@ -172,6 +174,13 @@ typedef struct {
     char *filter;
     int page;    /**< rows shown at the last draw */
     int *widths; /**< computed column widths */
+    int last_w;  /**< width at the last draw */
+    /** A cell cursor (matrix): h/l move col_cursor over the columns after the first. */
+    bool cell_cursor;
+    size_t col_cursor;
+    /** The style of a cell that is not under the cursor; NULL: normal. */
+    ts_element (*cell_style)(const char *cell, void *ctx);
+    void *style_ctx;
 } ts_table;
 
 void ts_table_init(ts_table *t);
@@ -265,6 +274,23 @@ bool ts_table_pane_export(ts_view *v, FILE *f);
  * what ("Boards are listed here by the catalog (ontology/views),").
  */
 void ts_view_draw_no_catalog(ts_view *v, ts_rect r, const char *title, const char *what);
+
+/* ---- Detail areas (view.c) -------------------------------------------- */
+
+/** Lines drawn top to bottom into a detail area. */
+typedef struct {
+    ts_rect r;
+    int y; /**< next line */
+} ts_detail;
+
+/** "label  value" on the next line (value NULL or "": nothing drawn). */
+void ts_detail_field(ts_detail *d, const char *label, const char *value);
+/** A line of text in style el. */
+void ts_detail_text(ts_detail *d, const char *text, ts_element el);
+/** "label [####....] note": a memory bar of used out of total (label may be NULL). */
+void ts_detail_bar(ts_detail *d, const char *label, double used, double total, const char *note);
+/** A number for a table cell: "" when NAN, else %g-like without exponent for kB. */
+void ts_fmt_number(ts_buf *out, double v);
 
 /** Case-insensitive (ASCII) substring search. */
 const char *ts_strcasestr(const char *hay, const char *needle);
