@@ -1,6 +1,8 @@
 #include "tinyscope/catalog.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +16,7 @@ static const char *const generic_classes[] = {
     "http://schema.org/Sensor",
     "http://www.w3.org/ns/sosa/Sensor",
     "http://www.w3.org/ns/ssn/System",
+    "http://tinyml-schema.org/sosa_extend/OtherSensor",
     "http://www.w3.org/2002/07/owl#Thing",
     "http://www.w3.org/2000/01/rdf-schema#Resource",
 };
@@ -46,6 +49,7 @@ static void free_device(ts_device *d)
     free(d->usb_vid);
     free(d->usb_pid);
     free(d->sensors);
+    free(d->runtime_ids);
     free(d);
 }
 
@@ -91,6 +95,7 @@ void ts_catalog_free(ts_catalog *cat)
     ts_strmap_free(&cat->class_index);
     ts_strmap_free(&cat->device_index);
     ts_strmap_free(&cat->model_index);
+    ts_strmap_free(&cat->runtime_index);
     free(cat->sub);
     free(cat->super);
     free(cat->ancestors);
@@ -268,6 +273,41 @@ static int cmp_layer(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Lowercase letters and digits only, with the names TFLite Micro goes by
+ * folded to one. */
+void ts_runtime_key(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < n; s++) {
+        if (isalnum((unsigned char)*s)) {
+            out[k++] = (char)tolower((unsigned char)*s);
+        }
+    }
+    out[k] = '\0';
+    static const char *const tflm[] = {
+        "tflitemicro", "tflm", "tensorflowlitemicro", "tensorflowliteformicrocontrollers",
+        "tflitemicrocontrollers", "litertmicro", "litertformicrocontrollers",
+    };
+    for (size_t i = 0; i < sizeof tflm / sizeof tflm[0]; i++) {
+        if (!strcmp(out, tflm[i])) {
+            snprintf(out, n, "tflm");
+            return;
+        }
+    }
+}
+
+static size_t runtime_id(ts_catalog *cat, const char *name)
+{
+    char key[128];
+    ts_runtime_key(name, key, sizeof key);
+    bool inserted;
+    size_t *slot = ts_strmap_slot(&cat->runtime_index, key, &inserted);
+    if (inserted) {
+        *slot = cat->runtime_index.count - 1;
+    }
+    return *slot;
+}
+
 const char *ts_class_short_name(const char *iri)
 {
     const char *hash = strrchr(iri, '#');
@@ -331,6 +371,24 @@ void ts_catalog_finish(ts_catalog *cat)
         if (m->n_layers) {
             qsort(m->layers, m->n_layers, sizeof *m->layers, cmp_layer);
         }
+    }
+    /* Numbers as the reasons print them, formatted once: a large matrix
+     * would otherwise spend most of its time in printf. */
+    for (size_t i = 0; i < cat->n_devices; i++) {
+        ts_device *d = cat->devices[i];
+        free(d->runtime_ids);
+        d->runtime_ids = ts_calloc(d->n_runtimes + 1, sizeof *d->runtime_ids);
+        for (size_t r = 0; r < d->n_runtimes; r++) {
+            d->runtime_ids[r] = runtime_id(cat, d->runtimes[r]);
+        }
+        snprintf(d->ram_text, sizeof d->ram_text, "%g", d->ram_kb);
+        snprintf(d->flash_text, sizeof d->flash_text, "%g", d->flash_kb);
+    }
+    for (size_t i = 0; i < cat->n_models; i++) {
+        ts_model *m = cat->models[i];
+        m->runtime_id = m->runtime ? runtime_id(cat, m->runtime) : SIZE_MAX;
+        snprintf(m->ram_text, sizeof m->ram_text, "%g", m->ram_kb);
+        snprintf(m->flash_text, sizeof m->flash_text, "%g", m->flash_kb);
     }
     for (size_t i = 0; i < cat->n_devices; i++) {
         if (!cat->devices[i]->name) {
@@ -404,7 +462,8 @@ static bool name_contains(const char *hay, const char *needle)
 
 #define FIND_RECORDS(type, arr, count, extra_exact)                                    \
     size_t found = 0;                                                                  \
-    for (int pass = 0; pass < 2 && found == 0; pass++) {                               \
+    int pass = 0;                                                                      \
+    for (; pass < 2 && found == 0; pass++) {                                           \
         for (size_t i = 0; i < (count); i++) {                                         \
             const type *r = (arr)[i];                                                  \
             bool hit = pass == 0 ? (!strcmp(r->iri, text) || name_equal(r->name, text) \
@@ -418,16 +477,19 @@ static bool name_contains(const char *hay, const char *needle)
             }                                                                          \
         }                                                                              \
     }                                                                                  \
+    if (exact) {                                                                       \
+        *exact = found && pass == 1;                                                   \
+    }                                                                                  \
     return found
 
 size_t ts_catalog_find_devices(const ts_catalog *cat, const char *text, ts_device **out,
-                               size_t max)
+                               size_t max, bool *exact)
 {
     FIND_RECORDS(ts_device, cat->devices, cat->n_devices, false);
 }
 
 size_t ts_catalog_find_models(const ts_catalog *cat, const char *text, ts_model **out,
-                              size_t max)
+                              size_t max, bool *exact)
 {
     FIND_RECORDS(ts_model, cat->models, cat->n_models,
                  (r->identifier && !strcasecmp(r->identifier, text)));

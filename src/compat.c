@@ -15,41 +15,18 @@ const char *ts_verdict_name(ts_verdict v)
     return "unknown";
 }
 
-/* Lowercase letters and digits only, with the names TFLite Micro goes by
- * folded to one. */
-static void runtime_key(const char *s, char *out, size_t n)
-{
-    size_t k = 0;
-    for (; *s && k + 1 < n; s++) {
-        if (isalnum((unsigned char)*s)) {
-            out[k++] = (char)tolower((unsigned char)*s);
-        }
-    }
-    out[k] = '\0';
-    static const char *const tflm[] = {
-        "tflitemicro", "tflm", "tensorflowlitemicro", "tensorflowliteformicrocontrollers",
-        "tflitemicrocontrollers", "litertmicro", "litertformicrocontrollers",
-    };
-    for (size_t i = 0; i < sizeof tflm / sizeof tflm[0]; i++) {
-        if (!strcmp(out, tflm[i])) {
-            snprintf(out, n, "tflm");
-            return;
-        }
-    }
-}
-
 bool ts_runtime_equal(const char *a, const char *b)
 {
     char ka[128], kb[128];
-    runtime_key(a, ka, sizeof ka);
-    runtime_key(b, kb, sizeof kb);
+    ts_runtime_key(a, ka, sizeof ka);
+    ts_runtime_key(b, kb, sizeof kb);
     return !strcmp(ka, kb);
 }
 
 static bool runtime_supported(const ts_model *m, const ts_device *d)
 {
     for (size_t i = 0; i < d->n_runtimes; i++) {
-        if (ts_runtime_equal(m->runtime, d->runtimes[i])) {
+        if (d->runtime_ids[i] == m->runtime_id) {
             return true;
         }
     }
@@ -101,18 +78,27 @@ void ts_compat_reasons(const ts_catalog *cat, const ts_model *m, const ts_device
     size_t start = out->len;
     if (cell->failing & TS_NEED_RAM) {
         sep(out, start);
-        ts_buf_printf(out, "RAM %g kB > %g kB", m->ram_kb, d->ram_kb);
+        ts_buf_puts(out, "RAM ");
+        ts_buf_puts(out, m->ram_text);
+        ts_buf_puts(out, " kB > ");
+        ts_buf_puts(out, d->ram_text);
+        ts_buf_puts(out, " kB");
     }
     if (cell->failing & TS_NEED_FLASH) {
         sep(out, start);
-        ts_buf_printf(out, "Flash %g kB > %g kB", m->flash_kb, d->flash_kb);
+        ts_buf_puts(out, "Flash ");
+        ts_buf_puts(out, m->flash_text);
+        ts_buf_puts(out, " kB > ");
+        ts_buf_puts(out, d->flash_text);
+        ts_buf_puts(out, " kB");
     }
     if (cell->failing & TS_NEED_SENSOR) {
         for (size_t s = 0; s < m->n_sensors; s++) {
             size_t c = m->sensors[s];
             if (!((d->has[c / 64] >> (c % 64)) & 1)) {
                 sep(out, start);
-                ts_buf_printf(out, "no %s", ts_class_short_name(cat->classes[c]));
+                ts_buf_puts(out, "no ");
+                ts_buf_puts(out, ts_class_short_name(cat->classes[c]));
             }
         }
     }

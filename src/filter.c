@@ -172,13 +172,13 @@ static const field_def *find_field(const char *name, size_t n, ts_filter_target 
 static bool resolve_fits(term *t, ts_filter_target target, const ts_catalog *cat)
 {
     if (target == TS_FILTER_MODELS) {
-        size_t n = ts_catalog_find_devices(cat, t->text, NULL, 0);
+        size_t n = ts_catalog_find_devices(cat, t->text, NULL, 0, NULL);
         t->devices = ts_calloc(n ? n : 1, sizeof *t->devices);
-        t->n_named = ts_catalog_find_devices(cat, t->text, t->devices, n);
+        t->n_named = ts_catalog_find_devices(cat, t->text, t->devices, n, NULL);
     } else {
-        size_t n = ts_catalog_find_models(cat, t->text, NULL, 0);
+        size_t n = ts_catalog_find_models(cat, t->text, NULL, 0, NULL);
         t->models = ts_calloc(n ? n : 1, sizeof *t->models);
-        t->n_named = ts_catalog_find_models(cat, t->text, t->models, n);
+        t->n_named = ts_catalog_find_models(cat, t->text, t->models, n, NULL);
     }
     return t->n_named > 0;
 }

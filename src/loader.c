@@ -11,11 +11,17 @@
 
 #include <serd/serd.h>
 
+#include "tinyscope/tflite.h"
+
 typedef ts_status (*reader_fn)(ts_store *store, ts_source *src, FILE *f,
                                const ts_load_opts *opts);
 
 static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
                           const ts_load_opts *opts);
+static ts_status read_tflite(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts);
+static ts_status read_jsonld(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts);
 
 static const struct {
     const char *ext;
@@ -25,6 +31,8 @@ static const struct {
     {".nt", TS_FMT_NTRIPLES},  {".ntriples", TS_FMT_NTRIPLES},
     {".nq", TS_FMT_NQUADS},    {".nquads", TS_FMT_NQUADS},
     {".trig", TS_FMT_TRIG},
+    {".tflite", TS_FMT_TFLITE},
+    {".jsonld", TS_FMT_JSONLD}, {".json", TS_FMT_JSONLD},
 };
 
 static reader_fn reader_for(ts_format fmt)
@@ -35,6 +43,10 @@ static reader_fn reader_for(ts_format fmt)
     case TS_FMT_NQUADS:
     case TS_FMT_TRIG:
         return read_rdf;
+    case TS_FMT_TFLITE:
+        return read_tflite;
+    case TS_FMT_JSONLD:
+        return read_jsonld;
     default:
         return NULL;
     }
@@ -713,21 +725,193 @@ static ts_status read_rdf(ts_store *store, ts_source *src, FILE *f,
     return read_rdf_stream(&ctx);
 }
 
+/* ---- JSON-LD through the jsonld module ---- */
+
+typedef struct {
+    ts_store *store;
+    ts_source *src;
+} jsonld_ctx;
+
+static SordNode *jsonld_node(SordWorld *world, const ts_term *t)
+{
+    switch (t->kind) {
+    case TS_TERM_IRI:
+        return sord_new_uri(world, (const uint8_t *)t->value);
+    case TS_TERM_BLANK:
+        return sord_new_blank(world, (const uint8_t *)t->value);
+    case TS_TERM_LITERAL: {
+        SordNode *dt = t->datatype ? sord_new_uri(world, (const uint8_t *)t->datatype) : NULL;
+        SordNode *n = sord_new_literal(world, dt, (const uint8_t *)t->value, t->lang);
+        sord_node_free(world, dt);
+        return n;
+    }
+    default:
+        return NULL;
+    }
+}
+
+static void jsonld_quad(void *handle, const ts_term *s, const ts_term *p, const ts_term *o,
+                        const ts_term *g)
+{
+    jsonld_ctx *ctx = handle;
+    SordWorld *world = ts_store_world(ctx->store);
+    SordNode *sn = jsonld_node(world, s);
+    SordNode *pn = jsonld_node(world, p);
+    SordNode *on = jsonld_node(world, o);
+    SordNode *gn = jsonld_node(world, g);
+    if (gn) {
+        ts_store_source_note_graph(ctx->store, ctx->src, gn);
+    }
+    if (sn && pn && on) {
+        ts_store_add(ctx->store, ctx->src, sn, pn, on, gn);
+    }
+    sord_node_free(world, sn);
+    sord_node_free(world, pn);
+    sord_node_free(world, on);
+    sord_node_free(world, gn);
+}
+
+static ts_jsonld_ctxstore *shared_contexts;
+
+static void free_shared_contexts(void)
+{
+    ts_jsonld_ctxstore_free(shared_contexts);
+    shared_contexts = NULL;
+}
+
+static ts_jsonld_ctxstore *default_contexts(void)
+{
+    if (!shared_contexts) {
+        shared_contexts = ts_jsonld_ctxstore_new();
+        ts_jsonld_ctxstore_add_defaults(shared_contexts);
+        atexit(free_shared_contexts);
+    }
+    return shared_contexts;
+}
+
+static ts_status jsonld_text(ts_store *store, ts_source *src, const char *text, size_t len,
+                             const ts_load_opts *opts)
+{
+    static unsigned long doc_seq;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "j%lu_", ++doc_seq);
+    size_t warnings_before = (opts && opts->diags) ? opts->diags->warnings : 0;
+    ts_jsonld_opts jo = {
+        .source = src->path,
+        .base = (opts && opts->base) ? opts->base : src->uri,
+        .contexts = (opts && opts->contexts) ? opts->contexts : default_contexts(),
+        .blank_prefix = prefix,
+        .diags = opts ? opts->diags : NULL,
+    };
+    jsonld_ctx ctx = {store, src};
+    ts_error err;
+    ts_status st = ts_jsonld_text_to_rdf(text, len, &jo, jsonld_quad, &ctx, &err);
+    if (opts && opts->diags) {
+        src->warnings += opts->diags->warnings - warnings_before;
+    }
+    if (st == TS_OK) {
+        return TS_OK;
+    }
+    src->errors++;
+    if (opts && opts->diags) {
+        ts_diags_add(opts->diags, TS_DIAG_ERROR, &err);
+    }
+    return (opts && opts->strict) ? st : TS_OK;
+}
+
+static ts_status read_jsonld(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts)
+{
+    ts_buf text = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        ts_buf_append(&text, chunk, n);
+        if (opts && opts->progress) {
+            opts->progress(opts->progress_ctx, src->path, text.len, 0);
+        }
+    }
+    if (ferror(f)) {
+        ts_buf_free(&text);
+        src->errors++;
+        if (opts && opts->diags) {
+            ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_IO, src->path, 0, 0,
+                          "read error: %s", strerror(errno));
+        }
+        return TS_ERR_IO;
+    }
+    ts_status st = jsonld_text(store, src, text.data ? text.data : "", text.len, opts);
+    ts_buf_free(&text);
+    return st;
+}
+
 ts_status ts_load_string(ts_store *store, const char *name, ts_format fmt,
                          const char *text, const ts_load_opts *opts, ts_source **out)
 {
-    if (!reader_for(fmt) || reader_for(fmt) != read_rdf) {
+    if (!reader_for(fmt) || (reader_for(fmt) != read_rdf && fmt != TS_FMT_JSONLD)) {
         return TS_ERR_UNSUPPORTED;
     }
     ts_source *src = ts_store_add_source(store, name, NULL, fmt);
     if (out) {
         *out = src;
     }
+    if (fmt == TS_FMT_JSONLD) {
+        return jsonld_text(store, src, text, strlen(text), opts);
+    }
     rdf_ctx ctx;
     rdf_ctx_init(&ctx, store, src, opts);
     ctx.text = text;
     ctx.text_len = ctx.total = strlen(text);
     return read_rdf_stream(&ctx);
+}
+
+/* ---- TFLite models, described with minimal metadata ---- */
+
+#define TFLITE_MAX_BYTES ((size_t)1 << 30)
+
+static ts_status read_tflite(ts_store *store, ts_source *src, FILE *f,
+                             const ts_load_opts *opts)
+{
+    ts_buf data = {0};
+    char chunk[65536];
+    size_t n;
+    ts_error err;
+    ts_error_clear(&err);
+    ts_status st = TS_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (data.len + n > TFLITE_MAX_BYTES) {
+            st = ts_error_set(&err, TS_ERR_LIMIT, src->path, 0, 0,
+                              "model larger than %zu bytes", TFLITE_MAX_BYTES);
+            break;
+        }
+        ts_buf_append(&data, chunk, n);
+    }
+    if (st == TS_OK && ferror(f)) {
+        st = ts_error_set(&err, TS_ERR_IO, src->path, 0, 0, "read error: %s",
+                          strerror(errno));
+    }
+    if (opts && opts->progress) {
+        opts->progress(opts->progress_ctx, src->path, data.len, data.len);
+    }
+    ts_tflite *model = NULL;
+    if (st == TS_OK) {
+        st = ts_tflite_parse(data.data, data.len, src->path, &model, &err);
+    }
+    if (st == TS_OK) {
+        /* A board needs the 32-bit arena, so that is what a source states. */
+        st = ts_tflite_add_to_store(model, src->path, NULL, TS_TFLITE_ABI_MCU32, store, src,
+                                    &err);
+    }
+    ts_tflite_free(model);
+    ts_buf_free(&data);
+    if (st == TS_OK) {
+        return TS_OK;
+    }
+    src->errors++;
+    if (opts && opts->diags) {
+        ts_diags_add(opts->diags, TS_DIAG_ERROR, &err);
+    }
+    return (opts && opts->strict) || st == TS_ERR_IO ? st : TS_OK;
 }
 
 /* ---- files and directories ---- */
@@ -758,7 +942,7 @@ ts_status ts_load_file(ts_store *store, const char *path, ts_format fmt,
         if (opts && opts->diags) {
             ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_UNSUPPORTED, path, 0, 0,
                           "cannot tell the format from the file name "
-                          "(known: .ttl .nt .nq .trig)");
+                          "(known: .ttl .nt .nq .trig .jsonld .json .tflite)");
         }
         return TS_ERR_UNSUPPORTED;
     }

@@ -503,30 +503,31 @@ static bool is_numeric_datatype(const char *dt)
     return false;
 }
 
+ts_status ts_literal_number(const char *lex, const char *dt, const char *lang, double *out)
+{
+    if (!lex || (lang && *lang)) {
+        return TS_ERR_NOT_A_NUMBER;
+    }
+    if (dt && !is_numeric_datatype(dt)) {
+        return TS_ERR_NOT_A_NUMBER;
+    }
+    /* INF and NaN are numbers only where the datatype says so. */
+    bool special_ok = dt && (!strcmp(dt, TS_NS_XSD "double") || !strcmp(dt, TS_NS_XSD "float"));
+    if (!special_ok && (strchr(lex, 'I') || strchr(lex, 'N'))) {
+        return TS_ERR_NOT_A_NUMBER;
+    }
+    return ts_parse_number(lex, out) ? TS_OK : TS_ERR_NOT_A_NUMBER;
+}
+
 ts_status ts_node_number(const SordNode *node, double *out)
 {
     if (!node || sord_node_get_type(node) != SORD_LITERAL) {
         return TS_ERR_NOT_A_NUMBER;
     }
-    const char *lang = sord_node_get_language(node);
-    if (lang && *lang) {
-        return TS_ERR_NOT_A_NUMBER;
-    }
     const SordNode *dt = sord_node_get_datatype(node);
-    const char *dts = dt ? (const char *)sord_node_get_string(dt) : NULL;
-    if (dts && !is_numeric_datatype(dts)) {
-        return TS_ERR_NOT_A_NUMBER;
-    }
-    /* INF and NaN are numbers only where the datatype says so. */
-    bool special_ok = dts && (!strcmp(dts, TS_NS_XSD "double") ||
-                              !strcmp(dts, TS_NS_XSD "float"));
-    const char *lex = (const char *)sord_node_get_string(node);
-    if (!special_ok && (strchr(lex, 'I') || strchr(lex, 'N'))) {
-        return TS_ERR_NOT_A_NUMBER;
-    }
-    return ts_parse_number((const char *)sord_node_get_string(node), out)
-               ? TS_OK
-               : TS_ERR_NOT_A_NUMBER;
+    return ts_literal_number((const char *)sord_node_get_string(node),
+                             dt ? (const char *)sord_node_get_string(dt) : NULL,
+                             sord_node_get_language(node), out);
 }
 
 SordNode *ts_store_iri(ts_store *store, const char *iri)

@@ -124,3 +124,11 @@ SordNode *ts_term_to_sord(SordWorld *world, const ts_term *t)
     sord_node_free(world, dt);
     return lit;
 }
+
+ts_status ts_term_number(const ts_term *t, double *out)
+{
+    if (!t || t->kind != TS_TERM_LITERAL) {
+        return TS_ERR_NOT_A_NUMBER;
+    }
+    return ts_literal_number(t->value, t->datatype, t->lang, out);
+}

@@ -37,6 +37,9 @@ typedef struct {
     size_t *sensors;    /**< sensor class indices of its subsystems */
     size_t n_sensors;
     uint64_t *has;      /**< classes it has: its sensors and all their superclasses */
+    char ram_text[24];  /**< ram_kb as text ("%g"), set by ts_catalog_finish */
+    char flash_text[24];
+    size_t *runtime_ids; /**< runtimes as ids of equal meaning (after finish) */
 } ts_device;
 
 typedef struct {
@@ -59,6 +62,9 @@ typedef struct {
     uint64_t *needs;    /**< the same as a bitset */
     ts_layer *layers;   /**< by index */
     size_t n_layers;
+    char ram_text[24];  /**< ram_kb as text ("%g"), set by ts_catalog_finish */
+    char flash_text[24];
+    size_t runtime_id;  /**< the runtime's id (after finish); SIZE_MAX: none */
 } ts_model;
 
 typedef struct ts_catalog ts_catalog;
@@ -72,7 +78,7 @@ struct ts_catalog {
     size_t n_classes;
     size_t words;       /**< uint64_t words in each class bitset (after finish) */
     /* private */
-    ts_strmap class_index, device_index, model_index;
+    ts_strmap class_index, device_index, model_index, runtime_index;
     size_t cap_devices, cap_models, cap_classes;
     size_t *sub, *super; /**< subclass edges */
     size_t n_edges, cap_edges;
@@ -116,17 +122,26 @@ void ts_catalog_finish(ts_catalog *cat);
 /** True when class a is b or a subclass of b (after finish). */
 bool ts_catalog_is_a(const ts_catalog *cat, size_t a, size_t b);
 
+/**
+ * A runtime name reduced to what identifies it: lowercase letters and digits,
+ * with the names TFLite Micro goes by ("TFLite Micro", "TFLM", "TensorFlow
+ * Lite for Microcontrollers", ...) folded to "tflm".
+ */
+void ts_runtime_key(const char *name, char *out, size_t n);
+
 /** The short name of a class IRI: the part after the last '#' or '/'. */
 const char *ts_class_short_name(const char *iri);
 
 /**
  * Find devices (or models) by name, identifier or IRI: exact matches
- * first (case-insensitive on names), else those containing the text.
- * Fills out (capacity max) and returns how many matched in all.
+ * (case-insensitive on names, '_', '-' and ' ' alike) if there are any,
+ * else those whose name contains the text. Fills out (capacity max),
+ * returns how many matched in all, and tells in *exact (may be NULL)
+ * whether they were exact matches.
  */
 size_t ts_catalog_find_devices(const ts_catalog *cat, const char *text, ts_device **out,
-                               size_t max);
+                               size_t max, bool *exact);
 size_t ts_catalog_find_models(const ts_catalog *cat, const char *text, ts_model **out,
-                              size_t max);
+                              size_t max, bool *exact);
 
 #endif

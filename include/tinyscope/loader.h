@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tinyscope/jsonld.h"
 #include "tinyscope/status.h"
 #include "tinyscope/store.h"
 
@@ -21,6 +22,9 @@ typedef struct {
     ts_diags *diags;        /**< where errors and warnings go (may be NULL) */
     ts_progress_fn progress;
     void *progress_ctx;
+    /** Remote JSON-LD contexts; NULL: a shared store with the bundled and
+     *  user contexts (ts_jsonld_ctxstore_add_defaults). */
+    ts_jsonld_ctxstore *contexts;
 } ts_load_opts;
 
 /**

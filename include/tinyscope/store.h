@@ -110,6 +110,9 @@ char *ts_store_label(const ts_store *store, const SordNode *node, const char *la
  */
 ts_status ts_node_number(const SordNode *node, double *out);
 
+/** The same for a literal given by its parts (dt and lang may be NULL). */
+ts_status ts_literal_number(const char *lex, const char *dt, const char *lang, double *out);
+
 /** Parse a numeral (xsd:decimal/double syntax, surrounding spaces allowed). */
 bool ts_parse_number(const char *s, double *out);
 

@@ -10,6 +10,8 @@
 
 #include <sord/sord.h>
 
+#include "tinyscope/status.h"
+
 typedef enum {
     TS_TERM_NONE = 0, /**< no term: an unbound variable */
     TS_TERM_IRI,
@@ -39,6 +41,9 @@ ts_term ts_term_copy(const ts_term *t);
  * without a language.
  */
 bool ts_term_equal(const ts_term *a, const ts_term *b);
+
+/** The numeric value of a literal term, as ts_node_number (store.h) reads it. */
+ts_status ts_term_number(const ts_term *t, double *out);
 
 /** A copy of a Sord node as a term (NULL gives TS_TERM_NONE). */
 ts_term ts_term_from_sord(const SordNode *node);

@@ -1,6 +1,8 @@
 #include "tinyscope/cli.h"
 
 #include <getopt.h>
+#include <langinfo.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +11,9 @@
 #include <unistd.h>
 
 #include "cli_internal.h"
+#include "tinyscope/catalog_views.h"
 #include "tinyscope/datapath.h"
+#include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
 #include "tinyscope/tui.h"
 #include "ts_config.h"
@@ -23,6 +27,16 @@ typedef struct {
 static const subcommand subcommands[] = {
     {"stats", ts_cmd_stats, "count triples, subjects, predicates and classes"},
     {"query", ts_cmd_query, "run a SPARQL query and print the results"},
+    {"devices", ts_cmd_devices, "list the boards, with memory, sensors and runtimes"},
+    {"models", ts_cmd_models, "list the models, with their needs and metrics"},
+    {"matrix", ts_cmd_matrix, "which model fits which board, and why not"},
+    {"fits", ts_cmd_fits, "the boards a model fits, or the models a board runs"},
+    {"import", ts_cmd_import, "write a .tflite model as Turtle (layers, MACs, RAM, Flash)"},
+    {"inspect", ts_cmd_inspect, "print a .tflite model's layers, MACs and arena plan"},
+    {"bench", ts_cmd_bench, "run a model on a board, print and record the results"},
+    {"boards", ts_cmd_boards, "list serial ports and the boards behind them"},
+    {"sim", ts_cmd_sim, "simulate a board on a pseudo-terminal (tests, demos)"},
+    {"convert", ts_cmd_convert, "write JSON-LD (or other RDF) as Turtle, N-Triples or N-Quads"},
 };
 
 void ts_cli_error(const char *fmt, ...)
@@ -68,9 +82,63 @@ void ts_cli_print_diags(const ts_diags *diags)
     }
 }
 
+/*
+ * Benchmark results live in their own append-only file, loaded as its own
+ * graph after the data so they appear wherever the data does. A missing
+ * file is normal (nothing measured yet); a torn last line is a warning.
+ */
+static ts_status load_results(ts_store *store, const ts_cli_data *data, ts_diags *diags)
+{
+    return ts_results_load_default(store, data->results, diags);
+}
+
+bool ts_cli_add_context(ts_cli_data *data, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) {
+        ts_cli_error("--context wants URL=FILE, not '%s'", arg);
+        return false;
+    }
+    if (data->n_contexts == TS_CLI_MAX_CONTEXTS) {
+        ts_cli_error("too many --context options (at most %d)", TS_CLI_MAX_CONTEXTS);
+        return false;
+    }
+    data->contexts[data->n_contexts++] = arg;
+    return true;
+}
+
+ts_jsonld_ctxstore *ts_cli_contexts(const ts_cli_data *data)
+{
+    ts_jsonld_ctxstore *store = ts_jsonld_ctxstore_new();
+    ts_jsonld_ctxstore_add_defaults(store);
+    for (size_t i = 0; i < data->n_contexts; i++) {
+        const char *arg = data->contexts[i];
+        const char *eq = strchr(arg, '=');
+        char *url = ts_strndup(arg, (size_t)(eq - arg));
+        ts_error err;
+        ts_status st = ts_jsonld_ctxstore_add_file(store, url, eq + 1, &err);
+        free(url);
+        if (st != TS_OK) {
+            char line[2600];
+            ts_cli_error("--context: %s", ts_error_format(&err, line, sizeof line));
+            ts_jsonld_ctxstore_free(store);
+            return NULL;
+        }
+    }
+    return store;
+}
+
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
 {
     ts_load_opts opts = {.strict = data->strict, .base = data->base, .diags = diags};
+    ts_jsonld_ctxstore *contexts = NULL;
+    if (data->n_contexts) {
+        contexts = ts_cli_contexts(data);
+        if (!contexts) {
+            return false;
+        }
+        opts.contexts = contexts;
+    }
     ts_status st;
     if (data->n_paths) {
         st = ts_load_paths(store, data->paths, data->n_paths, &opts);
@@ -79,12 +147,116 @@ bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
         st = ts_load_path(store, dir, &opts);
         free(dir);
     }
+    /* The sample graphs come with their vocabulary; other data gets it when
+     * a command needs the class hierarchy (the catalog's sensor classes). */
+    if (st == TS_OK && (!data->n_paths || data->with_ontology)) {
+        char *dir = ts_data_path("ontology");
+        if (access(dir, R_OK) == 0) {
+            st = ts_load_path(store, dir, &opts);
+        }
+        free(dir);
+    }
+    if (st == TS_OK || !data->strict) {
+        /* An unreadable results file is reported, not fatal: the data is. */
+        (void)load_results(store, data, diags);
+    }
+    ts_jsonld_ctxstore_free(contexts);
     ts_cli_print_diags(diags);
     if (st != TS_OK) {
         /* Syntax errors in lax mode are TS_OK; anything else stops. */
         return false;
     }
     return true;
+}
+
+bool ts_cli_catalog(const ts_cli_data *data, ts_store **store, ts_dataset **ds,
+                    ts_catalog **cat)
+{
+    *store = ts_store_new();
+    *ds = NULL;
+    *cat = NULL;
+    ts_diags diags = {0};
+    ts_cli_data with_vocabulary = *data;
+    with_vocabulary.with_ontology = true;
+    bool ok = ts_cli_load(*store, &with_vocabulary, &diags);
+    ts_diags_clear(&diags);
+    if (!ok) {
+        return false;
+    }
+    *ds = ts_dataset_local(*store);
+    *cat = ts_catalog_new();
+    ts_error err;
+    ts_error_clear(&err);
+    if (ts_catalog_load(*cat, *ds, &err) != TS_OK) {
+        char msg[2600];
+        ts_cli_error("%s", ts_error_format(&err, msg, sizeof msg));
+        return false;
+    }
+    return true;
+}
+
+void ts_cli_catalog_free(ts_store *store, ts_dataset *ds, ts_catalog *cat)
+{
+    ts_catalog_free(cat);
+    ts_dataset_free(ds);
+    ts_store_free(store);
+}
+
+bool ts_cli_format_parse(const char *cmd, const char *name, ts_cli_format *out)
+{
+    if (!strcmp(name, "table")) {
+        *out = TS_CLI_TABLE;
+    } else if (!strcmp(name, "csv")) {
+        *out = TS_CLI_CSV;
+    } else if (!strcmp(name, "json")) {
+        *out = TS_CLI_JSON;
+    } else {
+        ts_cli_error("%s: unknown format '%s' (table, csv or json)", cmd, name);
+        return false;
+    }
+    return true;
+}
+
+const char *ts_cli_num(double v, char *buf, size_t n)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+    } else {
+        snprintf(buf, n, "%.10g", v);
+    }
+    return buf;
+}
+
+json_t *ts_cli_json_num(double v)
+{
+    if (isnan(v) || isinf(v)) {
+        return json_null();
+    }
+    if (v == (double)(json_int_t)v && fabs(v) < 9e15) {
+        return json_integer((json_int_t)v);
+    }
+    return json_real(v);
+}
+
+void ts_cli_json_print(json_t *doc)
+{
+    json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+}
+
+const char *ts_cli_verdict_glyph(ts_verdict v)
+{
+    static int utf8 = -1;
+    if (utf8 < 0) {
+        const char *cs = nl_langinfo(CODESET);
+        utf8 = cs && !strcmp(cs, "UTF-8");
+    }
+    switch (v) {
+    case TS_FITS: return utf8 ? "\xe2\x9c\x93" : "y";
+    case TS_NO: return utf8 ? "\xe2\x9c\x97" : "n";
+    case TS_UNKNOWN: break;
+    }
+    return "?";
 }
 
 static void usage(FILE *f)
@@ -100,6 +272,8 @@ static void usage(FILE *f)
           "  -V, --version    show the version and exit\n"
           "      --strict     treat any error in the input as fatal\n"
           "      --base IRI   base IRI for relative IRIs (default: each file's URI)\n"
+          "      --context URL=FILE\n"
+          "                   answer the JSON-LD context URL from FILE (repeatable)\n"
           "      --theme NAME colour theme of the terminal UI (default, light,\n"
           "                   high-contrast, monochrome, or a file path)\n"
           "      --ascii      draw the UI with ASCII only\n"
@@ -128,6 +302,7 @@ static int run_default(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        TS_CLI_CONTEXT_OPTION,
         {"theme", required_argument, NULL, 't'},
         {"ascii", no_argument, NULL, 'a'},
         {"dump-keys", no_argument, NULL, 'k'},
@@ -138,6 +313,11 @@ static int run_default(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
+        case TS_CLI_OPT_CONTEXT:
+            if (!ts_cli_add_context(&data, optarg)) {
+                return TS_EXIT_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return TS_EXIT_OK;

@@ -5,7 +5,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
+#include "tinyscope/catalog.h"
+#include "tinyscope/compat.h"
 #include "tinyscope/loader.h"
+#include "tinyscope/query.h"
 #include "tinyscope/store.h"
 
 /* Exit statuses. */
@@ -15,21 +20,45 @@ enum {
     TS_EXIT_USAGE = 2,   /**< the command line was wrong */
 };
 
+/* --context URL=FILE, taken by every data-reading command: put
+ * TS_CLI_CONTEXT_OPTION in the getopt_long table and pass the argument of
+ * TS_CLI_OPT_CONTEXT to ts_cli_add_context(). */
+enum { TS_CLI_OPT_CONTEXT = 0x1c0, TS_CLI_MAX_CONTEXTS = 64 };
+#define TS_CLI_CONTEXT_OPTION {"context", required_argument, NULL, TS_CLI_OPT_CONTEXT}
+
 /** Options every data-reading command takes. */
 typedef struct {
     bool strict;
     const char *base;
+    const char *contexts[TS_CLI_MAX_CONTEXTS]; /**< "URL=FILE" (borrowed from argv) */
+    size_t n_contexts;
     char **paths;  /**< files and directories; none: the sample graphs */
     size_t n_paths;
+    bool with_ontology; /**< also load the bundled ontology (its class hierarchy) */
+    const char *results; /**< benchmark results file; NULL: the default one */
 } ts_cli_data;
 
 /**
  * Load the data named on the command line (or the bundled sample graphs)
+ * and the benchmark results file (see results.h)
  * into store, printing diagnostics to stderr as "file:line:col: message".
  * Returns false when the command must stop: a file could not be read at
  * all, or any error in strict mode.
  */
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags);
+
+/**
+ * Record a --context URL=FILE argument (borrowed). Prints a message and
+ * returns false when it is not of that form or there are too many.
+ */
+bool ts_cli_add_context(ts_cli_data *data, const char *arg);
+
+/**
+ * The JSON-LD context store for data: the bundled and user contexts plus
+ * every --context mapping. Returns NULL after printing the error when a
+ * mapped file cannot be read. Free with ts_jsonld_ctxstore_free().
+ */
+ts_jsonld_ctxstore *ts_cli_contexts(const ts_cli_data *data);
 
 /** Print diagnostics to stderr, sanitised. */
 void ts_cli_print_diags(const ts_diags *diags);
@@ -40,7 +69,41 @@ void ts_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Write s to f through the terminal sanitiser. */
 void ts_cli_put(FILE *f, const char *s);
 
+/**
+ * Load the data and build the catalog from the views: *store, *ds and *cat
+ * are the caller's to free (ts_cli_catalog_free). Prints errors; false when
+ * the command must stop.
+ */
+bool ts_cli_catalog(const ts_cli_data *data, ts_store **store, ts_dataset **ds,
+                    ts_catalog **cat);
+void ts_cli_catalog_free(ts_store *store, ts_dataset *ds, ts_catalog *cat);
+
+/** Output formats of the catalog commands. */
+typedef enum { TS_CLI_TABLE, TS_CLI_CSV, TS_CLI_JSON } ts_cli_format;
+/** Parse "table", "csv" or "json"; prints an error naming cmd when unknown. */
+bool ts_cli_format_parse(const char *cmd, const char *name, ts_cli_format *out);
+
+/** A number for a table or CSV cell: "" when unknown (NAN), else %g. */
+const char *ts_cli_num(double v, char *buf, size_t n);
+/** A number for JSON: null when unknown. */
+json_t *ts_cli_json_num(double v);
+/** Print a JSON document to stdout with a final newline. */
+void ts_cli_json_print(json_t *doc);
+
+/** The verdict glyph: check mark, cross and question mark, or y/n/? without UTF-8. */
+const char *ts_cli_verdict_glyph(ts_verdict v);
+
 int ts_cmd_stats(int argc, char **argv);
+int ts_cmd_devices(int argc, char **argv);
+int ts_cmd_models(int argc, char **argv);
+int ts_cmd_matrix(int argc, char **argv);
+int ts_cmd_fits(int argc, char **argv);
 int ts_cmd_query(int argc, char **argv);
+int ts_cmd_import(int argc, char **argv);
+int ts_cmd_inspect(int argc, char **argv);
+int ts_cmd_bench(int argc, char **argv);
+int ts_cmd_boards(int argc, char **argv);
+int ts_cmd_sim(int argc, char **argv);
+int ts_cmd_convert(int argc, char **argv);
 
 #endif

@@ -123,15 +123,18 @@ int main(void)
 
     /* Finding by name, identifier or IRI; exact before partial. */
     ts_device *found[4];
-    CHECK_INT(ts_catalog_find_devices(cat, "small board", found, 4), 1);
+    bool exact = false;
+    CHECK_INT(ts_catalog_find_devices(cat, "small board", found, 4, &exact), 1);
     CHECK_STR(found[0]->iri, "http://e/small");
-    CHECK_INT(ts_catalog_find_devices(cat, "board", found, 4), 3);
-    CHECK_INT(ts_catalog_find_devices(cat, "http://e/vague", found, 4), 1);
-    CHECK_INT(ts_catalog_find_devices(cat, "nothing like it", found, 4), 0);
+    CHECK(exact);
+    CHECK_INT(ts_catalog_find_devices(cat, "board", found, 4, &exact), 3);
+    CHECK(!exact);
+    CHECK_INT(ts_catalog_find_devices(cat, "http://e/vague", found, 4, &exact), 1);
+    CHECK_INT(ts_catalog_find_devices(cat, "nothing like it", found, 4, &exact), 0);
     ts_model *models[4];
-    CHECK_INT(ts_catalog_find_models(cat, "02ED1B17", models, 4), 1);
+    CHECK_INT(ts_catalog_find_models(cat, "02ED1B17", models, 4, &exact), 1);
     CHECK_STR(models[0]->name, "Micro_Speech");
-    CHECK_INT(ts_catalog_find_models(cat, "micro speech", models, 4), 1);
+    CHECK_INT(ts_catalog_find_models(cat, "micro speech", models, 4, &exact), 1);
     CHECK_STR(ts_class_short_name("http://e/x#Camera"), "Camera");
     CHECK_STR(ts_class_short_name("http://e/x/Mic"), "Mic");
     CHECK_STR(ts_class_short_name("noslash"), "noslash");

@@ -1,0 +1,539 @@
+#include "tinyscope/results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tinyscope/loader.h"
+
+#define XSD "http://www.w3.org/2001/XMLSchema#"
+
+void ts_results_new_iri(char *out)
+{
+    unsigned char u[16];
+    size_t got = 0;
+    while (got < sizeof u) {
+        ssize_t n = getrandom(u + got, sizeof u - got, 0);
+        if (n <= 0) {
+            /* No entropy source: fall back to time and pid, still unique enough
+             * for one machine's results file. */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            unsigned long long x = (unsigned long long)ts.tv_sec * 1000000007ULL ^
+                                   (unsigned long long)ts.tv_nsec ^
+                                   ((unsigned long long)getpid() << 32);
+            for (size_t i = got; i < sizeof u; i++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                u[i] = (unsigned char)(x >> 56);
+            }
+            break;
+        }
+        got += (size_t)n;
+    }
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+    sprintf(out,
+            "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+            "%02x%02x%02x%02x%02x%02x",
+            u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+            u[14], u[15]);
+}
+
+void ts_bench_result_init(ts_bench_result *r)
+{
+    memset(r, 0, sizeof *r);
+    char iri[64];
+    ts_results_new_iri(iri);
+    r->iri = ts_strdup(iri);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(r->started_at, sizeof r->started_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    r->latency_min_us = r->latency_median_us = r->latency_max_us = NAN;
+    r->inferences_per_second = r->macs_per_second = NAN;
+    r->accuracy = r->energy_uj = NAN;
+}
+
+void ts_bench_result_clear(ts_bench_result *r)
+{
+    if (!r) {
+        return;
+    }
+    free(r->iri);
+    free(r->port);
+    free(r->protocol);
+    free(r->device_iri);
+    free(r->device_name);
+    free(r->model_iri);
+    free(r->model_name);
+    memset(r, 0, sizeof *r);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? ts_strdup(s) : NULL;
+}
+
+void ts_bench_result_copy(ts_bench_result *dst, const ts_bench_result *src)
+{
+    *dst = *src;
+    dst->iri = dup_or_null(src->iri);
+    dst->port = dup_or_null(src->port);
+    dst->protocol = dup_or_null(src->protocol);
+    dst->device_iri = dup_or_null(src->device_iri);
+    dst->device_name = dup_or_null(src->device_name);
+    dst->model_iri = dup_or_null(src->model_iri);
+    dst->model_name = dup_or_null(src->model_name);
+}
+
+char *ts_results_default_path(void)
+{
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && xdg[0] == '/') {
+        return ts_asprintf("%s/tinyscope/bench.nt", xdg);
+    }
+    const char *home = getenv("HOME");
+    if (home && home[0]) {
+        return ts_asprintf("%s/.local/share/tinyscope/bench.nt", home);
+    }
+    return NULL;
+}
+
+/* ---- N-Triples ---- */
+
+char *ts_results_board_iri(const char *name)
+{
+    ts_buf b = {0};
+    ts_buf_puts(&b, "urn:tinyscope:board:");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p)) {
+            ts_buf_putc(&b, (char)*p);
+        } else {
+            ts_buf_printf(&b, "%%%02X", *p);
+        }
+    }
+    return ts_buf_steal(&b);
+}
+
+static void put_iri(ts_buf *out, const char *iri)
+{
+    ts_buf_putc(out, '<');
+    for (const unsigned char *p = (const unsigned char *)iri; *p; p++) {
+        /* Characters IRIREF forbids are written as UCHAR escapes. */
+        if (*p <= 0x20 || strchr("<>\"{}|^`\\", *p)) {
+            ts_buf_printf(out, "\\u%04X", *p);
+        } else {
+            ts_buf_putc(out, (char)*p);
+        }
+    }
+    ts_buf_putc(out, '>');
+}
+
+static void put_string(ts_buf *out, const char *s)
+{
+    ts_buf_putc(out, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': ts_buf_puts(out, "\\\""); break;
+        case '\\': ts_buf_puts(out, "\\\\"); break;
+        case '\n': ts_buf_puts(out, "\\n"); break;
+        case '\r': ts_buf_puts(out, "\\r"); break;
+        case '\t': ts_buf_puts(out, "\\t"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f) {
+                ts_buf_printf(out, "\\u%04X", *p);
+            } else {
+                ts_buf_putc(out, (char)*p);
+            }
+        }
+    }
+    ts_buf_putc(out, '"');
+}
+
+static void triple_iri(ts_buf *out, const char *s, const char *p, const char *o)
+{
+    put_iri(out, s);
+    ts_buf_putc(out, ' ');
+    put_iri(out, p);
+    ts_buf_putc(out, ' ');
+    put_iri(out, o);
+    ts_buf_puts(out, " .\n");
+}
+
+static void triple_lit(ts_buf *out, const char *s, const char *p, const char *lex, const char *dt)
+{
+    put_iri(out, s);
+    ts_buf_putc(out, ' ');
+    put_iri(out, p);
+    ts_buf_putc(out, ' ');
+    put_string(out, lex);
+    if (dt) {
+        ts_buf_puts(out, "^^");
+        put_iri(out, dt);
+    }
+    ts_buf_puts(out, " .\n");
+}
+
+static void triple_decimal(ts_buf *out, const char *s, const char *p, double v)
+{
+    if (!isfinite(v)) {
+        return;
+    }
+    char lex[64];
+    snprintf(lex, sizeof lex, "%.3f", v);
+    triple_lit(out, s, p, lex, XSD "decimal");
+}
+
+void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
+{
+    const char *s = r->iri;
+    triple_iri(out, s, TS_NS_RDF "type", TS_NS_TINY "BenchmarkRun");
+    if (r->device_iri) {
+        triple_iri(out, s, TS_NS_TINY "device", r->device_iri);
+    } else if (r->device_name) {
+        /* tiny:device wants a board IRI: a board the graph does not know is
+         * named by what it calls itself, and labelled so. */
+        char *board = ts_results_board_iri(r->device_name);
+        triple_iri(out, s, TS_NS_TINY "device", board);
+        triple_lit(out, board, TS_NS_RDFS "label", r->device_name, NULL);
+        free(board);
+    }
+    if (r->model_iri) {
+        triple_iri(out, s, TS_NS_TINY "model", r->model_iri);
+    } else if (r->model_name) {
+        triple_lit(out, s, TS_NS_TINY "model", r->model_name, NULL);
+    }
+    char *label = ts_asprintf("%s on %s", r->model_name ? r->model_name : "model",
+                              r->device_name ? r->device_name : (r->port ? r->port : "board"));
+    triple_lit(out, s, TS_NS_RDFS "label", label, NULL);
+    free(label);
+    if (r->port) {
+        triple_lit(out, s, TS_NS_TINY "port", r->port, NULL);
+    }
+    if (r->protocol) {
+        triple_lit(out, s, TS_NS_TINY "protocol", r->protocol, NULL);
+    }
+    triple_lit(out, s, TS_NS_TINY "startedAt", r->started_at, XSD "dateTime");
+    char lex[32];
+    snprintf(lex, sizeof lex, "%lld", r->inferences);
+    triple_lit(out, s, TS_NS_TINY "inferences", lex, XSD "integer");
+    triple_decimal(out, s, TS_NS_TINY "latencyMinUs", r->latency_min_us);
+    triple_decimal(out, s, TS_NS_TINY "latencyMedianUs", r->latency_median_us);
+    triple_decimal(out, s, TS_NS_TINY "latencyMaxUs", r->latency_max_us);
+    triple_decimal(out, s, TS_NS_TINY "inferencesPerSecond", r->inferences_per_second);
+    triple_decimal(out, s, TS_NS_TINY "macsPerSecond", r->macs_per_second);
+    triple_decimal(out, s, TS_NS_TINY "accuracy", r->accuracy);
+    triple_decimal(out, s, TS_NS_TINY "energyUj", r->energy_uj);
+    triple_lit(out, s, TS_NS_TINY "complete", r->complete ? "true" : "false", XSD "boolean");
+}
+
+/* ---- the file ---- */
+
+static bool mkdirs(const char *path)
+{
+    char *dir = ts_strdup(path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) {
+        free(dir);
+        return true;
+    }
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+                free(dir);
+                return false;
+            }
+            *p = '/';
+        }
+    }
+    bool ok = mkdir(dir, 0755) == 0 || errno == EEXIST;
+    free(dir);
+    return ok;
+}
+
+/* Bytes after the last newline: a line an interrupted write left behind. */
+static ts_status torn_tail(int fd, off_t size, off_t *keep)
+{
+    *keep = size;
+    char buf[4096];
+    off_t end = size;
+    while (end > 0) {
+        size_t n = end < (off_t)sizeof buf ? (size_t)end : sizeof buf;
+        ssize_t got = pread(fd, buf, n, end - (off_t)n);
+        if (got != (ssize_t)n) {
+            return TS_ERR_IO;
+        }
+        for (size_t i = n; i > 0; i--) {
+            if (buf[i - 1] == '\n') {
+                *keep = end - (off_t)n + (off_t)i;
+                return TS_OK;
+            }
+        }
+        end -= (off_t)n;
+    }
+    *keep = 0;
+    return TS_OK;
+}
+
+ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *torn, ts_error *err)
+{
+    if (torn) {
+        *torn = 0;
+    }
+    if (!mkdirs(path)) {
+        return ts_error_set(err, errno == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path, 0, 0,
+                            "cannot create the directory: %s", strerror(errno));
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return ts_error_set(err, errno == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path, 0, 0,
+                            "cannot open for writing: %s", strerror(errno));
+    }
+    ts_status st = TS_OK;
+    ts_buf text = {0};
+    if (flock(fd, LOCK_EX) != 0) {
+        st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot lock: %s", strerror(errno));
+        goto done;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "%s", strerror(errno));
+        goto done;
+    }
+    off_t keep;
+    if (torn_tail(fd, sb.st_size, &keep) != TS_OK) {
+        st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    if (keep < sb.st_size) {
+        if (ftruncate(fd, keep) != 0) {
+            st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot cut the torn last line: %s",
+                              strerror(errno));
+            goto done;
+        }
+        if (torn) {
+            *torn = (size_t)(sb.st_size - keep);
+        }
+    }
+    ts_bench_result_ntriples(r, &text);
+    /* One write, so that a run is either all there or ends in a torn line. */
+    size_t off = 0;
+    while (off < text.len) {
+        ssize_t n = write(fd, text.data + off, text.len - off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot write: %s",
+                              strerror(n < 0 ? errno : EIO));
+            goto done;
+        }
+        off += (size_t)n;
+    }
+    if (fdatasync(fd) != 0) {
+        st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot flush to disk: %s", strerror(errno));
+    }
+done:
+    ts_buf_free(&text);
+    close(fd); /* releases the lock */
+    return st;
+}
+
+ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts_source **out)
+{
+    if (out) {
+        *out = NULL;
+    }
+    ts_buf text = {0};
+    if (!ts_read_file(path, &text)) {
+        int e = errno;
+        ts_buf_free(&text);
+        if (e == ENOENT) {
+            return TS_ERR_NOT_FOUND;
+        }
+        if (diags) {
+            ts_diags_addf(diags, TS_DIAG_ERROR, e == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO, path,
+                          0, 0, "cannot read the results file: %s", strerror(e));
+        }
+        return e == EACCES ? TS_ERR_PERMISSION : TS_ERR_IO;
+    }
+    size_t complete = text.len;
+    while (complete > 0 && text.data[complete - 1] != '\n') {
+        complete--;
+    }
+    bool torn = complete < text.len;
+    if (torn) {
+        unsigned line = 1;
+        for (size_t i = 0; i < complete; i++) {
+            line += text.data[i] == '\n';
+        }
+        if (diags) {
+            ts_diags_addf(diags, TS_DIAG_WARNING, TS_ERR_BAD_DATA, path, line, 1,
+                          "incomplete last line (%zu bytes, left by an interrupted "
+                          "write) skipped; the runs before it are kept",
+                          text.len - complete);
+        }
+        ts_buf_truncate(&text, complete);
+    }
+    ts_load_opts opts = {.diags = diags};
+    ts_source *src = NULL;
+    ts_status st = ts_load_string(store, path, TS_FMT_NTRIPLES, ts_buf_str(&text), &opts, &src);
+    if (src && torn) {
+        src->warnings++;
+    }
+    ts_buf_free(&text);
+    if (out) {
+        *out = src;
+    }
+    return st;
+}
+
+ts_status ts_results_load_default(ts_store *store, const char *path, ts_diags *diags)
+{
+    char *def = path ? NULL : ts_results_default_path();
+    const char *p = path ? path : def;
+    ts_status st = TS_OK;
+    if (p) {
+        st = ts_results_load(store, p, diags, NULL);
+        if (st == TS_ERR_NOT_FOUND) {
+            st = TS_OK;
+        }
+    }
+    free(def);
+    return st;
+}
+
+/* ---- reading runs back from the store ---- */
+
+static const SordNode *first_object(SordModel *model, const SordNode *s, SordNode *p)
+{
+    SordIter *it = sord_search(model, s, p, NULL, NULL);
+    const SordNode *o = it && !sord_iter_end(it) ? sord_iter_get_node(it, SORD_OBJECT) : NULL;
+    sord_iter_free(it);
+    return o; /* interned in the world: stays valid while the quad does */
+}
+
+static double number_of(SordModel *model, SordWorld *w, const SordNode *s, const char *local)
+{
+    char *iri = ts_asprintf(TS_NS_TINY "%s", local);
+    SordNode *p = sord_new_uri(w, (const uint8_t *)iri);
+    free(iri);
+    const SordNode *o = first_object(model, s, p);
+    double v = NAN;
+    if (o && ts_node_number(o, &v) != TS_OK) {
+        v = NAN;
+    }
+    sord_node_free(w, p);
+    return v;
+}
+
+static const char *string_of(SordModel *model, SordWorld *w, const SordNode *s, const char *local,
+                             const SordNode **node)
+{
+    char *iri = ts_asprintf(TS_NS_TINY "%s", local);
+    SordNode *p = sord_new_uri(w, (const uint8_t *)iri);
+    free(iri);
+    const SordNode *o = first_object(model, s, p);
+    sord_node_free(w, p);
+    if (node) {
+        *node = o;
+    }
+    return o ? (const char *)sord_node_get_string(o) : NULL;
+}
+
+static void iri_or_name(const ts_store *store, const SordNode *o, char **iri, char **name)
+{
+    if (!o) {
+        return;
+    }
+    if (sord_node_get_type(o) == SORD_URI) {
+        *iri = ts_strdup((const char *)sord_node_get_string(o));
+        *name = ts_store_label(store, o, NULL);
+    } else {
+        *name = ts_strdup((const char *)sord_node_get_string(o));
+    }
+}
+
+static int cmp_result(const void *a, const void *b)
+{
+    const ts_bench_result *x = a, *y = b;
+    int c = strcmp(x->started_at, y->started_at);
+    return c ? c : strcmp(x->iri, y->iri);
+}
+
+void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    SordWorld *w = ts_store_world(store);
+    SordModel *model = ts_store_model(store);
+    SordNode *type = sord_new_uri(w, (const uint8_t *)TS_NS_RDF "type");
+    SordNode *run = sord_new_uri(w, (const uint8_t *)TS_NS_TINY "BenchmarkRun");
+    size_t cap = 0;
+    SordIter *it = sord_search(model, NULL, type, run, NULL);
+    for (; it && !sord_iter_end(it); sord_iter_next(it)) {
+        const SordNode *s = sord_iter_get_node(it, SORD_SUBJECT);
+        const char *iri = (const char *)sord_node_get_string(s);
+        bool seen = false;
+        for (size_t i = 0; i < *n && !seen; i++) {
+            seen = !strcmp((*out)[i].iri, iri); /* the same run in two graphs */
+        }
+        if (seen) {
+            continue;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = ts_reallocarray(*out, cap, sizeof **out);
+        }
+        ts_bench_result *r = &(*out)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->iri = ts_strdup(iri);
+        const SordNode *node;
+        string_of(model, w, s, "device", &node);
+        iri_or_name(store, node, &r->device_iri, &r->device_name);
+        string_of(model, w, s, "model", &node);
+        iri_or_name(store, node, &r->model_iri, &r->model_name);
+        const char *v = string_of(model, w, s, "port", NULL);
+        r->port = v ? ts_strdup(v) : NULL;
+        v = string_of(model, w, s, "protocol", NULL);
+        r->protocol = v ? ts_strdup(v) : NULL;
+        v = string_of(model, w, s, "startedAt", NULL);
+        snprintf(r->started_at, sizeof r->started_at, "%s", v ? v : "");
+        double inf = number_of(model, w, s, "inferences");
+        r->inferences = isfinite(inf) ? (long long)inf : 0;
+        r->latency_min_us = number_of(model, w, s, "latencyMinUs");
+        r->latency_median_us = number_of(model, w, s, "latencyMedianUs");
+        r->latency_max_us = number_of(model, w, s, "latencyMaxUs");
+        r->inferences_per_second = number_of(model, w, s, "inferencesPerSecond");
+        r->macs_per_second = number_of(model, w, s, "macsPerSecond");
+        r->accuracy = number_of(model, w, s, "accuracy");
+        r->energy_uj = number_of(model, w, s, "energyUj");
+        v = string_of(model, w, s, "complete", NULL);
+        r->complete = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+    }
+    sord_iter_free(it);
+    sord_node_free(w, type);
+    sord_node_free(w, run);
+    if (*n > 1) {
+        qsort(*out, *n, sizeof **out, cmp_result);
+    }
+}
+
+void ts_results_list_free(ts_bench_result *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ts_bench_result_clear(&list[i]);
+    }
+    free(list);
+}

@@ -1,0 +1,248 @@
+/* tinyscope devices: the boards, with memory, sensors and runtimes. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli_internal.h"
+#include "tinyscope/filter.h"
+#include "tinyscope/text_table.h"
+
+static void devices_usage(FILE *f)
+{
+    fputs("usage: tinyscope devices [--filter EXPR] [--sort KEY] [--format table|csv|json]\n"
+          "                         [--strict] [--base IRI] [FILE|DIR ...]\n"
+          "\n"
+          "List the boards (s3n:SmartSensor) with RAM and Flash in kB, sensors,\n"
+          "runtimes, processor and USB ids.\n"
+          "\n"
+          "  --filter EXPR   keep boards matching the quick filter language, e.g.\n"
+          "                  'ram>=256 sensor:camera' (see tinyscope(1))\n"
+          "  --sort KEY      name, ram, flash, clock or sensors; -KEY sorts descending\n"
+          "  --format F      table (default), csv or json\n",
+          f);
+}
+
+typedef enum { SORT_NAME, SORT_RAM, SORT_FLASH, SORT_CLOCK, SORT_SENSORS } sort_key;
+
+static sort_key key;
+static int direction = 1;
+
+static int cmp_num(double a, double b)
+{
+    /* Unknown values sort last in either direction. */
+    if (isnan(a) || isnan(b)) {
+        return isnan(a) - isnan(b);
+    }
+    return direction * ((a > b) - (a < b));
+}
+
+static int compare(const void *x, const void *y)
+{
+    const ts_device *a = *(ts_device *const *)x, *b = *(ts_device *const *)y;
+    int c = 0;
+    switch (key) {
+    case SORT_RAM: c = cmp_num(a->ram_kb, b->ram_kb); break;
+    case SORT_FLASH: c = cmp_num(a->flash_kb, b->flash_kb); break;
+    case SORT_CLOCK: c = cmp_num(a->clock_mhz, b->clock_mhz); break;
+    case SORT_SENSORS: c = cmp_num((double)a->n_sensors, (double)b->n_sensors); break;
+    case SORT_NAME: c = direction * strcasecmp(a->name, b->name); break;
+    }
+    return c ? c : strcmp(a->iri, b->iri);
+}
+
+static bool parse_sort(const char *s)
+{
+    static const char *const names[] = {"name", "ram", "flash", "clock", "sensors"};
+    direction = 1;
+    if (*s == '-') {
+        direction = -1;
+        s++;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!strcasecmp(s, names[i])) {
+            key = (sort_key)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Sensor short names, comma-separated, in class order. */
+static char *sensor_list(const ts_catalog *cat, const ts_device *d)
+{
+    ts_buf b = {0};
+    for (size_t i = 0; i < d->n_sensors; i++) {
+        if (i) {
+            ts_buf_puts(&b, ", ");
+        }
+        ts_buf_puts(&b, ts_class_short_name(cat->classes[d->sensors[i]]));
+    }
+    return ts_buf_steal(&b);
+}
+
+static char *runtime_list(const ts_device *d)
+{
+    ts_buf b = {0};
+    for (size_t i = 0; i < d->n_runtimes; i++) {
+        if (i) {
+            ts_buf_puts(&b, ", ");
+        }
+        ts_buf_puts(&b, d->runtimes[i]);
+    }
+    return ts_buf_steal(&b);
+}
+
+static json_t *device_json(const ts_catalog *cat, const ts_device *d)
+{
+    json_t *sensors = json_array(), *classes = json_array(), *runtimes = json_array();
+    for (size_t i = 0; i < d->n_sensors; i++) {
+        const char *iri = cat->classes[d->sensors[i]];
+        json_array_append_new(sensors, json_string(ts_class_short_name(iri)));
+        json_array_append_new(classes, json_string(iri));
+    }
+    for (size_t i = 0; i < d->n_runtimes; i++) {
+        json_array_append_new(runtimes, json_string(d->runtimes[i]));
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "iri", json_string(d->iri));
+    json_object_set_new(o, "name", json_string(d->name));
+    json_object_set_new(o, "description", d->description ? json_string(d->description) : json_null());
+    json_object_set_new(o, "ram_kb", ts_cli_json_num(d->ram_kb));
+    json_object_set_new(o, "flash_kb", ts_cli_json_num(d->flash_kb));
+    json_object_set_new(o, "sensors", sensors);
+    json_object_set_new(o, "sensor_classes", classes);
+    json_object_set_new(o, "runtimes", runtimes);
+    json_object_set_new(o, "cpu", d->cpu ? json_string(d->cpu) : json_null());
+    json_object_set_new(o, "clock_mhz", ts_cli_json_num(d->clock_mhz));
+    json_object_set_new(o, "usb_vendor_id", d->usb_vid ? json_string(d->usb_vid) : json_null());
+    json_object_set_new(o, "usb_product_id", d->usb_pid ? json_string(d->usb_pid) : json_null());
+    return o;
+}
+
+int ts_cmd_devices(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"filter", required_argument, NULL, 'F'},
+        {"sort", required_argument, NULL, 'S'},
+        {"format", required_argument, NULL, 'f'},
+        {"strict", no_argument, NULL, 's'},
+        {"base", required_argument, NULL, 'b'},
+        {NULL, 0, NULL, 0},
+    };
+    ts_cli_data data = {0};
+    ts_cli_format format = TS_CLI_TABLE;
+    const char *filter_text = "";
+    key = SORT_NAME;
+    direction = 1;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': devices_usage(stdout); return TS_EXIT_OK;
+        case 'F': filter_text = optarg; break;
+        case 'S':
+            if (!parse_sort(optarg)) {
+                ts_cli_error("devices: unknown sort key '%s' (name, ram, flash, clock, sensors)",
+                             optarg);
+                return TS_EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            if (!ts_cli_format_parse("devices", optarg, &format)) {
+                return TS_EXIT_USAGE;
+            }
+            break;
+        case 's': data.strict = true; break;
+        case 'b': data.base = optarg; break;
+        default: devices_usage(stderr); return TS_EXIT_USAGE;
+        }
+    }
+    data.paths = argv + optind;
+    data.n_paths = (size_t)(argc - optind);
+
+    ts_store *store;
+    ts_dataset *ds;
+    ts_catalog *cat;
+    if (!ts_cli_catalog(&data, &store, &ds, &cat)) {
+        ts_cli_catalog_free(store, ds, cat);
+        return TS_EXIT_FAILURE;
+    }
+    ts_error err;
+    ts_filter *filter = ts_filter_compile(filter_text, TS_FILTER_DEVICES, cat, &err);
+    if (!filter) {
+        ts_cli_error("devices: --filter column %u: %s", err.col, err.message);
+        ts_cli_catalog_free(store, ds, cat);
+        return TS_EXIT_USAGE;
+    }
+    ts_device **list = ts_calloc(cat->n_devices + 1, sizeof *list);
+    size_t n = 0;
+    for (size_t i = 0; i < cat->n_devices; i++) {
+        if (ts_filter_match_device(filter, cat, cat->devices[i])) {
+            list[n++] = cat->devices[i];
+        }
+    }
+    if (n) {
+        qsort(list, n, sizeof *list, compare);
+    }
+
+    static const char *const heads[] = {"name", "ram_kb", "flash_kb", "sensors", "runtimes",
+                                        "cpu", "clock_mhz", "usb", "iri"};
+    ts_text_table *table = format == TS_CLI_TABLE ? ts_text_table_new(heads, 9) : NULL;
+    json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
+    if (format == TS_CLI_CSV) {
+        ts_csv_record(stdout, heads, 9);
+    }
+    if (table) {
+        ts_text_table_align_right(table, 1);
+        ts_text_table_align_right(table, 2);
+        ts_text_table_align_right(table, 6);
+        ts_text_table_max_width(table, 3, 40);
+        ts_text_table_max_width(table, 4, 24);
+        ts_text_table_max_width(table, 5, 28);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ts_device *d = list[i];
+        if (arr) {
+            json_array_append_new(arr, device_json(cat, d));
+            continue;
+        }
+        char ram[32], flash[32], clock[32], usb[16] = "";
+        if (d->usb_vid && d->usb_pid) {
+            snprintf(usb, sizeof usb, "%.4s:%.4s", d->usb_vid, d->usb_pid);
+        }
+        char *sensors = sensor_list(cat, d), *runtimes = runtime_list(d);
+        const char *cells[] = {d->name,
+                               ts_cli_num(d->ram_kb, ram, sizeof ram),
+                               ts_cli_num(d->flash_kb, flash, sizeof flash),
+                               sensors,
+                               runtimes,
+                               d->cpu,
+                               ts_cli_num(d->clock_mhz, clock, sizeof clock),
+                               usb,
+                               d->iri};
+        if (table) {
+            ts_text_table_add(table, cells);
+        } else {
+            ts_csv_record(stdout, cells, 9);
+        }
+        free(sensors);
+        free(runtimes);
+    }
+    if (table) {
+        ts_text_table_print(table, stdout);
+        printf("(%zu board%s)\n", n, n == 1 ? "" : "s");
+        ts_text_table_free(table);
+    }
+    if (arr) {
+        ts_cli_json_print(arr);
+        json_decref(arr);
+    }
+    free(list);
+    ts_filter_free(filter);
+    ts_cli_catalog_free(store, ds, cat);
+    return TS_EXIT_OK;
+}

@@ -1,0 +1,257 @@
+/* tinyscope models: the models, with what they need and how well they do. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli_internal.h"
+#include "tinyscope/filter.h"
+#include "tinyscope/text_table.h"
+
+static void models_usage(FILE *f)
+{
+    fputs("usage: tinyscope models [--filter EXPR] [--sort KEY] [--format table|csv|json]\n"
+          "                        [--strict] [--base IRI] [FILE|DIR ...]\n"
+          "\n"
+          "List the models (nnet:NeuralNetwork) with category, MACs, the RAM and\n"
+          "Flash they need in kB, the sensors feeding them, and their metric.\n"
+          "\n"
+          "  --filter EXPR   keep models matching the quick filter language, e.g.\n"
+          "                  'ram<=128 sensor:microphone name~speech' (see tinyscope(1))\n"
+          "  --sort KEY      name, ram, flash, macs, accuracy, category or creator;\n"
+          "                  -KEY sorts descending\n"
+          "  --format F      table (default), csv or json\n",
+          f);
+}
+
+typedef enum {
+    SORT_NAME, SORT_RAM, SORT_FLASH, SORT_MACS, SORT_ACCURACY, SORT_CATEGORY, SORT_CREATOR
+} sort_key;
+
+static sort_key key;
+static int direction = 1;
+
+static int cmp_num(double a, double b)
+{
+    if (isnan(a) || isnan(b)) {
+        return isnan(a) - isnan(b);
+    }
+    return direction * ((a > b) - (a < b));
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+    if (!a || !b) {
+        return (!a) - (!b);
+    }
+    return direction * strcasecmp(a, b);
+}
+
+static int compare(const void *x, const void *y)
+{
+    const ts_model *a = *(ts_model *const *)x, *b = *(ts_model *const *)y;
+    int c = 0;
+    switch (key) {
+    case SORT_RAM: c = cmp_num(a->ram_kb, b->ram_kb); break;
+    case SORT_FLASH: c = cmp_num(a->flash_kb, b->flash_kb); break;
+    case SORT_MACS: c = cmp_num(a->macs, b->macs); break;
+    case SORT_ACCURACY: c = cmp_num(a->metric_value, b->metric_value); break;
+    case SORT_CATEGORY: c = cmp_str(a->category, b->category); break;
+    case SORT_CREATOR: c = cmp_str(a->creator, b->creator); break;
+    case SORT_NAME: c = cmp_str(a->name, b->name); break;
+    }
+    return c ? c : strcmp(a->iri, b->iri);
+}
+
+static bool parse_sort(const char *s)
+{
+    static const char *const names[] = {"name",     "ram",      "flash",  "macs",
+                                        "accuracy", "category", "creator"};
+    direction = 1;
+    if (*s == '-') {
+        direction = -1;
+        s++;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!strcasecmp(s, names[i])) {
+            key = (sort_key)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static char *sensor_list(const ts_catalog *cat, const ts_model *m)
+{
+    ts_buf b = {0};
+    for (size_t i = 0; i < m->n_sensors; i++) {
+        if (i) {
+            ts_buf_puts(&b, ", ");
+        }
+        ts_buf_puts(&b, ts_class_short_name(cat->classes[m->sensors[i]]));
+    }
+    return ts_buf_steal(&b);
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *model_json(const ts_catalog *cat, const ts_model *m)
+{
+    json_t *sensors = json_array(), *classes = json_array();
+    for (size_t i = 0; i < m->n_sensors; i++) {
+        const char *iri = cat->classes[m->sensors[i]];
+        json_array_append_new(sensors, json_string(ts_class_short_name(iri)));
+        json_array_append_new(classes, json_string(iri));
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "iri", json_string(m->iri));
+    json_object_set_new(o, "name", json_string(m->name));
+    json_object_set_new(o, "identifier", str_or_null(m->identifier));
+    json_object_set_new(o, "description", str_or_null(m->description));
+    json_object_set_new(o, "creator", str_or_null(m->creator));
+    json_object_set_new(o, "category", str_or_null(m->category));
+    json_object_set_new(o, "macs", ts_cli_json_num(m->macs));
+    json_object_set_new(o, "ram_kb", ts_cli_json_num(m->ram_kb));
+    json_object_set_new(o, "flash_kb", ts_cli_json_num(m->flash_kb));
+    json_object_set_new(o, "runtime", str_or_null(m->runtime));
+    json_object_set_new(o, "metric", str_or_null(m->metric));
+    json_object_set_new(o, "metric_value", ts_cli_json_num(m->metric_value));
+    json_object_set_new(o, "dataset", str_or_null(m->dataset));
+    json_object_set_new(o, "citation", str_or_null(m->citation));
+    json_object_set_new(o, "sensors", sensors);
+    json_object_set_new(o, "sensor_classes", classes);
+    json_object_set_new(o, "layers", json_integer((json_int_t)m->n_layers));
+    return o;
+}
+
+int ts_cmd_models(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"filter", required_argument, NULL, 'F'},
+        {"sort", required_argument, NULL, 'S'},
+        {"format", required_argument, NULL, 'f'},
+        {"strict", no_argument, NULL, 's'},
+        {"base", required_argument, NULL, 'b'},
+        {NULL, 0, NULL, 0},
+    };
+    ts_cli_data data = {0};
+    ts_cli_format format = TS_CLI_TABLE;
+    const char *filter_text = "";
+    key = SORT_NAME;
+    direction = 1;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': models_usage(stdout); return TS_EXIT_OK;
+        case 'F': filter_text = optarg; break;
+        case 'S':
+            if (!parse_sort(optarg)) {
+                ts_cli_error("models: unknown sort key '%s' (name, ram, flash, macs, accuracy, "
+                             "category, creator)",
+                             optarg);
+                return TS_EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            if (!ts_cli_format_parse("models", optarg, &format)) {
+                return TS_EXIT_USAGE;
+            }
+            break;
+        case 's': data.strict = true; break;
+        case 'b': data.base = optarg; break;
+        default: models_usage(stderr); return TS_EXIT_USAGE;
+        }
+    }
+    data.paths = argv + optind;
+    data.n_paths = (size_t)(argc - optind);
+
+    ts_store *store;
+    ts_dataset *ds;
+    ts_catalog *cat;
+    if (!ts_cli_catalog(&data, &store, &ds, &cat)) {
+        ts_cli_catalog_free(store, ds, cat);
+        return TS_EXIT_FAILURE;
+    }
+    ts_error err;
+    ts_filter *filter = ts_filter_compile(filter_text, TS_FILTER_MODELS, cat, &err);
+    if (!filter) {
+        ts_cli_error("models: --filter column %u: %s", err.col, err.message);
+        ts_cli_catalog_free(store, ds, cat);
+        return TS_EXIT_USAGE;
+    }
+    ts_model **list = ts_calloc(cat->n_models + 1, sizeof *list);
+    size_t n = 0;
+    for (size_t i = 0; i < cat->n_models; i++) {
+        if (ts_filter_match_model(filter, cat, cat->models[i])) {
+            list[n++] = cat->models[i];
+        }
+    }
+    if (n) {
+        qsort(list, n, sizeof *list, compare);
+    }
+
+    static const char *const heads[] = {"name",    "category", "macs",   "ram_kb", "flash_kb",
+                                        "sensors", "metric",   "value",  "creator", "iri"};
+    const size_t nh = sizeof heads / sizeof heads[0];
+    ts_text_table *table = format == TS_CLI_TABLE ? ts_text_table_new(heads, nh) : NULL;
+    json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
+    if (format == TS_CLI_CSV) {
+        ts_csv_record(stdout, heads, nh);
+    }
+    if (table) {
+        for (size_t col = 2; col <= 4; col++) {
+            ts_text_table_align_right(table, col);
+        }
+        ts_text_table_align_right(table, 7);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ts_model *m = list[i];
+        if (arr) {
+            json_array_append_new(arr, model_json(cat, m));
+            continue;
+        }
+        char macs[32], ram[32], flash[32], value[32];
+        char *sensors = sensor_list(cat, m);
+        const char *category = m->category ? (table ? ts_class_short_name(m->category)
+                                                    : m->category)
+                                           : "";
+        const char *metric = m->metric ? (table ? ts_class_short_name(m->metric) : m->metric)
+                                       : "";
+        const char *cells[] = {m->name,
+                               category,
+                               ts_cli_num(m->macs, macs, sizeof macs),
+                               ts_cli_num(m->ram_kb, ram, sizeof ram),
+                               ts_cli_num(m->flash_kb, flash, sizeof flash),
+                               sensors,
+                               metric,
+                               ts_cli_num(m->metric_value, value, sizeof value),
+                               m->creator,
+                               m->iri};
+        if (table) {
+            ts_text_table_add(table, cells);
+        } else {
+            ts_csv_record(stdout, cells, nh);
+        }
+        free(sensors);
+    }
+    if (table) {
+        ts_text_table_print(table, stdout);
+        printf("(%zu model%s)\n", n, n == 1 ? "" : "s");
+        ts_text_table_free(table);
+    }
+    if (arr) {
+        ts_cli_json_print(arr);
+        json_decref(arr);
+    }
+    free(list);
+    ts_filter_free(filter);
+    ts_cli_catalog_free(store, ds, cat);
+    return TS_EXIT_OK;
+}

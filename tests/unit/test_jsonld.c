@@ -1,0 +1,426 @@
+/* The JSON-LD processor: each feature on small documents written here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "tinyscope/buf.h"
+#include "tinyscope/jsonld.h"
+
+#define XSD "http://www.w3.org/2001/XMLSchema#"
+#define RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+/* Quads as N-Quads-like lines, one per quad, in the order produced. */
+static void put_term(ts_buf *b, const ts_term *t)
+{
+    switch (t->kind) {
+    case TS_TERM_IRI: ts_buf_printf(b, "<%s>", t->value); break;
+    case TS_TERM_BLANK: ts_buf_printf(b, "_:%s", t->value); break;
+    case TS_TERM_LITERAL:
+        ts_buf_printf(b, "\"%s\"", t->value);
+        if (t->lang) {
+            ts_buf_printf(b, "@%s", t->lang);
+        } else if (t->datatype) {
+            ts_buf_printf(b, "^^<%s>", t->datatype);
+        }
+        break;
+    default: break;
+    }
+}
+
+static void on_quad(void *ctx, const ts_term *s, const ts_term *p, const ts_term *o,
+                    const ts_term *g)
+{
+    ts_buf *b = ctx;
+    put_term(b, s);
+    ts_buf_putc(b, ' ');
+    put_term(b, p);
+    ts_buf_putc(b, ' ');
+    put_term(b, o);
+    if (g->kind != TS_TERM_NONE) {
+        ts_buf_putc(b, ' ');
+        put_term(b, g);
+    }
+    ts_buf_puts(b, " .\n");
+}
+
+static ts_jsonld_ctxstore *contexts;
+static ts_error last_error;
+static ts_diags diags;
+
+/* The quads of a document (caller frees), or NULL with last_error set. */
+static char *rdf_of(const char *json, const ts_jsonld_opts *extra)
+{
+    ts_jsonld_opts o = {.source = "t.jsonld", .base = "http://ex.org/doc", .contexts = contexts,
+                        .diags = &diags};
+    if (extra) {
+        o = *extra;
+        o.source = "t.jsonld";
+        o.contexts = contexts;
+        o.diags = &diags;
+        if (!o.base) {
+            o.base = "http://ex.org/doc";
+        }
+    }
+    ts_buf b = {0};
+    ts_status st = ts_jsonld_text_to_rdf(json, strlen(json), &o, on_quad, &b, &last_error);
+    if (st != TS_OK) {
+        ts_buf_free(&b);
+        return NULL;
+    }
+    return ts_buf_steal(&b);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++) {
+        n += *s == '\n';
+    }
+    return n;
+}
+
+#define HAS(out, quad)                                                             \
+    do {                                                                           \
+        test_checks++;                                                             \
+        if (!(out) || !strstr((out), (quad))) {                                    \
+            fprintf(stderr, "%s:%d: missing %s in:\n%s\n", __FILE__, __LINE__, quad, \
+                    (out) ? (out) : "(error)");                                    \
+            test_failures++;                                                       \
+        }                                                                          \
+    } while (0)
+
+#define FAILS_WITH(json, text)                                                         \
+    do {                                                                               \
+        char *out_ = rdf_of((json), NULL);                                             \
+        test_checks++;                                                                 \
+        if (out_ || !strstr(last_error.message, (text))) {                            \
+            fprintf(stderr, "%s:%d: expected error '%s', got '%s'\n", __FILE__, __LINE__, \
+                    (text), out_ ? "(no error)" : last_error.message);                 \
+            test_failures++;                                                           \
+        }                                                                              \
+        free(out_);                                                                    \
+    } while (0)
+
+static void test_terms_and_iris(void)
+{
+    char *out = rdf_of("{\"@context\": {\"ex\": \"http://ex.org/ns#\", \"name\": \"ex:name\","
+                       " \"@vocab\": \"http://ex.org/v/\"},"
+                       " \"@id\": \"thing/1\", \"name\": \"A\", \"ex:other\": \"B\","
+                       " \"free\": \"C\", \"http://ex.org/full\": \"D\"}",
+                       NULL);
+    HAS(out, "<http://ex.org/thing/1> <http://ex.org/ns#name> \"A\" .");
+    HAS(out, "<http://ex.org/thing/1> <http://ex.org/ns#other> \"B\" .");
+    HAS(out, "<http://ex.org/thing/1> <http://ex.org/v/free> \"C\" .");
+    HAS(out, "<http://ex.org/thing/1> <http://ex.org/full> \"D\" .");
+    CHECK_INT(count_lines(out), 4);
+    free(out);
+
+    /* @base, and a term without a mapping is dropped. */
+    out = rdf_of("{\"@context\": {\"@base\": \"http://b.org/x/y\"}, \"@id\": \"../z\","
+                 " \"nothing\": 1, \"http://ex.org/p\": {\"@id\": \"#frag\"}}",
+                 NULL);
+    HAS(out, "<http://b.org/z> <http://ex.org/p> <http://b.org/x/y#frag> .");
+    CHECK_INT(count_lines(out), 1);
+    free(out);
+}
+
+static void test_literals(void)
+{
+    char *out = rdf_of("{\"@id\": \"http://ex.org/s\", \"http://ex.org/p\": [1, 1.5, 2.0, "
+                       "true, 1e21, -0.25, \"plain\"]}",
+                       NULL);
+    HAS(out, "\"1\"^^<" XSD "integer>");
+    HAS(out, "\"1.5E0\"^^<" XSD "double>");
+    HAS(out, "\"2\"^^<" XSD "integer>");
+    HAS(out, "\"true\"^^<" XSD "boolean>");
+    HAS(out, "\"1.0E21\"^^<" XSD "double>");
+    HAS(out, "\"-2.5E-1\"^^<" XSD "double>");
+    HAS(out, "<http://ex.org/p> \"plain\" .");
+    free(out);
+
+    /* Typed, language-tagged, coerced. */
+    out = rdf_of("{\"@context\": {\"@language\": \"en\", \"@vocab\": \"http://ex.org/\","
+                 " \"d\": {\"@id\": \"http://ex.org/d\", \"@type\": \"http://www.w3.org/2001/"
+                 "XMLSchema#date\"}, \"ref\": {\"@type\": \"@id\"}, \"v\": {\"@type\": "
+                 "\"@vocab\"}, \"de\": {\"@language\": \"de\"}, \"none\": {\"@language\": null}},"
+                 " \"@id\": \"http://ex.org/s\", \"d\": \"2024-01-02\", \"title\": \"Hi\","
+                 " \"ref\": \"other\", \"v\": \"Thing\", \"de\": \"Hallo\", \"none\": \"x\"}",
+                 NULL);
+    HAS(out, "<http://ex.org/d> \"2024-01-02\"^^<" XSD "date> .");
+    HAS(out, "<http://ex.org/title> \"Hi\"@en .");
+    HAS(out, "<http://ex.org/ref> <http://ex.org/other> .");
+    HAS(out, "<http://ex.org/v> <http://ex.org/Thing> .");
+    HAS(out, "<http://ex.org/de> \"Hallo\"@de .");
+    HAS(out, "<http://ex.org/none> \"x\" .");
+    free(out);
+
+    /* @json: canonical JSON text as an rdf:JSON literal. */
+    out = rdf_of("{\"@context\": {\"j\": {\"@id\": \"http://ex.org/j\", \"@type\": \"@json\"}},"
+                 " \"@id\": \"http://ex.org/s\", \"j\": {\"b\": 1.0, \"a\": [true, null, \"x\"]}}",
+                 NULL);
+    HAS(out, "\"{\"a\":[true,null,\"x\"],\"b\":1}\"^^<" RDF "JSON>");
+    free(out);
+
+    /* @direction as i18n datatype and as compound literal. */
+    ts_jsonld_opts o = {.rdf_direction = TS_JSONLD_DIR_I18N};
+    const char *dir_doc = "{\"@id\": \"http://ex.org/s\", \"http://ex.org/p\": {\"@value\": "
+                          "\"x\", \"@language\": \"AR-EG\", \"@direction\": \"rtl\"}}";
+    out = rdf_of(dir_doc, &o);
+    HAS(out, "\"x\"^^<https://www.w3.org/ns/i18n#ar-eg_rtl>");
+    free(out);
+    o.rdf_direction = TS_JSONLD_DIR_COMPOUND;
+    out = rdf_of(dir_doc, &o);
+    HAS(out, "<" RDF "direction> \"rtl\"");
+    HAS(out, "<" RDF "language> \"ar-eg\"");
+    free(out);
+    out = rdf_of(dir_doc, NULL);
+    HAS(out, "\"x\"@AR-EG");
+    free(out);
+}
+
+static void test_lists_reverse_graphs(void)
+{
+    char *out = rdf_of("{\"@context\": {\"l\": {\"@id\": \"http://ex.org/l\", \"@container\": "
+                       "\"@list\"}}, \"@id\": \"http://ex.org/s\", \"l\": [\"a\", \"b\"],"
+                       " \"http://ex.org/e\": {\"@list\": []}}",
+                       NULL);
+    HAS(out, "<" RDF "first> \"a\"");
+    HAS(out, "<" RDF "first> \"b\"");
+    HAS(out, "<" RDF "rest> <" RDF "nil>");
+    HAS(out, "<http://ex.org/s> <http://ex.org/e> <" RDF "nil> .");
+    CHECK_INT(count_lines(out), 6);
+    free(out);
+
+    out = rdf_of("{\"@context\": {\"parentOf\": {\"@reverse\": \"http://ex.org/child\"}},"
+                 " \"@id\": \"http://ex.org/p\", \"parentOf\": {\"@id\": \"http://ex.org/c\"},"
+                 " \"@reverse\": {\"http://ex.org/knows\": {\"@id\": \"http://ex.org/k\"}}}",
+                 NULL);
+    HAS(out, "<http://ex.org/c> <http://ex.org/child> <http://ex.org/p> .");
+    HAS(out, "<http://ex.org/k> <http://ex.org/knows> <http://ex.org/p> .");
+    free(out);
+
+    out = rdf_of("{\"@id\": \"http://ex.org/g\", \"@graph\": [{\"@id\": \"http://ex.org/s\","
+                 " \"http://ex.org/p\": \"in g\"}], \"http://ex.org/about\": \"g\"}",
+                 NULL);
+    HAS(out, "<http://ex.org/s> <http://ex.org/p> \"in g\" <http://ex.org/g> .");
+    HAS(out, "<http://ex.org/g> <http://ex.org/about> \"g\" .");
+    free(out);
+
+    /* A top-level @graph without an @id is the default graph. */
+    out = rdf_of("{\"@graph\": [{\"@id\": \"http://ex.org/a\", \"@type\": \"http://ex.org/T\"}]}",
+                 NULL);
+    HAS(out, "<http://ex.org/a> <" RDF "type> <http://ex.org/T> .");
+    free(out);
+}
+
+static void test_containers(void)
+{
+    char *out = rdf_of(
+        "{\"@context\": {\"@vocab\": \"http://ex.org/\","
+        " \"byIndex\": {\"@container\": \"@index\"},"
+        " \"byName\": {\"@container\": \"@index\", \"@index\": \"name\"},"
+        " \"byId\": {\"@container\": \"@id\"},"
+        " \"byType\": {\"@container\": \"@type\"},"
+        " \"byLang\": {\"@container\": \"@language\"},"
+        " \"graphs\": {\"@container\": \"@graph\"}},"
+        " \"@id\": \"http://ex.org/s\","
+        " \"byIndex\": {\"k\": \"v\"},"
+        " \"byName\": {\"temp\": {\"@id\": \"http://ex.org/t\"}},"
+        " \"byId\": {\"http://ex.org/i\": {\"label\": \"I\"}},"
+        " \"byType\": {\"Kind\": {\"@id\": \"http://ex.org/k\"}},"
+        " \"byLang\": {\"en\": \"hello\", \"fr\": [\"salut\", \"bonjour\"]},"
+        " \"graphs\": {\"@id\": \"http://ex.org/in\", \"label\": \"G\"}}",
+        NULL);
+    HAS(out, "<http://ex.org/s> <http://ex.org/byIndex> \"v\" .");
+    HAS(out, "<http://ex.org/t> <http://ex.org/name> \"temp\" .");
+    HAS(out, "<http://ex.org/i> <http://ex.org/label> \"I\" .");
+    HAS(out, "<http://ex.org/s> <http://ex.org/byId> <http://ex.org/i> .");
+    HAS(out, "<http://ex.org/k> <" RDF "type> <http://ex.org/Kind> .");
+    HAS(out, "\"hello\"@en");
+    HAS(out, "\"bonjour\"@fr");
+    HAS(out, "<http://ex.org/in> <http://ex.org/label> \"G\" _:");
+    free(out);
+}
+
+static void test_scoped_nest_included(void)
+{
+    /* Property-scoped, type-scoped (not propagated), @nest, @included. */
+    char *out = rdf_of(
+        "{\"@context\": {\"@vocab\": \"http://ex.org/\","
+        " \"inner\": {\"@context\": {\"@vocab\": \"http://in.org/\"}},"
+        " \"Typed\": {\"@context\": {\"p\": \"http://typed.org/p\"}},"
+        " \"meta\": \"@nest\"},"
+        " \"@id\": \"http://ex.org/s\","
+        " \"inner\": {\"@id\": \"http://ex.org/x\", \"q\": 1},"
+        " \"meta\": {\"nested\": \"n\"},"
+        " \"@included\": [{\"@id\": \"http://ex.org/inc\", \"r\": true}],"
+        " \"child\": {\"@type\": \"Typed\", \"p\": \"typed\","
+        "            \"deeper\": {\"p\": \"not typed\"}}}",
+        NULL);
+    HAS(out, "<http://ex.org/x> <http://in.org/q> \"1\"");
+    HAS(out, "<http://ex.org/s> <http://ex.org/nested> \"n\" .");
+    HAS(out, "<http://ex.org/inc> <http://ex.org/r> \"true\"");
+    HAS(out, "<http://typed.org/p> \"typed\"");
+    HAS(out, "<http://ex.org/p> \"not typed\"");
+    free(out);
+}
+
+static void test_errors(void)
+{
+    /* The JSON path of the offending key, TD style. */
+    const char *td = "{\"@context\": {\"@vocab\": \"http://ex.org/\", \"properties\": "
+                     "{\"@container\": \"@index\", \"@index\": \"name\"}},"
+                     " \"properties\": {\"temp\": {\"forms\": [{\"@id\": 5}]}}}";
+    FAILS_WITH(td, "/properties/temp/forms/0: invalid @id value");
+    CHECK_STR(last_error.source, "t.jsonld");
+
+    FAILS_WITH("{\"@context\": {\"@version\": 1.1, \"p\": {\"@id\": \"http://ex.org/p\", "
+               "\"@protected\": true}}, \"http://ex.org/x\": {\"@context\": {\"p\": "
+               "\"http://other.org/p\"}, \"p\": 1}}",
+               "protected term redefinition");
+    FAILS_WITH("{\"@context\": {\"a\": \"b:x\", \"b\": \"a:y\"}, \"a\": 1}",
+               "cyclic IRI mapping");
+    FAILS_WITH("{\"@context\": {\"@vocab\": 5}}", "/@context/@vocab: invalid vocab mapping");
+    FAILS_WITH("{\"@context\": \"https://nowhere.example/ctx\", \"x\": 1}",
+               "https://nowhere.example/ctx is not available offline; supply it with "
+               "--context https://nowhere.example/ctx=FILE");
+    FAILS_WITH("{\"@id\": \"http://ex.org/s\", \"http://ex.org/p\": {\"@value\": \"x\","
+               " \"@type\": \"http://ex.org/t\", \"@language\": \"en\"}}",
+               "invalid value object");
+
+    /* Context cycles: directly and through another context. */
+    ts_error err;
+    CHECK(ts_jsonld_ctxstore_add_text(contexts, "http://ctx.org/a",
+                                      "{\"@context\": [\"http://ctx.org/b\"]}", &err) == TS_OK);
+    CHECK(ts_jsonld_ctxstore_add_text(contexts, "http://ctx.org/b",
+                                      "{\"@context\": \"http://ctx.org/a\"}", &err) == TS_OK);
+    FAILS_WITH("{\"@context\": \"http://ctx.org/a\", \"x\": 1}", "recursive context inclusion");
+
+    /* Deep nesting is refused, not a crash. */
+    ts_buf deep = {0};
+    for (int i = 0; i < 1500; i++) {
+        ts_buf_puts(&deep, "{\"http://ex.org/p\": ");
+    }
+    ts_buf_puts(&deep, "1");
+    for (int i = 0; i < 1500; i++) {
+        ts_buf_putc(&deep, '}');
+    }
+    char *out = rdf_of(deep.data, NULL);
+    CHECK(out == NULL);
+    CHECK(strstr(last_error.message, "limit exceeded") != NULL);
+    ts_buf_free(&deep);
+
+    /* JSON syntax errors name line and column. */
+    out = rdf_of("{\n  \"a\": [1,\n  2,,]\n}", NULL);
+    CHECK(out == NULL);
+    CHECK_INT(last_error.line, 3);
+    CHECK(last_error.col > 0);
+    CHECK(last_error.status == TS_ERR_SYNTAX);
+}
+
+static void test_duplicates(void)
+{
+    size_t before = diags.warnings;
+    char *out = rdf_of("{\"@id\": \"http://ex.org/s\",\n \"@type\": \"http://ex.org/A\",\n"
+                       " \"@type\": \"http://ex.org/B\"}",
+                       NULL);
+    HAS(out, "<http://ex.org/s> <" RDF "type> <http://ex.org/B> .");
+    CHECK(!out || !strstr(out, "http://ex.org/A"));
+    CHECK_INT(diags.warnings, before + 1);
+    const ts_diag *d = &diags.items[diags.count - 1];
+    CHECK_INT(d->err.line, 3);
+    CHECK(strstr(d->err.message, "duplicate") != NULL);
+    free(out);
+}
+
+static void test_store(void)
+{
+    char dir[] = "/tmp/ts_jsonld_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *index = ts_asprintf("%s/index.json", dir);
+    char *file = ts_asprintf("%s/mine.jsonld", dir);
+    char *derived = ts_asprintf("%s/schemas.example.org_v1.jsonld", dir);
+    FILE *f = fopen(index, "w");
+    fputs("{\"http://mine.example/ctx\": \"mine.jsonld\"}", f);
+    fclose(f);
+    f = fopen(file, "w");
+    fputs("{\"@context\": {\"mine\": \"http://mine.example/ns#mine\"}}", f);
+    fclose(f);
+    f = fopen(derived, "w");
+    fputs("{\"@context\": {\"their\": \"http://their.example/their\"}}", f);
+    fclose(f);
+    ts_jsonld_ctxstore *s = ts_jsonld_ctxstore_new();
+    ts_error err;
+    CHECK(ts_jsonld_ctxstore_add_dir(s, dir, &err) == TS_OK);
+    CHECK(ts_jsonld_ctxstore_has(s, "http://mine.example/ctx"));
+    CHECK(ts_jsonld_ctxstore_has(s, "https://schemas.example.org/v1"));
+    CHECK(!ts_jsonld_ctxstore_has(s, "https://schemas.example.org/v2"));
+    ts_jsonld_opts o = {.contexts = s};
+    ts_buf b = {0};
+    const char *doc = "{\"@context\": [\"http://mine.example/ctx\", "
+                      "\"https://schemas.example.org/v1\"], \"@id\": \"http://ex.org/s\","
+                      " \"mine\": 1, \"their\": 2}";
+    CHECK(ts_jsonld_text_to_rdf(doc, strlen(doc), &o, on_quad, &b, &err) == TS_OK);
+    HAS(b.data, "<http://mine.example/ns#mine> \"1\"");
+    HAS(b.data, "<http://their.example/their> \"2\"");
+    /* The second document is answered from the cache and gives the same. */
+    ts_buf b2 = {0};
+    CHECK(ts_jsonld_text_to_rdf(doc, strlen(doc), &o, on_quad, &b2, &err) == TS_OK);
+    CHECK_STR(b.data, b2.data);
+    ts_buf_free(&b);
+    ts_buf_free(&b2);
+    /* A later mapping replaces an earlier one. */
+    CHECK(ts_jsonld_ctxstore_add_text(s, "http://mine.example/ctx",
+                                      "{\"@context\": {\"mine\": \"http://new.example/m\"}}",
+                                      &err) == TS_OK);
+    CHECK(ts_jsonld_text_to_rdf(doc, strlen(doc), &o, on_quad, &b, &err) == TS_OK);
+    HAS(b.data, "<http://new.example/m> \"1\"");
+    ts_buf_free(&b);
+    /* A broken context file is an error naming it. */
+    CHECK(ts_jsonld_ctxstore_add_text(s, "http://bad.example/", "{\"@context\": ", &err) ==
+          TS_ERR_SYNTAX);
+    ts_jsonld_ctxstore_free(s);
+    ts_jsonld_ctxstore_free(NULL);
+    unlink(index);
+    unlink(file);
+    unlink(derived);
+    rmdir(dir);
+    free(index);
+    free(file);
+    free(derived);
+}
+
+static void test_expand(void)
+{
+    json_t *doc = json_loads("{\"@context\": {\"n\": \"http://ex.org/n\"}, \"n\": \"v\"}", 0,
+                             NULL);
+    json_t *out = NULL;
+    ts_error err;
+    ts_jsonld_opts o = {0};
+    CHECK(ts_jsonld_expand(doc, &o, &out, &err) == TS_OK);
+    char *text = json_dumps(out, JSON_COMPACT);
+    CHECK_STR(text, "[{\"http://ex.org/n\":[{\"@value\":\"v\"}]}]");
+    free(text);
+    json_decref(out);
+    json_decref(doc);
+}
+
+int main(void)
+{
+    contexts = ts_jsonld_ctxstore_new();
+    test_terms_and_iris();
+    test_literals();
+    test_lists_reverse_graphs();
+    test_containers();
+    test_scoped_nest_included();
+    test_errors();
+    test_duplicates();
+    test_store();
+    test_expand();
+    ts_jsonld_ctxstore_free(contexts);
+    ts_diags_clear(&diags);
+    return test_done();
+}
