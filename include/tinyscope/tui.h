@@ -117,7 +117,13 @@ void ts_tui_set_query_engine(const ts_tui_query_engine *engine);
  */
 typedef ts_catalog *(*ts_tui_catalog_fn)(ts_store *store, ts_diags *diags);
 
-/** Install the catalog builder; NULL (the default): the panes say there is none. */
+/** The default builder: the view queries of ontology/views over the store. */
+ts_catalog *ts_tui_views_catalog(ts_store *store, ts_diags *diags);
+
+/**
+ * Install the catalog builder (ts_tui_views_catalog until this is called);
+ * NULL: none, and the panes say so.
+ */
 void ts_tui_set_catalog_source(ts_tui_catalog_fn fn);
 
 #endif

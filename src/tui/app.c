@@ -83,7 +83,7 @@ struct ts_app {
 };
 
 static const ts_tui_query_engine *installed_engine = &ts_tui_sparql_engine;
-static ts_tui_catalog_fn catalog_source;
+static ts_tui_catalog_fn catalog_source = ts_tui_views_catalog;
 
 void ts_tui_set_catalog_source(ts_tui_catalog_fn fn)
 {

@@ -19,9 +19,9 @@ S
         fail "the Bench pane at 80x24 differs from expected/bench-80x24.screen"
     fi
     has "$WORK/devices.screen" " 1 Devices   2 Models   3 Matrix   4 Query   5 Bench   6 Inspector"
-    has "$WORK/devices.screen" "No device catalog yet"
-    has "$WORK/devices.screen" "Loaded: 19 triples in 1 source"
-    sed -n 23p "$WORK/devices.screen" | grep -q "Devices: no rows" || fail "status line not on row 23"
+    has "$WORK/devices.screen" "Nano 33 BLE Sen"
+    has "$WORK/devices.screen" "Models that fit (0 of 1)"
+    sed -n 23p "$WORK/devices.screen" | grep -q "Devices: row 1 of 2" || fail "status line not on row 23"
 }
 
 case_inspector() {
@@ -88,7 +88,7 @@ case_help() {
     done <"$WORK/keys"
     has "$WORK/all" "Query editor"
     has "$WORK/all" "6 Inspector"
-    has "$WORK/closed.screen" "No device catalog yet"
+    has "$WORK/closed.screen" "Devices: row 1 of 2"
 }
 
 case_reload() {
@@ -143,6 +143,42 @@ case_junk() {
     has "$WORK/start.screen" "theme: "
     run_script 80x24 "$WORK/s2" --theme ../../etc "$DATA" || fail "exit status $?"
     has "$WORK/start.screen" "theme '../../etc' not found"
+}
+
+case_nocatalog() {
+    # A broken view: the catalog cannot be built; the panes say so, and why.
+    mkdir -p "$XDG_CONFIG_HOME/tinyscope/views"
+    printf 'SELECT ?board WHERE {\n  ?board a\n' >"$XDG_CONFIG_HOME/tinyscope/views/boards.rq"
+    cat >"$WORK/s" <<S
+:save-display $WORK/devices.screen
+3
+:save-display $WORK/matrix.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/devices.screen" "No device catalog yet"
+    has "$WORK/devices.screen" "Loaded: 19 triples in 1 source"
+    has "$WORK/devices.screen" "boards.rq:"
+    has "$WORK/matrix.screen" "No compatibility matrix yet"
+}
+
+case_catalog() {
+    # The sample graphs through the bundled views: boards, models, matrix.
+    cat >"$WORK/s" <<S
+/nano<Enter>
+:save-display $WORK/devices.screen
+2/hello<Enter>
+:save-display $WORK/models.screen
+3
+:save-display $WORK/matrix.screen
+S
+    run_script 100x30 "$WORK/s" || fail "exit status $?"
+    has "$WORK/devices.screen" "Arduino Nano 33 BLE Sense"
+    has "$WORK/devices.screen" "filter: nano"
+    has "$WORK/devices.screen" "Models that fit"
+    has "$WORK/models.screen" "Hello_World"
+    has "$WORK/models.screen" "Boards that fit"
+    has "$WORK/matrix.screen" "✓"
+    has "$WORK/matrix.screen" ": fits"
 }
 
 case_mouse() {
@@ -304,7 +340,7 @@ S
     run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
     has "$WORK/start.screen" "| light"
     has "$WORK/start.screen" "config/tinyscope/config:4:1: unknown setting"
-    has "$WORK/after-q.screen" "No device catalog yet"
+    has "$WORK/after-q.screen" "Devices: row 1 of 2"
     [ -f "$WORK/never.screen" ] && fail "x did not quit"
     # The help shows the rebinding.
     printf '?\n:save-display %s\n' "$WORK/help.screen" >"$WORK/s"
