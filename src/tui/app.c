@@ -77,6 +77,7 @@ struct ts_app {
 
     const ts_tui_query_engine *engine;
     ts_catalog *catalog;
+    char *catalog_error; /* why there is no catalog */
     int cursor_y, cursor_x;
     bool quit;
     int exit_status;
@@ -98,6 +99,11 @@ void ts_tui_set_query_engine(const ts_tui_query_engine *engine)
 static void draw_frame(ts_app *app);
 
 /* ---- Small services for views ----------------------------------------- */
+
+const char *ts_app_catalog_error(ts_app *app)
+{
+    return app->catalog_error ? app->catalog_error : "";
+}
 
 const ts_catalog *ts_app_catalog(ts_app *app)
 {
@@ -735,8 +741,20 @@ static bool load_sources(ts_app *app)
             return false;
         }
     }
+    free(app->catalog_error);
+    app->catalog_error = NULL;
     if (catalog_source) {
+        size_t before = app->diags.count;
         app->catalog = catalog_source(app->store, &app->diags);
+        if (!app->catalog && app->diags.count > before) {
+            char line[2600];
+            ts_error_format(&app->diags.items[before].err, line, sizeof line);
+            app->catalog_error = ts_strdup(line);
+        } else if (!app->catalog) {
+            app->catalog_error = ts_strdup("the catalog could not be built");
+        }
+    } else {
+        app->catalog_error = ts_strdup("no catalog source is installed");
     }
     if (app->diags.count) {
         char line[2600];
@@ -1219,6 +1237,7 @@ int ts_tui_run(const ts_tui_opts *opts)
     }
     views_done(app);
     ts_catalog_free(app->catalog);
+    free(app->catalog_error);
     ts_store_free(app->store);
     ts_diags_clear(&app->diags);
     ts_keymap_free(&app->keymap);

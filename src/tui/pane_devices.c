@@ -22,7 +22,7 @@ static void devices_empty(ts_view *v, ts_rect r)
         ts_view_draw_empty(r, "No boards\nNothing in the loaded graph is an s3n:SmartSensor.");
         return;
     }
-    ts_view_draw_no_catalog(v, r, "No device catalog yet",
+    ts_view_draw_no_catalog(v, r, "No device catalog",
                             "Boards are listed here by the catalog (ontology/views),");
 }
 

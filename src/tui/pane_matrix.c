@@ -23,8 +23,8 @@ static void matrix_empty(ts_view *v, ts_rect r)
         ts_view_draw_empty(r, "No matrix\nIt needs at least one model and one board.");
         return;
     }
-    ts_view_draw_no_catalog(v, r, "No compatibility matrix yet",
-                            "Models x boards come from the compatibility engine,");
+    ts_view_draw_no_catalog(v, r, "No compatibility matrix",
+                            "Models x boards come from the catalog (ontology/views),");
 }
 
 static ts_element verdict_style(const char *cell, void *ctx)

@@ -24,7 +24,7 @@ static void models_empty(ts_view *v, ts_rect r)
         ts_view_draw_empty(r, "No models\nNothing in the loaded graph is an nnet:NeuralNetwork.");
         return;
     }
-    ts_view_draw_no_catalog(v, r, "No model catalog yet",
+    ts_view_draw_no_catalog(v, r, "No model catalog",
                             "Models are listed here by the catalog (ontology/views),");
 }
 

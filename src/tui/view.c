@@ -280,8 +280,9 @@ bool ts_table_pane_export(ts_view *v, FILE *f)
 void ts_view_draw_no_catalog(ts_view *v, ts_rect r, const char *title, const char *what)
 {
     ts_buf b = {0};
-    ts_buf_printf(&b, "%s\n\n%s\n", title, what);
-    ts_buf_puts(&b, "which is not part of this build yet. Nothing is made up.\n\nLoaded: ");
+    ts_buf_printf(&b, "%s\n\n%s\nwhich could not be read:\n", title, what);
+    ts_buf_puts(&b, ts_app_catalog_error(v->app));
+    ts_buf_puts(&b, "\n\nLoaded: ");
     ts_app_summary(v->app, &b);
     ts_buf_printf(&b, "\n\n%s: browse every resource in the Inspector",
                   ts_app_key_for(v->app, TS_ACT_PANE_6));

@@ -113,6 +113,8 @@ void ts_app_job_end(ts_app *app);
 bool ts_app_cancel_requested(ts_app *app);
 /** The catalog built after the last load, or NULL (no builder, or it failed). */
 const ts_catalog *ts_app_catalog(ts_app *app);
+/** Why ts_app_catalog() is NULL ("file:line:col: message"), or "". */
+const char *ts_app_catalog_error(ts_app *app);
 /** The installed query engine, or NULL. */
 const ts_tui_query_engine *ts_app_query_engine(ts_app *app);
 
