@@ -109,7 +109,7 @@ int ts_key_parse(const char *name)
     if (!strncmp(inner, "C-", 2) && strlen(inner) == 3 && islower((unsigned char)inner[2])) {
         return inner[2] - 'a' + 1;
     }
-    if (isdigit((unsigned char)inner[0])) {
+    if (inner[strspn(inner, "0123456789")] == '\0' && strlen(inner) <= 8) {
         return atoi(inner);
     }
     return -1;

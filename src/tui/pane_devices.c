@@ -7,10 +7,13 @@
 #include <stdlib.h>
 
 #include "tinyscope/compat.h"
+#include "tinyscope/filter.h"
 #include "view.h"
 
 typedef struct {
-    ts_table_pane tp; /* first: the generic table-pane operations use it */
+    ts_table_pane tp;      /* first: the generic table-pane operations use it */
+    const ts_catalog *cat; /* the app's, as of the last open */
+    ts_filter *filter;     /* the quick filter in force, or NULL */
 } devices_pane;
 
 static const char *const columns[] = {"Board", "RAM kB", "Flash kB", "CPU", "Sensors", "Runtime"};
@@ -115,6 +118,38 @@ static void devices_detail(ts_view *v, size_t row, ts_rect r)
     }
 }
 
+static bool keep_row(const ts_table *t, size_t row, void *ctx)
+{
+    (void)t;
+    devices_pane *p = ctx;
+    return !p->filter || !p->cat || ts_filter_match_device(p->filter, p->cat, p->cat->devices[row]);
+}
+
+/* / takes the quick filter language (ram<=128 sensor:camera name~speech). */
+static void devices_search(ts_view *v, const char *text, int dir)
+{
+    devices_pane *p = v->priv;
+    if (dir != 0 || !p->cat) {
+        ts_table_pane_search(v, text, dir);
+        return;
+    }
+    ts_filter *f = NULL;
+    if (text) {
+        ts_error err;
+        ts_error_clear(&err);
+        f = ts_filter_compile(text, TS_FILTER_DEVICES, p->cat, &err);
+        if (!f) {
+            char msg[2600];
+            ts_app_message(v->app, true, "%s (fields: %s)", ts_error_format(&err, msg, sizeof msg),
+                           ts_filter_fields(TS_FILTER_DEVICES));
+            return;
+        }
+    }
+    ts_filter_free(p->filter);
+    p->filter = f;
+    ts_table_set_filter(&p->tp.table, text);
+}
+
 static void devices_open(ts_view *v)
 {
     devices_pane *d = v->priv;
@@ -126,6 +161,13 @@ static void devices_open(ts_view *v)
     }
     ts_table_set_columns(&d->tp.table, columns, numeric, sizeof columns / sizeof columns[0]);
     const ts_catalog *cat = ts_app_catalog(v->app);
+    /* A reload makes a new catalog: the old filter's names are gone. */
+    ts_filter_free(d->filter);
+    d->filter = NULL;
+    d->cat = cat;
+    d->tp.table.keep = keep_row;
+    d->tp.table.keep_ctx = d;
+    ts_table_set_filter(&d->tp.table, NULL);
     if (cat) {
         fill(d, cat);
     }
@@ -137,6 +179,7 @@ static void devices_done(ts_view *v)
     devices_pane *d = v->priv;
     if (d) {
         ts_table_free(&d->tp.table);
+        ts_filter_free(d->filter);
         free(d);
     }
 }
@@ -150,7 +193,7 @@ const ts_view_ops ts_devices_ops = {
     .open = devices_open,
     .draw = ts_table_pane_draw,
     .request = ts_table_pane_request,
-    .search = ts_table_pane_search,
+    .search = devices_search,
     .click = ts_table_pane_click,
     .status = ts_table_pane_status,
     .selected = ts_table_pane_selected,

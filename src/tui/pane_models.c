@@ -8,10 +8,13 @@
 #include <stdlib.h>
 
 #include "tinyscope/compat.h"
+#include "tinyscope/filter.h"
 #include "view.h"
 
 typedef struct {
-    ts_table_pane tp; /* first: the generic table-pane operations use it */
+    ts_table_pane tp;      /* first: the generic table-pane operations use it */
+    const ts_catalog *cat; /* the app's, as of the last open */
+    ts_filter *filter;     /* the quick filter in force, or NULL */
 } models_pane;
 
 static const char *const columns[] = {"Model", "RAM kB",   "Flash kB",
@@ -120,6 +123,38 @@ static void models_detail(ts_view *v, size_t row, ts_rect r)
     }
 }
 
+static bool keep_row(const ts_table *t, size_t row, void *ctx)
+{
+    (void)t;
+    models_pane *p = ctx;
+    return !p->filter || !p->cat || ts_filter_match_model(p->filter, p->cat, p->cat->models[row]);
+}
+
+/* / takes the quick filter language (ram<=128 sensor:camera name~speech). */
+static void models_search(ts_view *v, const char *text, int dir)
+{
+    models_pane *p = v->priv;
+    if (dir != 0 || !p->cat) {
+        ts_table_pane_search(v, text, dir);
+        return;
+    }
+    ts_filter *f = NULL;
+    if (text) {
+        ts_error err;
+        ts_error_clear(&err);
+        f = ts_filter_compile(text, TS_FILTER_MODELS, p->cat, &err);
+        if (!f) {
+            char msg[2600];
+            ts_app_message(v->app, true, "%s (fields: %s)", ts_error_format(&err, msg, sizeof msg),
+                           ts_filter_fields(TS_FILTER_MODELS));
+            return;
+        }
+    }
+    ts_filter_free(p->filter);
+    p->filter = f;
+    ts_table_set_filter(&p->tp.table, text);
+}
+
 static void models_open(ts_view *v)
 {
     models_pane *p = v->priv;
@@ -131,6 +166,13 @@ static void models_open(ts_view *v)
     }
     ts_table_set_columns(&p->tp.table, columns, numeric, sizeof columns / sizeof columns[0]);
     const ts_catalog *cat = ts_app_catalog(v->app);
+    /* A reload makes a new catalog: the old filter's names are gone. */
+    ts_filter_free(p->filter);
+    p->filter = NULL;
+    p->cat = cat;
+    p->tp.table.keep = keep_row;
+    p->tp.table.keep_ctx = p;
+    ts_table_set_filter(&p->tp.table, NULL);
     if (cat) {
         fill(p, cat);
     }
@@ -142,6 +184,7 @@ static void models_done(ts_view *v)
     models_pane *p = v->priv;
     if (p) {
         ts_table_free(&p->tp.table);
+        ts_filter_free(p->filter);
         free(p);
     }
 }
@@ -155,7 +198,7 @@ const ts_view_ops ts_models_ops = {
     .open = models_open,
     .draw = ts_table_pane_draw,
     .request = ts_table_pane_request,
-    .search = ts_table_pane_search,
+    .search = models_search,
     .click = ts_table_pane_click,
     .status = ts_table_pane_status,
     .selected = ts_table_pane_selected,

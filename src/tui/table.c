@@ -107,6 +107,9 @@ static bool row_matches(const ts_table *t, size_t row)
     if (!t->filter || !*t->filter) {
         return true;
     }
+    if (t->keep) {
+        return t->keep(t, row, t->keep_ctx);
+    }
     for (size_t c = 0; c < t->n_cols; c++) {
         if (ts_strcasestr(ts_table_cell(t, row, c), t->filter)) {
             return true;

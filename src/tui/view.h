@@ -160,7 +160,8 @@ typedef struct {
  * Rows of string cells with a frozen header and first column, a cursor,
  * scrolling both ways, sorting by any column and a substring filter.
  */
-typedef struct {
+typedef struct ts_table ts_table;
+struct ts_table {
     ts_table_col *cols;
     size_t n_cols;
     char **cells;     /**< n_rows * n_cols, owned */
@@ -180,10 +181,13 @@ typedef struct {
     /** A cell cursor (matrix): h/l move col_cursor over the columns after the first. */
     bool cell_cursor;
     size_t col_cursor;
+    /** With a filter set, whether a row stays; NULL: rows containing the filter text. */
+    bool (*keep)(const ts_table *t, size_t row, void *ctx);
+    void *keep_ctx;
     /** The style of a cell that is not under the cursor; NULL: normal. */
     ts_element (*cell_style)(const char *cell, void *ctx);
     void *style_ctx;
-} ts_table;
+};
 
 void ts_table_init(ts_table *t);
 /** Replace the columns (and drop all rows). */

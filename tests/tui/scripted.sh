@@ -170,8 +170,18 @@ case_catalog() {
 :save-display $WORK/models.screen
 3
 :save-display $WORK/matrix.screen
+1/ram>=1000 flash>2000<Enter>
+:save-display $WORK/bigram.screen
+/ram<lt><lt>1<Enter>
+:save-display $WORK/bad.screen
 S
     run_script 100x30 "$WORK/s" || fail "exit status $?"
+    # The quick filter language: two boards have 1 MB of RAM and 2 MB+ flash.
+    has "$WORK/bigram.screen" "row 1 of 2 (of 14)"
+    has "$WORK/bigram.screen" "Arduino Portenta"
+    lacks "$WORK/bigram.screen" "SparkFun Edge"
+    has "$WORK/bad.screen" "filter:1:"
+    has "$WORK/bad.screen" "row 1 of 2 (of 14)"
     has "$WORK/devices.screen" "Arduino Nano 33 BLE Sense"
     has "$WORK/devices.screen" "filter: nano"
     has "$WORK/devices.screen" "Models that fit"
