@@ -625,9 +625,11 @@ static void trace_frame(ts_app *app, uint64_t t_start)
     if (app->frames == 1) {
         fprintf(app->trace, "first-frame\tsince_start_ms=%.3f\n", (double)(now - app->t0) / 1e6);
     }
-    fprintf(app->trace, "frame\tn=%lu\tkey=%s\tkey_to_frame_ms=%.3f\tdraw_ms=%.3f\n", app->frames,
-            app->key_label[0] ? app->key_label : "-",
-            app->key_ns ? (double)(now - app->key_ns) / 1e6 : 0.0, (double)(now - t_start) / 1e6);
+    fprintf(app->trace,
+            "frame\tn=%lu\tkey=%s\tkey_to_frame_ms=%.3f\tdraw_ms=%.3f\tsince_start_ms=%.3f\n",
+            app->frames, app->key_label[0] ? app->key_label : "-",
+            app->key_ns ? (double)(now - app->key_ns) / 1e6 : 0.0, (double)(now - t_start) / 1e6,
+            (double)(now - app->t0) / 1e6);
     fflush(app->trace);
 }
 
