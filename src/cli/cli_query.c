@@ -211,6 +211,7 @@ int ts_cmd_query(int argc, char **argv)
         ts_buf_free(&text);
         return TS_EXIT_FAILURE;
     }
+    ts_dataset *ds = ts_dataset_local(store);
     double load_ms = now_ms() - t0;
 
     interrupted = 0;
@@ -220,7 +221,6 @@ int ts_cmd_query(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_sa);
     qopts.cancel = &interrupted;
 
-    ts_dataset *ds = ts_dataset_local(store);
     ts_error err;
     ts_query_timing timing = {0};
     double *evals = ts_calloc((size_t)repeat, sizeof *evals);
