@@ -12,25 +12,26 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tinyscope/catalog.h"
 #include "tinyscope/status.h"
 #include "tinyscope/store.h"
 
 /** What `tinyscope [FILES]` hands to the UI. */
 typedef struct {
-    char *const *paths;  /**< files and directories; none: the sample graphs */
+    char *const *paths; /**< files and directories; none: the sample graphs */
     size_t n_paths;
-    bool strict;         /**< any input error is fatal */
-    const char *base;    /**< base IRI, or NULL */
-    const char *theme;   /**< --theme NAME or a path; NULL: the config file's, else "default" */
-    bool ascii;          /**< --ascii: no UTF-8 box drawing or glyphs */
+    bool strict;       /**< any input error is fatal */
+    const char *base;  /**< base IRI, or NULL */
+    const char *theme; /**< --theme NAME or a path; NULL: the config file's, else "default" */
+    bool ascii;        /**< --ascii: no UTF-8 box drawing or glyphs */
     /**
      * Keys come from this script file instead of the terminal, and curses
      * draws into a virtual screen sized by $COLUMNS x $LINES (80x24 by
      * default); see ts_tui_run. NULL: interactive.
      */
     const char *script;
-    const char *trace;   /**< per-frame timing log (TINYSCOPE_TRACE), or NULL */
-    uint64_t start_ns;   /**< CLOCK_MONOTONIC at process start, 0: unknown */
+    const char *trace; /**< per-frame timing log (TINYSCOPE_TRACE), or NULL */
+    uint64_t start_ns; /**< CLOCK_MONOTONIC at process start, 0: unknown */
 } ts_tui_opts;
 
 /**
@@ -92,8 +93,8 @@ typedef struct {
 typedef struct {
     const char *name;
     void *ctx;
-    ts_status (*run)(void *ctx, ts_store *store, const char *query,
-                     ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err);
+    ts_status (*run)(void *ctx, ts_store *store, const char *query, ts_tui_sink *sink,
+                     const ts_tui_cancel *cancel, ts_error *err);
 } ts_tui_query_engine;
 
 /** The engine over the local store (tinyscope's SPARQL 1.1), installed by default. */
@@ -105,5 +106,24 @@ extern const ts_tui_query_engine ts_tui_sparql_engine;
  * it; without one the pane says so.
  */
 void ts_tui_set_query_engine(const ts_tui_query_engine *engine);
+
+/* ---- The catalog hook -------------------------------------------------- */
+
+/**
+ * Builds the boards and models of the Devices, Models and Matrix panes from
+ * the store: a finished catalog (ts_catalog_finish), owned by the UI from
+ * then on (it calls ts_catalog_free), or NULL with the reason in diags.
+ * Called after every (re)load.
+ */
+typedef ts_catalog *(*ts_tui_catalog_fn)(ts_store *store, ts_diags *diags);
+
+/** The default builder: the view queries of ontology/views over the store. */
+ts_catalog *ts_tui_views_catalog(ts_store *store, ts_diags *diags);
+
+/**
+ * Install the catalog builder (ts_tui_views_catalog until this is called);
+ * NULL: none, and the panes say so.
+ */
+void ts_tui_set_catalog_source(ts_tui_catalog_fn fn);
 
 #endif

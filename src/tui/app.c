@@ -77,12 +77,20 @@ struct ts_app {
     char key_label[32];
 
     const ts_tui_query_engine *engine;
+    ts_catalog *catalog;
+    char *catalog_error; /* why there is no catalog */
     int cursor_y, cursor_x;
     bool quit;
     int exit_status;
 };
 
 static const ts_tui_query_engine *installed_engine = &ts_tui_sparql_engine;
+static ts_tui_catalog_fn catalog_source = ts_tui_views_catalog;
+
+void ts_tui_set_catalog_source(ts_tui_catalog_fn fn)
+{
+    catalog_source = fn;
+}
 
 void ts_tui_set_query_engine(const ts_tui_query_engine *engine)
 {
@@ -93,14 +101,45 @@ static void draw_frame(ts_app *app);
 
 /* ---- Small services for views ----------------------------------------- */
 
-ts_store *ts_app_store(ts_app *app) { return app->loading ? NULL : app->store; }
-bool ts_app_loading(ts_app *app) { return app->loading; }
-const ts_keymap *ts_app_keymap(ts_app *app) { return &app->keymap; }
-const ts_glyphs *ts_app_glyphs(ts_app *app) { return ts_glyphs_get(app->ascii || !app->utf8); }
-size_t ts_app_view_count(ts_app *app) { (void)app; return N_TABS; }
-ts_view *ts_app_view(ts_app *app, size_t i) { return i < N_TABS ? &app->tabs[i] : NULL; }
-void ts_app_dirty(ts_app *app) { (void)app; }
-const ts_tui_query_engine *ts_app_query_engine(ts_app *app) { return app->engine; }
+const char *ts_app_catalog_error(ts_app *app)
+{
+    return app->catalog_error ? app->catalog_error : "";
+}
+
+const ts_catalog *ts_app_catalog(ts_app *app)
+{
+    return app->loading ? NULL : app->catalog;
+}
+
+ts_store *ts_app_store(ts_app *app)
+{
+    return app->loading ? NULL : app->store;
+}
+bool ts_app_loading(ts_app *app)
+{
+    return app->loading;
+}
+const ts_keymap *ts_app_keymap(ts_app *app)
+{
+    return &app->keymap;
+}
+const ts_glyphs *ts_app_glyphs(ts_app *app)
+{
+    return ts_glyphs_get(app->ascii || !app->utf8);
+}
+size_t ts_app_view_count(ts_app *app)
+{
+    (void)app;
+    return N_TABS;
+}
+ts_view *ts_app_view(ts_app *app, size_t i)
+{
+    return i < N_TABS ? &app->tabs[i] : NULL;
+}
+const ts_tui_query_engine *ts_app_query_engine(ts_app *app)
+{
+    return app->engine;
+}
 
 void ts_app_redraw_now(ts_app *app)
 {
@@ -162,11 +201,10 @@ void ts_app_summary(ts_app *app, ts_buf *out)
         return;
     }
     size_t n = ts_store_source_count(app->store);
-    ts_buf_printf(out, "%zu triples in %zu source%s",
-                  sord_num_quads(ts_store_model(app->store)), n, n == 1 ? "" : "s");
+    ts_buf_printf(out, "%zu triples in %zu source%s", sord_num_quads(ts_store_model(app->store)), n,
+                  n == 1 ? "" : "s");
     if (app->diags.errors) {
-        ts_buf_printf(out, ", %zu error%s", app->diags.errors,
-                      app->diags.errors == 1 ? "" : "s");
+        ts_buf_printf(out, ", %zu error%s", app->diags.errors, app->diags.errors == 1 ? "" : "s");
     }
 }
 
@@ -347,8 +385,8 @@ static void script_fill(ts_app *app)
             save_display(arg);
         } else if (sscanf(line, ":save-colors %1023s", arg) == 1) {
             save_colours(arg);
-        } else if (sscanf(line, ":resize %dx%d", &a, &b) == 2 && a > 0 && b > 0 &&
-                   a <= 1000 && b <= 1000) {
+        } else if (sscanf(line, ":resize %dx%d", &a, &b) == 2 && a > 0 && b > 0 && a <= 1000 &&
+                   b <= 1000) {
             resizeterm(b, a);
         } else if (sscanf(line, ":click %d %d", &a, &b) == 2) {
             handle_click(app, a, b);
@@ -435,8 +473,7 @@ bool ts_app_cancel_requested(ts_app *app)
         return true;
     }
     if (app->script) {
-        if (app->queue_pos < app->queue_len &&
-            app->queue[app->queue_pos] == TS_KEY_CTRL('c')) {
+        if (app->queue_pos < app->queue_len && app->queue[app->queue_pos] == TS_KEY_CTRL('c')) {
             app->queue_pos++;
             job_cancel = 1;
             return true;
@@ -478,7 +515,7 @@ static void draw_tabs(ts_app *app)
         }
         app->tab_x[i] = x;
         bool active = i == app->current && !app->help_open;
-        x += ts_draw_str(0, x, COLS - x, label, active ? TS_EL_TAB_ACTIVE : TS_EL_TAB);
+        x += ts_draw_text(0, x, COLS - x, label, active ? TS_EL_TAB_ACTIVE : TS_EL_TAB);
         if (x < COLS) {
             x++;
         }
@@ -487,26 +524,26 @@ static void draw_tabs(ts_app *app)
     const char *title = app->help_open ? " Help  tinyscope " : " tinyscope ";
     int w = (int)strlen(title);
     if (COLS - x > w) {
-        ts_draw_str(0, COLS - w, w, title, TS_EL_TITLE);
+        ts_draw_text(0, COLS - w, w, title, TS_EL_TITLE);
     }
 }
 
 static void draw_loading(ts_app *app, ts_rect r)
 {
     ts_buf b = {0};
-    ts_buf_puts(&b, "Loading sources\n\n");
+    ts_buf_puts(&b, "Loading sources\n(Ctrl-C stops)\n\n");
     if (app->load_path) {
         ts_buf_puts(&b, app->load_path);
         if (app->load_total) {
-            ts_buf_printf(&b, "\n%zu%%", (size_t)((double)app->load_done * 100.0 /
-                                                  (double)app->load_total));
+            ts_buf_printf(&b, "\n%zu%%",
+                          (size_t)((double)app->load_done * 100.0 / (double)app->load_total));
         } else {
             ts_buf_printf(&b, "\n%zu bytes", app->load_done);
         }
         if (app->load_total) {
             ts_buf_puts(&b, "\n\n");
-            ts_widget_bar(&b, ts_app_glyphs(app), (double)app->load_done,
-                          (double)app->load_total, r.w > 44 ? 40 : r.w - 4);
+            ts_widget_bar(&b, ts_app_glyphs(app), (double)app->load_done, (double)app->load_total,
+                          r.w > 44 ? 40 : r.w - 4);
         }
     }
     ts_draw_centered(r, ts_buf_str(&b), TS_EL_NORMAL);
@@ -548,7 +585,7 @@ static void draw_bottom(ts_app *app, ts_view *v)
     move(y, 0);
     clrtoeol();
     if (app->prompt) {
-        int x = ts_draw_str(y, 0, COLS, prompt_label(app->prompt), TS_EL_KEY);
+        int x = ts_draw_text(y, 0, COLS, prompt_label(app->prompt), TS_EL_KEY);
         x += ts_draw_text(y, x, COLS - x - 1, ts_buf_str(&app->prompt_text), TS_EL_NORMAL);
         move(y, x < COLS ? x : COLS - 1);
         return;
@@ -558,7 +595,7 @@ static void draw_bottom(ts_app *app, ts_view *v)
                      app->message_error ? TS_EL_ERROR : TS_EL_MESSAGE);
         return;
     }
-    static const ts_action hints[] = {TS_ACT_HELP, TS_ACT_QUIT, TS_ACT_NEXT_PANE,
+    static const ts_action hints[] = {TS_ACT_HELP,   TS_ACT_QUIT,    TS_ACT_NEXT_PANE,
                                       TS_ACT_FILTER, TS_ACT_INSPECT, TS_ACT_BACK};
     static const char *const words[] = {"help", "quit", "pane", "filter", "inspect", "back"};
     int x = 0;
@@ -570,10 +607,10 @@ static void draw_bottom(ts_app *app, ts_view *v)
             ts_buf_truncate(&k, (size_t)(comma - k.data));
         }
         if (k.len) {
-            x += ts_draw_str(y, x, COLS - x, ts_buf_str(&k), TS_EL_KEY);
-            x += ts_draw_str(y, x, COLS - x, " ", TS_EL_DIM);
-            x += ts_draw_str(y, x, COLS - x, words[i], TS_EL_DIM);
-            x += ts_draw_str(y, x, COLS - x, "  ", TS_EL_DIM);
+            x += ts_draw_text(y, x, COLS - x, ts_buf_str(&k), TS_EL_KEY);
+            x += ts_draw_text(y, x, COLS - x, " ", TS_EL_DIM);
+            x += ts_draw_text(y, x, COLS - x, words[i], TS_EL_DIM);
+            x += ts_draw_text(y, x, COLS - x, "  ", TS_EL_DIM);
         }
         ts_buf_free(&k);
     }
@@ -587,13 +624,13 @@ static void trace_frame(ts_app *app, uint64_t t_start)
     uint64_t now = ts_now_ns();
     app->frames++;
     if (app->frames == 1) {
-        fprintf(app->trace, "first-frame\tsince_start_ms=%.3f\n",
-                (double)(now - app->t0) / 1e6);
+        fprintf(app->trace, "first-frame\tsince_start_ms=%.3f\n", (double)(now - app->t0) / 1e6);
     }
-    fprintf(app->trace, "frame\tn=%lu\tkey=%s\tkey_to_frame_ms=%.3f\tdraw_ms=%.3f\n",
+    fprintf(app->trace,
+            "frame\tn=%lu\tkey=%s\tkey_to_frame_ms=%.3f\tdraw_ms=%.3f\tsince_start_ms=%.3f\n",
             app->frames, app->key_label[0] ? app->key_label : "-",
-            app->key_ns ? (double)(now - app->key_ns) / 1e6 : 0.0,
-            (double)(now - t_start) / 1e6);
+            app->key_ns ? (double)(now - app->key_ns) / 1e6 : 0.0, (double)(now - t_start) / 1e6,
+            (double)(now - app->t0) / 1e6);
     fflush(app->trace);
 }
 
@@ -603,8 +640,7 @@ static void draw_frame(ts_app *app)
     erase();
     app->cursor_y = app->cursor_x = -1;
     if (COLS < 40 || LINES < 10) {
-        ts_draw_str(0, 0, COLS, "too small: 40x10 needed",
-                    TS_EL_ERROR);
+        ts_draw_text(0, 0, COLS, "too small: 40x10 needed", TS_EL_ERROR);
     } else {
         draw_tabs(app);
         ts_view *v = app->help_open ? &app->help : &app->tabs[app->current];
@@ -667,15 +703,25 @@ static void views_done(ts_app *app)
 static bool load_sources(ts_app *app)
 {
     uint64_t t = ts_now_ns();
+    ts_catalog_free(app->catalog);
+    app->catalog = NULL;
     ts_store_free(app->store);
     ts_diags_clear(&app->diags);
     app->store = ts_store_new();
     app->loading = true;
     app->load_path = NULL;
     draw_frame(app);
-    ts_load_opts lo = {.strict = app->opts.strict, .base = app->opts.base,
-                       .diags = &app->diags, .progress = on_progress,
+    ts_load_opts lo = {.strict = app->opts.strict,
+                       .base = app->opts.base,
+                       .diags = &app->diags,
+                       .progress = on_progress,
                        .progress_ctx = app};
+    /* Reading a big graph takes a while: let Ctrl-C stop the program
+     * meanwhile (curses' own SIGINT handler restores the terminal). */
+    if (!app->script) {
+        noraw();
+        cbreak();
+    }
     ts_status st;
     if (app->opts.n_paths) {
         st = ts_load_paths(app->store, app->opts.paths, app->opts.n_paths, &lo);
@@ -689,6 +735,9 @@ static bool load_sources(ts_app *app)
         (void)ts_results_load_default(app->store, NULL, &app->diags);
     }
     app->loading = false;
+    if (!app->script) {
+        raw();
+    }
     if (app->trace) {
         fprintf(app->trace, "loaded\tload_ms=%.3f\ttriples=%zu\tsince_start_ms=%.3f\n",
                 (double)(ts_now_ns() - t) / 1e6, sord_num_quads(ts_store_model(app->store)),
@@ -699,11 +748,26 @@ static bool load_sources(ts_app *app)
             return false;
         }
     }
+    free(app->catalog_error);
+    app->catalog_error = NULL;
+    if (catalog_source) {
+        size_t before = app->diags.count;
+        app->catalog = catalog_source(app->store, &app->diags);
+        if (!app->catalog && app->diags.count > before) {
+            char line[2600];
+            ts_error_format(&app->diags.items[before].err, line, sizeof line);
+            app->catalog_error = ts_strdup(line);
+        } else if (!app->catalog) {
+            app->catalog_error = ts_strdup("the catalog could not be built");
+        }
+    } else {
+        app->catalog_error = ts_strdup("no catalog source is installed");
+    }
     if (app->diags.count) {
         char line[2600];
         ts_error_format(&app->diags.items[0].err, line, sizeof line);
-        ts_app_message(app, true, "%zu problem%s while loading; first: %s",
-                       app->diags.count, app->diags.count == 1 ? "" : "s", line);
+        ts_app_message(app, true, "%zu problem%s while loading; first: %s", app->diags.count,
+                       app->diags.count == 1 ? "" : "s", line);
     }
     return true;
 }
@@ -895,9 +959,7 @@ static void generic_action(ts_app *app, ts_view *v, ts_action act)
             app->quit = true;
         }
         break;
-    case TS_ACT_HELP:
-        app->help_open = !app->help_open;
-        break;
+    case TS_ACT_HELP: app->help_open = !app->help_open; break;
     case TS_ACT_CANCEL:
         if (app->help_open) {
             app->help_open = false;
@@ -905,10 +967,12 @@ static void generic_action(ts_app *app, ts_view *v, ts_action act)
         break;
     case TS_ACT_NEXT_PANE: switch_to(app, (app->current + 1) % N_TABS); break;
     case TS_ACT_PREV_PANE: switch_to(app, (app->current + N_TABS - 1) % N_TABS); break;
-    case TS_ACT_PANE_1: case TS_ACT_PANE_2: case TS_ACT_PANE_3:
-    case TS_ACT_PANE_4: case TS_ACT_PANE_5: case TS_ACT_PANE_6:
-        switch_to(app, (size_t)(act - TS_ACT_PANE_1));
-        break;
+    case TS_ACT_PANE_1:
+    case TS_ACT_PANE_2:
+    case TS_ACT_PANE_3:
+    case TS_ACT_PANE_4:
+    case TS_ACT_PANE_5:
+    case TS_ACT_PANE_6: switch_to(app, (size_t)(act - TS_ACT_PANE_1)); break;
     case TS_ACT_FILTER:
         if (v->ops->search) {
             open_prompt(app, PROMPT_FILTER, NULL);
@@ -1041,8 +1105,7 @@ static bool start_curses(ts_app *app)
         app->term_out = fopen("/dev/null", "w");
         app->term_in = fopen("/dev/null", "r");
         const char *term = getenv("TERM");
-        app->screen = newterm(term && *term ? term : "xterm-256color", app->term_out,
-                              app->term_in);
+        app->screen = newterm(term && *term ? term : "xterm-256color", app->term_out, app->term_in);
         if (!app->screen) {
             fprintf(stderr, "tinyscope: cannot start curses for TERM=%s\n", term);
             return false;
@@ -1054,8 +1117,7 @@ static bool start_curses(ts_app *app)
         app->screen = newterm(NULL, stdout, stdin);
         if (!app->screen) {
             const char *term = getenv("TERM");
-            fprintf(stderr, "tinyscope: cannot use the terminal (TERM=%s)\n",
-                    term ? term : "");
+            fprintf(stderr, "tinyscope: cannot use the terminal (TERM=%s)\n", term ? term : "");
             return false;
         }
         set_term(app->screen);
@@ -1181,6 +1243,8 @@ int ts_tui_run(const ts_tui_opts *opts)
         stop_curses(app);
     }
     views_done(app);
+    ts_catalog_free(app->catalog);
+    free(app->catalog_error);
     ts_store_free(app->store);
     ts_diags_clear(&app->diags);
     ts_keymap_free(&app->keymap);

@@ -12,20 +12,47 @@
 #include "view.h"
 
 static const ts_glyphs utf8_glyphs = {
-    .hline = "\u2500", .vline = "\u2502", .tl = "\u250c", .tr = "\u2510",
-    .bl = "\u2514", .br = "\u2518", .ltee = "\u251c", .rtee = "\u2524",
-    .bar_full = "\u2588", .bar_empty = "\u2591", .ellipsis = "\u2026",
-    .arrow_right = "\u2192", .arrow_left = "\u2190",
-    .sort_up = "\u25b2", .sort_down = "\u25bc",
-    .spark = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587",
-              "\u2588"},
+    .hline = "\u2500",
+    .vline = "\u2502",
+    .tl = "\u250c",
+    .tr = "\u2510",
+    .bl = "\u2514",
+    .br = "\u2518",
+    .ltee = "\u251c",
+    .rtee = "\u2524",
+    .bar_full = "\u2588",
+    .bar_empty = "\u2591",
+    .ellipsis = "\u2026",
+    .arrow_right = "\u2192",
+    .arrow_left = "\u2190",
+    .sort_up = "\u25b2",
+    .sort_down = "\u25bc",
+    .spark = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"},
+    .fits = "\u2713",
+    .no = "\u2717",
+    .unknown = "?",
 };
 
 static const ts_glyphs ascii_glyphs = {
-    .hline = "-", .vline = "|", .tl = "+", .tr = "+", .bl = "+", .br = "+",
-    .ltee = "+", .rtee = "+", .bar_full = "#", .bar_empty = ".", .ellipsis = "~",
-    .arrow_right = ">", .arrow_left = "<", .sort_up = "^", .sort_down = "v",
+    .hline = "-",
+    .vline = "|",
+    .tl = "+",
+    .tr = "+",
+    .bl = "+",
+    .br = "+",
+    .ltee = "+",
+    .rtee = "+",
+    .bar_full = "#",
+    .bar_empty = ".",
+    .ellipsis = "~",
+    .arrow_right = ">",
+    .arrow_left = "<",
+    .sort_up = "^",
+    .sort_down = "v",
     .spark = {"_", ".", "-", ":", "=", "+", "*", "#"},
+    .fits = "y",
+    .no = "x",
+    .unknown = "?",
 };
 
 const ts_glyphs *ts_glyphs_get(bool ascii)
@@ -43,7 +70,10 @@ void ts_draw_set_mode(bool utf8_text, const ts_glyphs *g)
     glyphs = g;
 }
 
-const ts_glyphs *ts_draw_glyphs(void) { return glyphs; }
+const ts_glyphs *ts_draw_glyphs(void)
+{
+    return glyphs;
+}
 
 attr_t ts_attr(ts_element el)
 {
@@ -53,12 +83,17 @@ attr_t ts_attr(ts_element el)
 static attr_t curses_attrs(unsigned a)
 {
     attr_t r = A_NORMAL;
-    if (a & TS_ATTR_BOLD) r |= A_BOLD;
-    if (a & TS_ATTR_UNDERLINE) r |= A_UNDERLINE;
-    if (a & TS_ATTR_REVERSE) r |= A_REVERSE;
-    if (a & TS_ATTR_DIM) r |= A_DIM;
+    if (a & TS_ATTR_BOLD)
+        r |= A_BOLD;
+    if (a & TS_ATTR_UNDERLINE)
+        r |= A_UNDERLINE;
+    if (a & TS_ATTR_REVERSE)
+        r |= A_REVERSE;
+    if (a & TS_ATTR_DIM)
+        r |= A_DIM;
 #ifdef A_ITALIC
-    if (a & TS_ATTR_ITALIC) r |= A_ITALIC;
+    if (a & TS_ATTR_ITALIC)
+        r |= A_ITALIC;
 #endif
     return r;
 }
@@ -188,14 +223,15 @@ static bool draw_piece(void *ctxp, const char *text, size_t len, int width, bool
     return true;
 }
 
-static int draw_impl(int y, int x, int width, const char *s, ts_element el)
+int ts_draw_text(int y, int x, int width, const char *s, ts_element el)
 {
     if (width <= 0 || !s) {
         return 0;
     }
     int total = ts_text_width(s);
-    draw_ctx c = {y, x, width, 0, ts_attr(el),
-                  el == TS_EL_CURSOR ? (ts_attr(el) | A_UNDERLINE) : ts_attr(TS_EL_ESCAPED)};
+    draw_ctx c = {
+        y, x,           width,
+        0, ts_attr(el), el == TS_EL_CURSOR ? (ts_attr(el) | A_UNDERLINE) : ts_attr(TS_EL_ESCAPED)};
     if (total > width) {
         c.limit = width - 1;
     }
@@ -214,14 +250,20 @@ static int draw_impl(int y, int x, int width, const char *s, ts_element el)
     return c.used;
 }
 
-int ts_draw_text(int y, int x, int width, const char *s, ts_element el)
+void ts_draw_match(int y, int x, int width, const char *s, const char *needle)
 {
-    return draw_impl(y, x, width, s, el);
-}
-
-int ts_draw_str(int y, int x, int width, const char *s, ts_element el)
-{
-    return draw_impl(y, x, width, s, el);
+    const char *hit = needle && *needle ? ts_strcasestr(s, needle) : NULL;
+    if (!hit) {
+        return;
+    }
+    char *before = ts_strndup(s, (size_t)(hit - s));
+    char *match = ts_strndup(hit, strlen(needle));
+    int off = ts_text_width(before);
+    if (off < width) {
+        ts_draw_text(y, x + off, width - off, match, TS_EL_MATCH);
+    }
+    free(before);
+    free(match);
 }
 
 void ts_draw_fill(int y, int x, int width, ts_element el)
@@ -265,9 +307,9 @@ void ts_draw_box(ts_rect r, const char *title, ts_element el)
         put_glyph(r.y + i, r.x + r.w - 1, glyphs->vline, el);
     }
     if (title && r.w > 6) {
-        int used = ts_draw_str(r.y, r.x + 2, 1, " ", el);
-        used += ts_draw_str(r.y, r.x + 2 + used, r.w - 6, title, TS_EL_TITLE);
-        ts_draw_str(r.y, r.x + 2 + used, 1, " ", el);
+        int used = ts_draw_text(r.y, r.x + 2, 1, " ", el);
+        used += ts_draw_text(r.y, r.x + 2 + used, r.w - 6, title, TS_EL_TITLE);
+        ts_draw_text(r.y, r.x + 2 + used, 1, " ", el);
     }
 }
 
@@ -287,7 +329,7 @@ void ts_draw_centered(ts_rect r, const char *text, ts_element el)
         char *line = nl ? ts_strndup(p, (size_t)(nl - p)) : ts_strdup(p);
         int w = ts_text_width(line);
         int x = r.x + (w < r.w ? (r.w - w) / 2 : 0);
-        ts_draw_str(y + i, x, r.w, line, i == 0 ? TS_EL_TITLE : el);
+        ts_draw_text(y + i, x, r.w, line, i == 0 ? TS_EL_TITLE : el);
         free(line);
         if (!nl) {
             break;
@@ -311,8 +353,7 @@ void ts_widget_bar(ts_buf *out, const ts_glyphs *g, double used, double total, i
     }
 }
 
-void ts_widget_sparkline(ts_buf *out, const ts_glyphs *g, const double *values,
-                         size_t n, int width)
+void ts_widget_sparkline(ts_buf *out, const ts_glyphs *g, const double *values, size_t n, int width)
 {
     size_t start = n > (size_t)width ? n - (size_t)width : 0;
     double lo = INFINITY, hi = -INFINITY;

@@ -40,8 +40,7 @@ ts_action ts_action_from_name(const char *name)
     return TS_ACT_COUNT;
 }
 
-static const char *const ctx_titles[TS_KCTX_COUNT] = {"Everywhere", "Query editor",
-                                                      "Prompt"};
+static const char *const ctx_titles[TS_KCTX_COUNT] = {"Everywhere", "Query editor", "Prompt"};
 static const char *const ctx_names[TS_KCTX_COUNT] = {"main", "editor", "prompt"};
 
 const char *ts_key_ctx_title(ts_key_ctx ctx)
@@ -53,13 +52,12 @@ static const struct {
     int key;
     const char *name;
 } named_keys[] = {
-    {KEY_UP, "Up"},        {KEY_DOWN, "Down"},     {KEY_LEFT, "Left"},
-    {KEY_RIGHT, "Right"},  {KEY_PPAGE, "PgUp"},    {KEY_NPAGE, "PgDn"},
-    {KEY_HOME, "Home"},    {KEY_END, "End"},       {'\r', "Enter"},
-    {KEY_ENTER, "KEnter"}, {'\t', "Tab"},          {KEY_BTAB, "S-Tab"},
-    {KEY_BACKSPACE, "BS"}, {127, "DEL"},           {TS_KEY_ESC, "Esc"},
-    {KEY_DC, "Del"},       {KEY_IC, "Ins"},        {' ', "Space"},
-    {'<', "lt"},           {KEY_RESIZE, "Resize"}, {KEY_MOUSE, "Mouse"},
+    {KEY_UP, "Up"},        {KEY_DOWN, "Down"},    {KEY_LEFT, "Left"},  {KEY_RIGHT, "Right"},
+    {KEY_PPAGE, "PgUp"},   {KEY_NPAGE, "PgDn"},   {KEY_HOME, "Home"},  {KEY_END, "End"},
+    {'\r', "Enter"},       {KEY_ENTER, "KEnter"}, {'\t', "Tab"},       {KEY_BTAB, "S-Tab"},
+    {KEY_BACKSPACE, "BS"}, {127, "DEL"},          {TS_KEY_ESC, "Esc"}, {KEY_DC, "Del"},
+    {KEY_IC, "Ins"},       {' ', "Space"},        {'<', "lt"},         {KEY_RESIZE, "Resize"},
+    {KEY_MOUSE, "Mouse"},
 };
 #define N_NAMED (sizeof named_keys / sizeof named_keys[0])
 
@@ -111,7 +109,7 @@ int ts_key_parse(const char *name)
     if (!strncmp(inner, "C-", 2) && strlen(inner) == 3 && islower((unsigned char)inner[2])) {
         return inner[2] - 'a' + 1;
     }
-    if (isdigit((unsigned char)inner[0])) {
+    if (inner[strspn(inner, "0123456789")] == '\0' && strlen(inner) <= 8) {
         return atoi(inner);
     }
     return -1;

@@ -50,13 +50,12 @@ static void build(ts_view *v, int width)
     ts_lines *l = &h->lines;
     ts_lines_add(l, 0, TS_EL_TITLE, "tinyscope: keys", NULL, NULL, false);
     ts_lines_add(l, 0, TS_EL_DIM,
-                 "Rebind keys in the config file: bind main|editor|prompt KEY ACTION",
-                 NULL, NULL, false);
+                 "Rebind keys in the config file: bind main|editor|prompt KEY ACTION", NULL, NULL,
+                 false);
     int keyw = 22;
     for (int ctx = 0; ctx < TS_KCTX_COUNT; ctx++) {
         ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
-        ts_lines_add(l, 0, TS_EL_HEADER, ts_key_ctx_title((ts_key_ctx)ctx), NULL, NULL,
-                     false);
+        ts_lines_add(l, 0, TS_EL_HEADER, ts_key_ctx_title((ts_key_ctx)ctx), NULL, NULL, false);
         for (int act = 1; act < TS_ACT_COUNT; act++) {
             ts_buf keys = {0};
             ts_keymap_keys_for(km, (ts_key_ctx)ctx, (ts_action)act, &keys);
@@ -65,8 +64,7 @@ static void build(ts_view *v, int width)
                 ts_buf_printf(&line, "%-*s %s", keyw, ts_buf_str(&keys),
                               ts_action_help((ts_action)act));
                 ts_lines_add(l, 2, TS_EL_NORMAL, ts_buf_str(&line),
-                             width >= 100 ? ts_action_name((ts_action)act) : NULL, NULL,
-                             false);
+                             width >= 100 ? ts_action_name((ts_action)act) : NULL, NULL, false);
                 ts_buf_free(&line);
             }
             ts_buf_free(&keys);

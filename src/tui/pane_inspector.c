@@ -130,8 +130,8 @@ static void add_value(ts_lines *l, ts_store *store, const SordNode *n, int inden
         } else if (dt) {
             note = ts_store_shorten_iri(store, (const char *)sord_node_get_string(dt));
         }
-        ts_lines_add(l, indent, TS_EL_LITERAL, (const char *)sord_node_get_string(n), note,
-                     NULL, true);
+        ts_lines_add(l, indent, TS_EL_LITERAL, (const char *)sord_node_get_string(n), note, NULL,
+                     true);
         free(note);
         return;
     }
@@ -142,8 +142,8 @@ static void add_value(ts_lines *l, ts_store *store, const SordNode *n, int inden
         label = blank_summary(store, n);
     }
     char *res = resource_of(n);
-    ts_lines_add(l, indent, TS_EL_LINK, label, strcmp(label, shortname) ? shortname : NULL,
-                 res, true);
+    ts_lines_add(l, indent, TS_EL_LINK, label, strcmp(label, shortname) ? shortname : NULL, res,
+                 true);
     free(res);
     free(label);
     free(shortname);
@@ -155,8 +155,7 @@ static void add_predicate(ts_lines *l, ts_store *store, const SordNode *p, bool 
     char *label = ts_store_label(store, p, NULL);
     char *text = incoming ? ts_asprintf("%s %s", ts_draw_glyphs()->arrow_left, shortname)
                           : ts_strdup(shortname);
-    ts_lines_add(l, 1, TS_EL_PREDICATE, text, strcmp(label, shortname) ? label : NULL, NULL,
-                 false);
+    ts_lines_add(l, 1, TS_EL_PREDICATE, text, strcmp(label, shortname) ? label : NULL, NULL, false);
     free(text);
     free(label);
     free(shortname);
@@ -178,8 +177,8 @@ static void add_more(ts_lines *l, size_t more, bool capped)
 static size_t add_links(ts_lines *l, ts_store *store, const SordNode *n, bool incoming)
 {
     SordModel *m = ts_store_model(store);
-    SordIter *it = incoming ? sord_search(m, NULL, NULL, n, NULL)
-                            : sord_search(m, n, NULL, NULL, NULL);
+    SordIter *it =
+        incoming ? sord_search(m, NULL, NULL, n, NULL) : sord_search(m, n, NULL, NULL, NULL);
     const SordNode *cur_p = NULL, *last_v = NULL;
     size_t shown = 0, more = 0, total = 0;
     size_t limit = incoming ? MAX_IN_PER_PRED : MAX_OUT_PER_PRED;
@@ -295,9 +294,8 @@ static void build_home(ts_lines *l, ts_store *store)
     for (size_t i = 0; i < n && i < MAX_CLASSES; i++) {
         char *label = ts_store_label(store, cls[i].cls, NULL);
         char *shortname = ts_store_shorten(store, cls[i].cls);
-        char *note = strcmp(label, shortname)
-                         ? ts_asprintf("%zu  %s", cls[i].count, shortname)
-                         : ts_asprintf("%zu", cls[i].count);
+        char *note = strcmp(label, shortname) ? ts_asprintf("%zu  %s", cls[i].count, shortname)
+                                              : ts_asprintf("%zu", cls[i].count);
         char *res = resource_of(cls[i].cls);
         ts_lines_add(l, 1, TS_EL_LINK, label, note, res, true);
         free(res);
@@ -315,8 +313,7 @@ static void build_home(ts_lines *l, ts_store *store)
     ts_lines_add(l, 0, TS_EL_HEADER, "Sources", NULL, NULL, false);
     for (size_t i = 0; i < ts_store_source_count(store); i++) {
         const ts_source *src = ts_store_source(store, i);
-        char *note = ts_asprintf("%zu triples, %s%s", src->triples,
-                                 ts_format_name(src->format),
+        char *note = ts_asprintf("%zu triples, %s%s", src->triples, ts_format_name(src->format),
                                  src->errors ? ", with errors: partial" : "");
         ts_lines_add(l, 1, TS_EL_NORMAL, src->path, note, NULL, false);
         free(note);
@@ -326,6 +323,10 @@ static void build_home(ts_lines *l, ts_store *store)
 static void build_resource(ts_lines *l, ts_store *store, const char *res)
 {
     SordNode *n = node_for(store, res);
+    if (!n) {
+        ts_lines_add(l, 0, TS_EL_ERROR, "not a resource", res, NULL, false);
+        return;
+    }
     char *label = ts_store_label(store, n, NULL);
     char *shortname = ts_store_shorten(store, n);
     ts_lines_add(l, 0, TS_EL_TITLE, label, NULL, NULL, false);
@@ -415,8 +416,7 @@ static void insp_draw(ts_view *v, ts_rect r)
 }
 
 /* Leave the current page for res (NULL: home), remembering where we were. */
-static void go(ts_view *v, const char *res, place **to, size_t *n_to, size_t cursor,
-               size_t top)
+static void go(ts_view *v, const char *res, place **to, size_t *n_to, size_t cursor, size_t top)
 {
     inspector *in = v->priv;
     push(to, n_to, in->current, in->lines.cursor, in->lines.top);
@@ -437,9 +437,13 @@ static bool insp_show(ts_view *v, const char *resource)
         return false;
     }
     char *res = normalise(store, resource);
-    SordNode *n = node_for(store, res);
-    bool found = has_triples(store, n);
-    sord_node_free(ts_store_world(store), n);
+    SordNode *n = *res ? node_for(store, res) : NULL;
+    /* No node (Sord refuses the text) means no triples: a NULL pattern
+     * would match everything. */
+    bool found = n && has_triples(store, n);
+    if (n) {
+        sord_node_free(ts_store_world(store), n);
+    }
     if (!found) {
         ts_app_message(v->app, true, "no triples mention %s", res);
         free(res);
@@ -476,8 +480,7 @@ static bool insp_request(ts_view *v, ts_action act)
         place **to = act == TS_ACT_BACK ? &in->fwd : &in->back;
         size_t *n_to = act == TS_ACT_BACK ? &in->n_fwd : &in->n_back;
         if (!*n_from) {
-            ts_app_message(v->app, false, act == TS_ACT_BACK ? "no earlier page"
-                                                             : "no later page");
+            ts_app_message(v->app, false, act == TS_ACT_BACK ? "no earlier page" : "no later page");
             return true;
         }
         place p = (*from)[--*n_from];

@@ -25,8 +25,8 @@ struct ts_tui_sink {
 
 typedef struct {
     ts_buf text;
-    size_t cur;        /* byte offset of the cursor in text */
-    size_t scroll;     /* first editor line shown */
+    size_t cur;    /* byte offset of the cursor in text */
+    size_t scroll; /* first editor line shown */
     ts_table results;
     bool ran;
     bool limit_hit;
@@ -36,7 +36,7 @@ typedef struct {
     ts_history hist;
     char *hist_path;
     size_t hist_pos;
-    char *draft;       /* the text being written before browsing history */
+    char *draft; /* the text being written before browsing history */
     bool loaded;
 } query_pane;
 
@@ -206,7 +206,10 @@ static bool query_input(ts_view *v, int key)
         delete_span(t, q->cur, le > q->cur ? le : next_cp(t, q->cur));
         return true;
     }
-    case TS_KEY_CTRL('u'): delete_span(t, ls, q->cur); q->cur = ls; return true;
+    case TS_KEY_CTRL('u'):
+        delete_span(t, ls, q->cur);
+        q->cur = ls;
+        return true;
     case KEY_UP:
     case KEY_DOWN: {
         int col = span_width(t, ls, q->cur);
@@ -318,8 +321,8 @@ static void recall(query_pane *q, int dir)
     } else if (dir > 0 && q->hist_pos < q->hist.count) {
         q->hist_pos++;
     }
-    set_text(q, q->hist_pos < q->hist.count ? q->hist.items[q->hist_pos]
-                                            : (q->draft ? q->draft : ""));
+    set_text(q,
+             q->hist_pos < q->hist.count ? q->hist.items[q->hist_pos] : (q->draft ? q->draft : ""));
 }
 
 /* ---- View operations --------------------------------------------------- */
@@ -342,8 +345,8 @@ static void query_open(ts_view *v)
 
 static void draw_editor(ts_view *v, query_pane *q, ts_rect r)
 {
-    ts_draw_box(r, v->editing ? "Query (editing)" : "Query", v->editing ? TS_EL_TITLE
-                                                                       : TS_EL_BORDER);
+    ts_draw_box(r, v->editing ? "Query (editing)" : "Query",
+                v->editing ? TS_EL_TITLE : TS_EL_BORDER);
     int inner = r.h - 2;
     if (inner < 1) {
         return;
@@ -369,7 +372,7 @@ static void draw_editor(ts_view *v, query_pane *q, ts_rect r)
         size_t le = line_end(t, pos);
         char num[16];
         snprintf(num, sizeof num, "%3zu", line + 1);
-        ts_draw_str(r.y + 1 + i, r.x + 1, numw - 1, num, TS_EL_DIM);
+        ts_draw_text(r.y + 1 + i, r.x + 1, numw - 1, num, TS_EL_DIM);
         char *s = ts_strndup(t->data + pos, le - pos);
         ts_draw_text(r.y + 1 + i, r.x + 1 + numw, r.w - 2 - numw, s, TS_EL_NORMAL);
         free(s);
@@ -412,7 +415,7 @@ static int draw_error(query_pane *q, ts_rect r)
     }
     int x = r.x + 5 + span_width(&q->text, pos, at);
     if (x < r.x + r.w) {
-        ts_draw_str(r.y + 2, x, 1, "^", TS_EL_ERROR);
+        ts_draw_text(r.y + 2, x, 1, "^", TS_EL_ERROR);
     }
     free(s);
     return 3;
@@ -447,8 +450,7 @@ static void query_draw(ts_view *v, ts_rect r)
     } else {
         ts_buf b = {0};
         if (v->editing) {
-            static const ts_action acts[] = {TS_ACT_RUN_QUERY, TS_ACT_HISTORY_PREV,
-                                             TS_ACT_CANCEL};
+            static const ts_action acts[] = {TS_ACT_RUN_QUERY, TS_ACT_HISTORY_PREV, TS_ACT_CANCEL};
             static const char *const what[] = {"runs the query", "recalls history",
                                                "leaves the editor"};
             for (size_t i = 0; i < 3; i++) {
@@ -464,7 +466,7 @@ static void query_draw(ts_view *v, ts_rect r)
         } else {
             ts_buf_printf(&b, "%s edits the query", ts_app_key_for(v->app, TS_ACT_ENTER));
         }
-        ts_draw_str(rest.y, rest.x + 1, rest.w - 2, ts_buf_str(&b), TS_EL_DIM);
+        ts_draw_text(rest.y, rest.x + 1, rest.w - 2, ts_buf_str(&b), TS_EL_DIM);
         ts_buf_free(&b);
     }
     ts_rect table = {rest.y + used, rest.x, rest.h - used, rest.w};
@@ -526,8 +528,8 @@ static void query_status(ts_view *v, ts_buf *out)
 {
     query_pane *q = v->priv;
     if (v->editing) {
-        ts_buf_printf(out, "editing: line %zu, %zu in history",
-                      line_index(&q->text, q->cur) + 1, q->hist.count);
+        ts_buf_printf(out, "editing: line %zu, %zu in history", line_index(&q->text, q->cur) + 1,
+                      q->hist.count);
     } else {
         ts_table_status(&q->results, out);
     }
@@ -537,9 +539,8 @@ static char *query_selected(ts_view *v)
 {
     query_pane *q = v->priv;
     size_t row = ts_table_current(&q->results);
-    return row != (size_t)-1 && q->results.resources[row]
-               ? ts_strdup(q->results.resources[row])
-               : NULL;
+    return row != (size_t)-1 && q->results.resources[row] ? ts_strdup(q->results.resources[row])
+                                                          : NULL;
 }
 
 static bool query_export(ts_view *v, FILE *f)
@@ -566,12 +567,13 @@ static void query_done(ts_view *v)
 
 const ts_view_ops ts_query_ops = {
     .name = "Query",
-    .help = "SPARQL over everything loaded. Enter opens the editor (several lines; "
-            "Ctrl-R or F5 runs, Ctrl-X clears, Ctrl-P and Ctrl-N recall earlier queries, kept across "
-            "runs in $XDG_STATE_HOME/tinyscope/query_history; Esc leaves the editor). "
-            "Results are a table: sort, filter and export it like any list; i inspects "
-            "the resource in the row. Ctrl-C cancels a running query. An error shows "
-            "the line with a caret under the position.",
+    .help =
+        "SPARQL over everything loaded. Enter opens the editor (several lines; "
+        "Ctrl-R or F5 runs, Ctrl-X clears, Ctrl-P and Ctrl-N recall earlier queries, kept across "
+        "runs in $XDG_STATE_HOME/tinyscope/query_history; Esc leaves the editor). "
+        "Results are a table: sort, filter and export it like any list; i inspects "
+        "the resource in the row. Ctrl-C cancels a running query. An error shows "
+        "the line with a caret under the position.",
     .open = query_open,
     .draw = query_draw,
     .request = query_request,

@@ -67,8 +67,7 @@ void ts_table_free(ts_table *t)
     ts_table_init(t);
 }
 
-void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric,
-                          size_t n)
+void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric, size_t n)
 {
     char *filter = t->filter;
     t->filter = NULL;
@@ -107,6 +106,9 @@ static bool row_matches(const ts_table *t, size_t row)
 {
     if (!t->filter || !*t->filter) {
         return true;
+    }
+    if (t->keep) {
+        return t->keep(t, row, t->keep_ctx);
     }
     for (size_t c = 0; c < t->n_cols; c++) {
         if (ts_strcasestr(ts_table_cell(t, row, c), t->filter)) {
@@ -238,12 +240,20 @@ bool ts_table_request(ts_table *t, ts_action act)
     case TS_ACT_MOVE_FIRST: t->cursor = 0; return true;
     case TS_ACT_MOVE_LAST: move_cursor(t, (long)t->n_order); return true;
     case TS_ACT_SCROLL_LEFT:
-        if (t->hscroll > 0) {
+        if (t->cell_cursor) {
+            if (t->col_cursor > 1) {
+                t->col_cursor--;
+            }
+        } else if (t->hscroll > 0) {
             t->hscroll--;
         }
         return true;
     case TS_ACT_SCROLL_RIGHT:
-        if (t->hscroll + 2 < t->n_cols) {
+        if (t->cell_cursor) {
+            if (t->col_cursor + 1 < t->n_cols) {
+                t->col_cursor++;
+            }
+        } else if (t->hscroll + 2 < t->n_cols) {
             t->hscroll++;
         }
         return true;
@@ -264,8 +274,11 @@ bool ts_table_request(ts_table *t, ts_action act)
 static int col_width(const ts_table *t, size_t c, int avail)
 {
     int cap = avail / 3 > 12 ? avail / 3 : 12;
-    if (t->n_cols == 1 || c + 1 == t->n_cols) {
+    if (t->n_cols == 1 || (c + 1 == t->n_cols && !t->cell_cursor)) {
         cap = avail;
+    }
+    if (t->cols[c].max_width > 0 && t->cols[c].max_width < cap) {
+        cap = t->cols[c].max_width;
     }
     int w = t->widths[c];
     return w > cap ? cap : w;
@@ -301,6 +314,27 @@ void ts_table_draw(ts_table *t, ts_rect r)
     size_t *cols = ts_malloc((t->n_cols + 1) * sizeof *cols);
     int *xs = ts_malloc((t->n_cols + 1) * sizeof *xs);
     int *ws = ts_malloc((t->n_cols + 1) * sizeof *ws);
+    t->last_w = r.w;
+    if (t->cell_cursor && t->n_cols > 1) {
+        /* Scroll so that the cursor's column is on the screen. */
+        if (t->col_cursor < 1) {
+            t->col_cursor = 1;
+        }
+        if (t->hscroll >= t->col_cursor) {
+            t->hscroll = t->col_cursor - 1;
+        }
+        for (;;) {
+            size_t n = visible_cols(t, r.w, cols, xs, ws);
+            bool seen = false;
+            for (size_t i = 0; i < n; i++) {
+                seen |= cols[i] == t->col_cursor && xs[i] + ws[i] <= r.w;
+            }
+            if (seen || t->hscroll + 1 >= t->col_cursor) {
+                break;
+            }
+            t->hscroll++;
+        }
+    }
     size_t n = visible_cols(t, r.w, cols, xs, ws);
     const ts_glyphs *g = ts_draw_glyphs();
 
@@ -314,14 +348,14 @@ void ts_table_draw(ts_table *t, ts_rect r)
         }
         int tw = ts_text_width(ts_buf_str(&title));
         int x = r.x + xs[i] + ((t->cols[c].numeric && tw < ws[i]) ? ws[i] - tw : 0);
-        ts_draw_str(r.y, x, ws[i], ts_buf_str(&title), TS_EL_HEADER);
+        ts_draw_text(r.y, x, ws[i], ts_buf_str(&title), TS_EL_HEADER);
         ts_buf_free(&title);
     }
     if (t->hscroll > 0 && n > 1) {
-        ts_draw_str(r.y, r.x + xs[1] - 1, 1, g->arrow_left, TS_EL_HEADER);
+        ts_draw_text(r.y, r.x + xs[1] - 1, 1, g->arrow_left, TS_EL_HEADER);
     }
     if (n && cols[n - 1] + 1 < t->n_cols) {
-        ts_draw_str(r.y, r.x + r.w - 1, 1, g->arrow_right, TS_EL_HEADER);
+        ts_draw_text(r.y, r.x + r.w - 1, 1, g->arrow_right, TS_EL_HEADER);
     }
 
     int rows = r.h - 1;
@@ -340,7 +374,7 @@ void ts_table_draw(ts_table *t, ts_rect r)
         size_t row = t->order[idx];
         bool cur = idx == t->cursor;
         ts_element el = cur ? TS_EL_CURSOR : TS_EL_NORMAL;
-        if (cur) {
+        if (cur && !t->cell_cursor) {
             ts_draw_fill(r.y + 1 + i, r.x, r.w, TS_EL_CURSOR);
         }
         for (size_t k = 0; k < n; k++) {
@@ -353,10 +387,21 @@ void ts_table_draw(ts_table *t, ts_rect r)
                 }
             }
             ts_element cel = el;
+            if (t->cell_cursor && cur && k > 0 && cols[k] != t->col_cursor) {
+                cel = TS_EL_NORMAL;
+            }
+            if (cel == TS_EL_NORMAL && k > 0 && t->cell_style) {
+                cel = t->cell_style(cell, t->style_ctx);
+            }
             if (!cur && k == 0 && t->resources[row]) {
                 cel = TS_EL_LINK;
             }
-            ts_draw_text(r.y + 1 + i, x, ws[k] - (x - r.x - xs[k]), cell, cel);
+            if (t->cell_cursor && cur && (k == 0 || cols[k] == t->col_cursor)) {
+                ts_draw_fill(r.y + 1 + i, r.x + xs[k], ws[k], TS_EL_CURSOR);
+            }
+            int w = ws[k] - (x - r.x - xs[k]);
+            ts_draw_text(r.y + 1 + i, x, w, cell, cel);
+            ts_draw_match(r.y + 1 + i, x, w, cell, t->filter);
         }
     }
     free(cols);
@@ -385,6 +430,20 @@ void ts_table_click(ts_table *t, ts_rect r, int y, int x)
     size_t idx = t->top + (size_t)(y - r.y - 1);
     if (y > r.y && idx < t->n_order) {
         t->cursor = idx;
+        if (t->cell_cursor) {
+            size_t *cols = ts_malloc((t->n_cols + 1) * sizeof *cols);
+            int *xs = ts_malloc((t->n_cols + 1) * sizeof *xs);
+            int *ws = ts_malloc((t->n_cols + 1) * sizeof *ws);
+            size_t n = visible_cols(t, r.w, cols, xs, ws);
+            for (size_t i = 1; i < n; i++) {
+                if (x >= r.x + xs[i] && x < r.x + xs[i] + ws[i]) {
+                    t->col_cursor = cols[i];
+                }
+            }
+            free(cols);
+            free(xs);
+            free(ws);
+        }
     }
 }
 

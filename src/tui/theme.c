@@ -27,41 +27,53 @@ const char *ts_element_name(ts_element el)
 }
 
 /* Used when no theme file can be found: the same as themes/default.theme. */
-static const char builtin_theme[] =
-    "normal = default\n"
-    "title = cyan bold\n"
-    "tab = default\n"
-    "tab-active = black on cyan bold\n"
-    "header = cyan bold underline\n"
-    "cursor = black on cyan\n"
-    "status = black on white\n"
-    "message = default\n"
-    "error = red bold\n"
-    "border = blue\n"
-    "dim = bright-black\n"
-    "key = yellow bold\n"
-    "link = cyan\n"
-    "literal = green\n"
-    "predicate = yellow\n"
-    "escaped = magenta bold\n"
-    "match = black on yellow\n"
-    "bar-fill = green\n"
-    "bar-empty = bright-black\n"
-    "sparkline = cyan\n"
-    "ok = green bold\n"
-    "warn = yellow bold\n"
-    "bad = red bold\n"
-    "unknown = bright-black\n";
+static const char builtin_theme[] = "normal = default\n"
+                                    "title = cyan bold\n"
+                                    "tab = default\n"
+                                    "tab-active = black on cyan bold\n"
+                                    "header = cyan bold underline\n"
+                                    "cursor = black on cyan\n"
+                                    "status = black on white\n"
+                                    "message = default\n"
+                                    "error = red bold\n"
+                                    "border = blue\n"
+                                    "dim = bright-black\n"
+                                    "key = yellow bold\n"
+                                    "link = cyan\n"
+                                    "literal = green\n"
+                                    "predicate = yellow\n"
+                                    "escaped = magenta bold\n"
+                                    "match = black on yellow\n"
+                                    "bar-fill = green\n"
+                                    "bar-empty = bright-black\n"
+                                    "sparkline = cyan\n"
+                                    "ok = green bold\n"
+                                    "warn = yellow bold\n"
+                                    "bad = red bold\n"
+                                    "unknown = bright-black\n";
 
 static const struct {
     const char *name;
     short value;
 } colour_names[] = {
-    {"default", -1}, {"black", 0},         {"red", 1},           {"green", 2},
-    {"yellow", 3},   {"blue", 4},          {"magenta", 5},       {"cyan", 6},
-    {"white", 7},    {"bright-black", 8},  {"grey", 8},          {"gray", 8},
-    {"bright-red", 9}, {"bright-green", 10}, {"bright-yellow", 11},
-    {"bright-blue", 12}, {"bright-magenta", 13}, {"bright-cyan", 14},
+    {"default", -1},
+    {"black", 0},
+    {"red", 1},
+    {"green", 2},
+    {"yellow", 3},
+    {"blue", 4},
+    {"magenta", 5},
+    {"cyan", 6},
+    {"white", 7},
+    {"bright-black", 8},
+    {"grey", 8},
+    {"gray", 8},
+    {"bright-red", 9},
+    {"bright-green", 10},
+    {"bright-yellow", 11},
+    {"bright-blue", 12},
+    {"bright-magenta", 13},
+    {"bright-cyan", 14},
     {"bright-white", 15},
 };
 
@@ -69,9 +81,8 @@ static const struct {
     const char *name;
     unsigned value;
 } attr_names[] = {
-    {"bold", TS_ATTR_BOLD},       {"underline", TS_ATTR_UNDERLINE},
-    {"reverse", TS_ATTR_REVERSE}, {"dim", TS_ATTR_DIM},
-    {"italic", TS_ATTR_ITALIC},   {"none", 0},
+    {"bold", TS_ATTR_BOLD}, {"underline", TS_ATTR_UNDERLINE}, {"reverse", TS_ATTR_REVERSE},
+    {"dim", TS_ATTR_DIM},   {"italic", TS_ATTR_ITALIC},       {"none", 0},
 };
 
 static bool parse_colour(const char *tok, short *out)
@@ -147,11 +158,11 @@ static char *trim_line(char *line)
  * Call fn on each "name = value" line of text with its line number; returns
  * false if any line has no '='.
  */
-typedef bool (*line_fn)(void *ctx, char *name, char *value, const char *source,
-                        unsigned line, ts_diags *diags);
+typedef bool (*line_fn)(void *ctx, char *name, char *value, const char *source, unsigned line,
+                        ts_diags *diags);
 
-static ts_status each_setting(const char *text, const char *source, ts_diags *diags,
-                              line_fn fn, void *ctx, bool allow_bind)
+static ts_status each_setting(const char *text, const char *source, ts_diags *diags, line_fn fn,
+                              void *ctx, bool allow_bind)
 {
     ts_status st = TS_OK;
     char *copy = ts_strdup(text);
@@ -191,8 +202,8 @@ static ts_status each_setting(const char *text, const char *source, ts_diags *di
     return st;
 }
 
-static bool theme_line(void *ctx, char *name, char *value, const char *source,
-                       unsigned line, ts_diags *diags)
+static bool theme_line(void *ctx, char *name, char *value, const char *source, unsigned line,
+                       ts_diags *diags)
 {
     ts_theme *theme = ctx;
     if (!strcmp(name, "name")) {
@@ -207,8 +218,8 @@ static bool theme_line(void *ctx, char *name, char *value, const char *source,
         }
     }
     if (el < 0) {
-        ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_SYNTAX, source, line, 1,
-                      "unknown element '%s'", name);
+        ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_SYNTAX, source, line, 1, "unknown element '%s'",
+                      name);
         return false;
     }
     ts_style st = {.fg = -1, .bg = -1, .attrs = 0, .set = true};
@@ -237,8 +248,7 @@ static bool theme_line(void *ctx, char *name, char *value, const char *source,
     return true;
 }
 
-ts_status ts_theme_parse(ts_theme *theme, const char *source, const char *text,
-                         ts_diags *diags)
+ts_status ts_theme_parse(ts_theme *theme, const char *source, const char *text, ts_diags *diags)
 {
     return each_setting(text, source, diags, theme_line, theme, false);
 }
@@ -292,8 +302,7 @@ ts_status ts_theme_load(ts_theme *theme, const char *name, ts_diags *diags)
     } else {
         for (const char *c = name; *c; c++) {
             if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_') {
-                ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_BAD_ARG, name, 0, 0,
-                              "not a theme name");
+                ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_BAD_ARG, name, 0, 0, "not a theme name");
                 return TS_ERR_BAD_ARG;
             }
         }
@@ -346,8 +355,8 @@ static int parse_bool(const char *v)
     return -1;
 }
 
-static bool config_line(void *ctxp, char *name, char *value, const char *source,
-                        unsigned line, ts_diags *diags)
+static bool config_line(void *ctxp, char *name, char *value, const char *source, unsigned line,
+                        ts_diags *diags)
 {
     config_ctx *ctx = ctxp;
     if (!strcmp(name, "bind")) {
@@ -370,26 +379,26 @@ static bool config_line(void *ctxp, char *name, char *value, const char *source,
         ctx->cfg->theme = ts_strdup(value);
         return true;
     }
-    int *flag = !strcmp(name, "ascii") ? &ctx->cfg->ascii
+    int *flag = !strcmp(name, "ascii")   ? &ctx->cfg->ascii
                 : !strcmp(name, "mouse") ? &ctx->cfg->mouse
                                          : NULL;
     if (!flag) {
-        ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_SYNTAX, source, line, 1,
-                      "unknown setting '%s'", name);
+        ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_SYNTAX, source, line, 1, "unknown setting '%s'",
+                      name);
         return false;
     }
     int b = parse_bool(value);
     if (b < 0) {
-        ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_SYNTAX, source, line, 1,
-                      "'%s' takes yes or no", name);
+        ts_diags_addf(diags, TS_DIAG_ERROR, TS_ERR_SYNTAX, source, line, 1, "'%s' takes yes or no",
+                      name);
         return false;
     }
     *flag = b;
     return true;
 }
 
-ts_status ts_config_parse(ts_config *cfg, ts_keymap *km, const char *source,
-                          const char *text, ts_diags *diags)
+ts_status ts_config_parse(ts_config *cfg, ts_keymap *km, const char *source, const char *text,
+                          ts_diags *diags)
 {
     config_ctx ctx = {cfg, km};
     return each_setting(text, source, diags, config_line, &ctx, true);

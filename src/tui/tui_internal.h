@@ -12,52 +12,52 @@
 /* ---- Actions and keys (keys.c) ----------------------------------------- */
 
 /* Every action a key can trigger: enum name, config name, help text. */
-#define TS_ACTION_LIST(X)                                                        \
-    X(NONE, "none", "Do nothing (unbind a key)")                                 \
-    X(HELP, "help", "Show this help: every key and what it does")                \
-    X(QUIT, "quit", "Quit tinyscope (or close the help)")                        \
-    X(MOVE_UP, "move-up", "Move the cursor up one line")                         \
-    X(MOVE_DOWN, "move-down", "Move the cursor down one line")                   \
-    X(SCROLL_LEFT, "scroll-left", "Scroll left (columns after the first)")       \
-    X(SCROLL_RIGHT, "scroll-right", "Scroll right (columns after the first)")    \
-    X(PAGE_UP, "page-up", "Move up one page")                                    \
-    X(PAGE_DOWN, "page-down", "Move down one page")                              \
-    X(MOVE_FIRST, "move-first", "Go to the first line")                          \
-    X(MOVE_LAST, "move-last", "Go to the last line")                             \
-    X(NEXT_PANE, "next-pane", "Switch to the next pane")                         \
-    X(PREV_PANE, "prev-pane", "Switch to the previous pane")                     \
-    X(PANE_1, "pane-devices", "Show the Devices pane")                           \
-    X(PANE_2, "pane-models", "Show the Models pane")                             \
-    X(PANE_3, "pane-matrix", "Show the Matrix pane")                             \
-    X(PANE_4, "pane-query", "Show the Query pane")                               \
-    X(PANE_5, "pane-bench", "Show the Bench pane")                               \
-    X(PANE_6, "pane-inspector", "Show the Inspector pane")                       \
-    X(ENTER, "enter", "Open the selected item (follow a link, edit the query)")  \
-    X(BACK, "back", "Go back in the Inspector's history")                        \
-    X(FORWARD, "forward", "Go forward in the Inspector's history")               \
-    X(INSPECT, "inspect", "Inspect the resource under the cursor")               \
-    X(GOTO, "goto", "Inspect a resource by IRI or prefixed name")                \
-    X(FILTER, "filter", "Filter the list (search in the Inspector and help)")    \
-    X(FIND_NEXT, "find-next", "Go to the next match")                            \
-    X(FIND_PREV, "find-prev", "Go to the previous match")                        \
-    X(SORT, "sort", "Sort by the next column")                                   \
-    X(SORT_REVERSE, "sort-reverse", "Reverse the sort order")                    \
-    X(RELOAD, "reload", "Reload every source from disk")                         \
-    X(EXPORT, "export", "Export the current table as CSV")                       \
-    X(THEME, "next-theme", "Switch to the next bundled theme")                   \
-    X(REDRAW, "redraw", "Redraw the whole screen")                               \
-    X(RUN_QUERY, "run-query", "Run the query in the editor")                     \
-    X(CANCEL, "cancel", "Cancel a running query; leave the editor or prompt")    \
-    X(HISTORY_PREV, "history-prev", "Recall the previous query from history")    \
-    X(HISTORY_NEXT, "history-next", "Recall the next query from history")        \
-    X(CLEAR, "clear", "Clear the query editor")                                  \
+#define TS_ACTION_LIST(X)                                                                          \
+    X(NONE, "none", "Do nothing (unbind a key)")                                                   \
+    X(HELP, "help", "Show this help: every key and what it does")                                  \
+    X(QUIT, "quit", "Quit tinyscope (or close the help)")                                          \
+    X(MOVE_UP, "move-up", "Move the cursor up one line")                                           \
+    X(MOVE_DOWN, "move-down", "Move the cursor down one line")                                     \
+    X(SCROLL_LEFT, "scroll-left", "Scroll left (columns after the first)")                         \
+    X(SCROLL_RIGHT, "scroll-right", "Scroll right (columns after the first)")                      \
+    X(PAGE_UP, "page-up", "Move up one page")                                                      \
+    X(PAGE_DOWN, "page-down", "Move down one page")                                                \
+    X(MOVE_FIRST, "move-first", "Go to the first line")                                            \
+    X(MOVE_LAST, "move-last", "Go to the last line")                                               \
+    X(NEXT_PANE, "next-pane", "Switch to the next pane")                                           \
+    X(PREV_PANE, "prev-pane", "Switch to the previous pane")                                       \
+    X(PANE_1, "pane-devices", "Show the Devices pane")                                             \
+    X(PANE_2, "pane-models", "Show the Models pane")                                               \
+    X(PANE_3, "pane-matrix", "Show the Matrix pane")                                               \
+    X(PANE_4, "pane-query", "Show the Query pane")                                                 \
+    X(PANE_5, "pane-bench", "Show the Bench pane")                                                 \
+    X(PANE_6, "pane-inspector", "Show the Inspector pane")                                         \
+    X(ENTER, "enter", "Open the selected item (follow a link, edit the query)")                    \
+    X(BACK, "back", "Go back in the Inspector's history")                                          \
+    X(FORWARD, "forward", "Go forward in the Inspector's history")                                 \
+    X(INSPECT, "inspect", "Inspect the resource under the cursor")                                 \
+    X(GOTO, "goto", "Inspect a resource by IRI or prefixed name")                                  \
+    X(FILTER, "filter", "Filter the list (search in the Inspector and help)")                      \
+    X(FIND_NEXT, "find-next", "Go to the next match")                                              \
+    X(FIND_PREV, "find-prev", "Go to the previous match")                                          \
+    X(SORT, "sort", "Sort by the next column")                                                     \
+    X(SORT_REVERSE, "sort-reverse", "Reverse the sort order")                                      \
+    X(RELOAD, "reload", "Reload every source from disk")                                           \
+    X(EXPORT, "export", "Export the current table as CSV")                                         \
+    X(THEME, "next-theme", "Switch to the next bundled theme")                                     \
+    X(REDRAW, "redraw", "Redraw the whole screen")                                                 \
+    X(RUN_QUERY, "run-query", "Run the query in the editor")                                       \
+    X(CANCEL, "cancel", "Cancel a running query; leave the editor or prompt")                      \
+    X(HISTORY_PREV, "history-prev", "Recall the previous query from history")                      \
+    X(HISTORY_NEXT, "history-next", "Recall the next query from history")                          \
+    X(CLEAR, "clear", "Clear the query editor")                                                    \
     X(ACCEPT, "accept", "Accept the prompt")
 
 typedef enum {
 #define TS_X_ACTION(id, name, help) TS_ACT_##id,
     TS_ACTION_LIST(TS_X_ACTION)
 #undef TS_X_ACTION
-    TS_ACT_COUNT
+        TS_ACT_COUNT
 } ts_action;
 
 /** Where a binding applies: everywhere, in the query editor, in the prompt. */
@@ -73,7 +73,7 @@ const char *ts_key_ctx_title(ts_key_ctx ctx);
 int ts_key_ctx_parse(const char *name);
 
 /** Keys beyond curses' range that we name ourselves. */
-#define TS_KEY_CTRL(c) ((c) & 0x1f)
+#define TS_KEY_CTRL(c) ((c)&0x1f)
 #define TS_KEY_ESC 27
 
 /**
@@ -110,37 +110,37 @@ void ts_keymap_free(ts_keymap *km);
 /* ---- Themes (theme.c) ------------------------------------------------- */
 
 /* Every themed element: enum name, name in theme files. */
-#define TS_ELEMENT_LIST(X)          \
-    X(NORMAL, "normal")             \
-    X(TITLE, "title")               \
-    X(TAB, "tab")                   \
-    X(TAB_ACTIVE, "tab-active")     \
-    X(HEADER, "header")             \
-    X(CURSOR, "cursor")             \
-    X(STATUS, "status")             \
-    X(MESSAGE, "message")           \
-    X(ERROR, "error")               \
-    X(BORDER, "border")             \
-    X(DIM, "dim")                   \
-    X(KEY, "key")                   \
-    X(LINK, "link")                 \
-    X(LITERAL, "literal")           \
-    X(PREDICATE, "predicate")       \
-    X(ESCAPED, "escaped")           \
-    X(MATCH, "match")               \
-    X(BAR_FILL, "bar-fill")         \
-    X(BAR_EMPTY, "bar-empty")       \
-    X(SPARK, "sparkline")           \
-    X(OK, "ok")                     \
-    X(WARN, "warn")                 \
-    X(BAD, "bad")                   \
+#define TS_ELEMENT_LIST(X)                                                                         \
+    X(NORMAL, "normal")                                                                            \
+    X(TITLE, "title")                                                                              \
+    X(TAB, "tab")                                                                                  \
+    X(TAB_ACTIVE, "tab-active")                                                                    \
+    X(HEADER, "header")                                                                            \
+    X(CURSOR, "cursor")                                                                            \
+    X(STATUS, "status")                                                                            \
+    X(MESSAGE, "message")                                                                          \
+    X(ERROR, "error")                                                                              \
+    X(BORDER, "border")                                                                            \
+    X(DIM, "dim")                                                                                  \
+    X(KEY, "key")                                                                                  \
+    X(LINK, "link")                                                                                \
+    X(LITERAL, "literal")                                                                          \
+    X(PREDICATE, "predicate")                                                                      \
+    X(ESCAPED, "escaped")                                                                          \
+    X(MATCH, "match")                                                                              \
+    X(BAR_FILL, "bar-fill")                                                                        \
+    X(BAR_EMPTY, "bar-empty")                                                                      \
+    X(SPARK, "sparkline")                                                                          \
+    X(OK, "ok")                                                                                    \
+    X(WARN, "warn")                                                                                \
+    X(BAD, "bad")                                                                                  \
     X(UNKNOWN, "unknown")
 
 typedef enum {
 #define TS_X_EL(id, name) TS_EL_##id,
     TS_ELEMENT_LIST(TS_X_EL)
 #undef TS_X_EL
-    TS_EL_COUNT
+        TS_EL_COUNT
 } ts_element;
 
 /** A colour: -1 the terminal default, 0..255 a palette entry. */
@@ -170,8 +170,7 @@ const char *ts_element_name(ts_element el);
  * from the built-in defaults. Errors go to diags with source:line:col;
  * lines in error are skipped. Returns TS_ERR_SYNTAX if any line was bad.
  */
-ts_status ts_theme_parse(ts_theme *theme, const char *source, const char *text,
-                         ts_diags *diags);
+ts_status ts_theme_parse(ts_theme *theme, const char *source, const char *text, ts_diags *diags);
 /** The built-in default theme (used when no file is found). */
 void ts_theme_builtin(ts_theme *theme);
 /**
@@ -187,17 +186,17 @@ extern const size_t ts_theme_n_bundled;
 /* ---- Config file (theme.c) -------------------------------------------- */
 
 typedef struct {
-    char *theme;  /**< theme = NAME */
-    int ascii;    /**< ascii = yes|no; -1 unset */
-    int mouse;    /**< mouse = yes|no; -1 unset */
+    char *theme; /**< theme = NAME */
+    int ascii;   /**< ascii = yes|no; -1 unset */
+    int mouse;   /**< mouse = yes|no; -1 unset */
 } ts_config;
 
 /**
  * Parse the config text: `theme = NAME`, `ascii = yes|no`, `mouse = yes|no`,
  * `bind CONTEXT KEY ACTION`. Bindings go into km. Errors go to diags.
  */
-ts_status ts_config_parse(ts_config *cfg, ts_keymap *km, const char *source,
-                          const char *text, ts_diags *diags);
+ts_status ts_config_parse(ts_config *cfg, ts_keymap *km, const char *source, const char *text,
+                          ts_diags *diags);
 /** $XDG_CONFIG_HOME/tinyscope/config (or ~/.config/...); caller frees. */
 char *ts_config_path(void);
 /** $XDG_STATE_HOME/tinyscope/NAME (or ~/.local/state/...); caller frees. */
@@ -215,6 +214,7 @@ typedef struct {
     const char *bar_full, *bar_empty, *ellipsis, *arrow_right, *arrow_left;
     const char *sort_up, *sort_down;
     const char *spark[8];
+    const char *fits, *no, *unknown; /**< verdicts in the matrix */
 } ts_glyphs;
 
 const ts_glyphs *ts_glyphs_get(bool ascii);
@@ -234,8 +234,8 @@ void ts_widget_bar(ts_buf *out, const ts_glyphs *g, double used, double total, i
  * Append a sparkline of the last width values (min..max scaled to the eight
  * levels; NaN values as spaces).
  */
-void ts_widget_sparkline(ts_buf *out, const ts_glyphs *g, const double *values,
-                         size_t n, int width);
+void ts_widget_sparkline(ts_buf *out, const ts_glyphs *g, const double *values, size_t n,
+                         int width);
 
 /* ---- Query history (history.c) ----------------------------------------- */
 
@@ -243,7 +243,7 @@ typedef struct {
     char **items; /**< oldest first */
     size_t count;
     size_t cap;
-    size_t max;   /**< entries kept (0: 500) */
+    size_t max; /**< entries kept (0: 500) */
 } ts_history;
 
 /** Load entries from path (a missing file is an empty history). */

@@ -1,4 +1,5 @@
 /* Generic pieces every pane shares: empty states and the line list. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,8 @@ void ts_view_draw_empty(ts_rect r, const char *text)
     ts_draw_centered(r, text, TS_EL_DIM);
 }
 
-void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text,
-                  const char *note, const char *target, bool selectable)
+void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text, const char *note,
+                  const char *target, bool selectable)
 {
     if (l->count == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 64;
@@ -41,6 +42,7 @@ void ts_lines_clear(ts_lines *l)
         free(l->items[i].target);
     }
     free(l->items);
+    free(l->highlight);
     memset(l, 0, sizeof *l);
 }
 
@@ -106,7 +108,9 @@ bool ts_lines_request(ts_lines *l, ts_action act)
         sel ? step(l, -(long)l->count) : scroll_by(l, -(long)l->count);
         l->top = 0;
         return true;
-    case TS_ACT_MOVE_LAST: sel ? step(l, (long)l->count) : scroll_by(l, (long)l->count); return true;
+    case TS_ACT_MOVE_LAST:
+        sel ? step(l, (long)l->count) : scroll_by(l, (long)l->count);
+        return true;
     default: return false;
     }
 }
@@ -141,11 +145,12 @@ void ts_lines_draw(ts_lines *l, ts_rect r)
         int x = r.x + 1 + ln->indent;
         int avail = r.w - 1 - ln->indent;
         if (ln->target && avail > 2) {
-            ts_draw_str(y, x, 1, ts_draw_glyphs()->arrow_right, cur ? TS_EL_CURSOR : TS_EL_DIM);
+            ts_draw_text(y, x, 1, ts_draw_glyphs()->arrow_right, cur ? TS_EL_CURSOR : TS_EL_DIM);
             x += 2;
             avail -= 2;
         }
         int used = ts_draw_text(y, x, avail, ln->text, cur ? TS_EL_CURSOR : ln->el);
+        ts_draw_match(y, x, avail, ln->text, l->highlight);
         if (ln->note && avail - used > 4) {
             ts_draw_text(y, x + used + 2, avail - used - 2, ln->note,
                          cur ? TS_EL_CURSOR : TS_EL_DIM);
@@ -171,6 +176,8 @@ bool ts_lines_find(ts_lines *l, const char *text, int dir)
     if (!text || !*text || !l->count) {
         return false;
     }
+    free(l->highlight);
+    l->highlight = ts_strdup(text);
     bool sel = any_selectable(l);
     size_t from = sel ? l->cursor : l->top;
     for (size_t k = dir == 0 ? 0 : 1; k <= l->count; k++) {
@@ -273,8 +280,9 @@ bool ts_table_pane_export(ts_view *v, FILE *f)
 void ts_view_draw_no_catalog(ts_view *v, ts_rect r, const char *title, const char *what)
 {
     ts_buf b = {0};
-    ts_buf_printf(&b, "%s\n\n%s\n", title, what);
-    ts_buf_puts(&b, "which is not part of this build yet. Nothing is made up.\n\nLoaded: ");
+    ts_buf_printf(&b, "%s\n\n%s\nwhich could not be read:\n", title, what);
+    ts_buf_puts(&b, ts_app_catalog_error(v->app));
+    ts_buf_puts(&b, "\n\nLoaded: ");
     ts_app_summary(v->app, &b);
     ts_buf_printf(&b, "\n\n%s: browse every resource in the Inspector",
                   ts_app_key_for(v->app, TS_ACT_PANE_6));
@@ -282,4 +290,83 @@ void ts_view_draw_no_catalog(ts_view *v, ts_rect r, const char *title, const cha
                   ts_app_key_for(v->app, TS_ACT_HELP));
     ts_view_draw_empty(r, ts_buf_str(&b));
     ts_buf_free(&b);
+}
+
+/* ---- Detail areas ------------------------------------------------------ */
+
+#define LABEL_WIDTH 9
+
+void ts_detail_field(ts_detail *d, const char *label, const char *value)
+{
+    if (!value || !*value || d->y >= d->r.y + d->r.h) {
+        return;
+    }
+    ts_draw_text(d->y, d->r.x, LABEL_WIDTH, label, TS_EL_DIM);
+    ts_draw_text(d->y, d->r.x + LABEL_WIDTH + 1, d->r.w - LABEL_WIDTH - 1, value, TS_EL_NORMAL);
+    d->y++;
+}
+
+void ts_detail_text(ts_detail *d, const char *text, ts_element el)
+{
+    if (d->y >= d->r.y + d->r.h) {
+        return;
+    }
+    ts_draw_text(d->y, d->r.x, d->r.w, text, el);
+    d->y++;
+}
+
+void ts_detail_bar(ts_detail *d, const char *label, double used, double total, const char *note)
+{
+    if (d->y >= d->r.y + d->r.h) {
+        return;
+    }
+    int x = d->r.x;
+    if (label) {
+        ts_draw_text(d->y, x, LABEL_WIDTH, label, TS_EL_DIM);
+        x += LABEL_WIDTH + 1;
+    }
+    int bw = d->r.x + d->r.w - x - 12;
+    if (bw > 12) {
+        bw = 12;
+    }
+    if (bw >= 4) {
+        ts_buf fill = {0};
+        const ts_glyphs *g = ts_draw_glyphs();
+        ts_widget_bar(&fill, g, used, total, bw);
+        /* The filled and the empty part in their own colours. */
+        size_t flen = strlen(g->bar_full), n = 0;
+        while (n + flen <= fill.len && !strncmp(fill.data + n, g->bar_full, flen)) {
+            n += flen;
+        }
+        int fw = (int)(n / flen);
+        ts_draw_text(d->y, x + fw, bw - fw, fill.data + n, TS_EL_BAR_EMPTY);
+        ts_buf_truncate(&fill, n);
+        ts_draw_text(d->y, x, fw, ts_buf_str(&fill), TS_EL_BAR_FILL);
+        ts_buf_free(&fill);
+        x += bw + 1;
+    }
+    if (note) {
+        ts_draw_text(d->y, x, d->r.x + d->r.w - x, note, TS_EL_NORMAL);
+    }
+    d->y++;
+}
+
+void ts_fmt_number(ts_buf *out, double v)
+{
+    if (isnan(v)) {
+        return;
+    }
+    if (fabs(v) >= 1e15 || (v != floor(v) && fabs(v) < 1e-3)) {
+        ts_buf_printf(out, "%g", v);
+    } else if (v == floor(v)) {
+        ts_buf_printf(out, "%.0f", v);
+    } else {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.3f", v);
+        size_t n = strlen(tmp);
+        while (n > 0 && tmp[n - 1] == '0') {
+            tmp[--n] = '\0';
+        }
+        ts_buf_puts(out, tmp);
+    }
 }

@@ -20,8 +20,8 @@ typedef struct {
 } ts_rect;
 
 typedef struct {
-    const char *name;  /**< tab title ("Devices") */
-    const char *help;  /**< what the pane shows, for the help screen */
+    const char *name; /**< tab title ("Devices") */
+    const char *help; /**< what the pane shows, for the help screen */
     /** Set up (or, after a reload, rebuild) the pane from ts_app_store(). */
     void (*open)(ts_view *v);
     /** Draw into r (the whole body area). */
@@ -52,8 +52,8 @@ typedef struct {
 struct ts_view {
     const ts_view_ops *ops;
     ts_app *app;
-    void *priv;    /**< the pane's own state */
-    bool editing;  /**< raw keys go to ops->input first */
+    void *priv;   /**< the pane's own state */
+    bool editing; /**< raw keys go to ops->input first */
 };
 
 /* Panes (one file each). */
@@ -101,8 +101,6 @@ const ts_glyphs *ts_app_glyphs(ts_app *app);
 /** The views, in tab order (for help). */
 size_t ts_app_view_count(ts_app *app);
 ts_view *ts_app_view(ts_app *app, size_t i);
-/** Ask for a frame to be drawn (animations, results arriving). */
-void ts_app_dirty(ts_app *app);
 /** Draw a frame now (before a long job starts). */
 void ts_app_redraw_now(ts_app *app);
 /**
@@ -113,6 +111,10 @@ const volatile sig_atomic_t *ts_app_job_begin(ts_app *app);
 void ts_app_job_end(ts_app *app);
 /** Read pending keys; true once Ctrl-C was among them (it also sets the flag). */
 bool ts_app_cancel_requested(ts_app *app);
+/** The catalog built after the last load, or NULL (no builder, or it failed). */
+const ts_catalog *ts_app_catalog(ts_app *app);
+/** Why ts_app_catalog() is NULL ("file:line:col: message"), or "". */
+const char *ts_app_catalog_error(ts_app *app);
 /** The installed query engine, or NULL. */
 const ts_tui_query_engine *ts_app_query_engine(ts_app *app);
 
@@ -132,8 +134,11 @@ const ts_glyphs *ts_draw_glyphs(void);
  * Returns the number of cells used.
  */
 int ts_draw_text(int y, int x, int width, const char *s, ts_element el);
-/** Like ts_draw_text but the text is ours (no ellipsis marking needed). */
-int ts_draw_str(int y, int x, int width, const char *s, ts_element el);
+/**
+ * Redraw the first case-insensitive occurrence of needle in s (drawn at
+ * (y, x) in width cells) in the MATCH style. needle may be NULL.
+ */
+void ts_draw_match(int y, int x, int width, const char *s, const char *needle);
 /** Fill width cells at (y, x) with spaces in element's style. */
 void ts_draw_fill(int y, int x, int width, ts_element el);
 /** A box border around r with an optional title. */
@@ -147,36 +152,46 @@ void ts_draw_centered(ts_rect r, const char *text, ts_element el);
 
 typedef struct {
     char *title;
-    bool numeric;   /**< right-aligned, sorted by value */
-    int max_width;  /**< 0: as wide as its content (up to a third of the screen) */
+    bool numeric;  /**< right-aligned, sorted by value */
+    int max_width; /**< 0: as wide as its content (up to a third of the screen) */
 } ts_table_col;
 
 /**
  * Rows of string cells with a frozen header and first column, a cursor,
  * scrolling both ways, sorting by any column and a substring filter.
  */
-typedef struct {
+typedef struct ts_table ts_table;
+struct ts_table {
     ts_table_col *cols;
     size_t n_cols;
-    char **cells;      /**< n_rows * n_cols, owned */
-    char **resources;  /**< per row: IRI/"_:id" to inspect, or NULL; owned */
+    char **cells;     /**< n_rows * n_cols, owned */
+    char **resources; /**< per row: IRI/"_:id" to inspect, or NULL; owned */
     size_t n_rows, cap_rows;
-    size_t *order;     /**< visible rows (filtered, sorted) */
+    size_t *order; /**< visible rows (filtered, sorted) */
     size_t n_order;
-    size_t cursor;     /**< index into order */
-    size_t top;        /**< first visible index into order */
-    size_t hscroll;    /**< first scrolled column after the frozen one */
-    int sort_col;      /**< -1: insertion order */
+    size_t cursor;  /**< index into order */
+    size_t top;     /**< first visible index into order */
+    size_t hscroll; /**< first scrolled column after the frozen one */
+    int sort_col;   /**< -1: insertion order */
     bool sort_desc;
     char *filter;
-    int page;          /**< rows shown at the last draw */
-    int *widths;       /**< computed column widths */
-} ts_table;
+    int page;    /**< rows shown at the last draw */
+    int *widths; /**< computed column widths */
+    int last_w;  /**< width at the last draw */
+    /** A cell cursor (matrix): h/l move col_cursor over the columns after the first. */
+    bool cell_cursor;
+    size_t col_cursor;
+    /** With a filter set, whether a row stays; NULL: rows containing the filter text. */
+    bool (*keep)(const ts_table *t, size_t row, void *ctx);
+    void *keep_ctx;
+    /** The style of a cell that is not under the cursor; NULL: normal. */
+    ts_element (*cell_style)(const char *cell, void *ctx);
+    void *style_ctx;
+};
 
 void ts_table_init(ts_table *t);
 /** Replace the columns (and drop all rows). */
-void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric,
-                          size_t n);
+void ts_table_set_columns(ts_table *t, const char *const *titles, const bool *numeric, size_t n);
 /** Add a row of n_cols cells (copied); resource may be NULL. */
 void ts_table_add_row(ts_table *t, const char *const *cells, const char *resource);
 void ts_table_clear_rows(ts_table *t);
@@ -205,8 +220,8 @@ bool ts_table_find(ts_table *t, const char *text, int dir);
 /** One line of a scrolling text pane (help, inspector). */
 typedef struct {
     char *text;
-    char *note;     /**< shown dimmed after text, or NULL */
-    char *target;   /**< a resource Enter follows, or NULL */
+    char *note;   /**< shown dimmed after text, or NULL */
+    char *target; /**< a resource Enter follows, or NULL */
     ts_element el;
     int indent;
     bool selectable;
@@ -221,12 +236,13 @@ typedef struct {
     size_t count, cap;
     size_t cursor; /**< a selectable line, when there is one */
     size_t top;
+    char *highlight; /**< the last search, shown in the MATCH style */
     int page;
 } ts_lines;
 
 /** Append a line; strings are copied (note and target may be NULL). */
-void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text,
-                  const char *note, const char *target, bool selectable);
+void ts_lines_add(ts_lines *l, int indent, ts_element el, const char *text, const char *note,
+                  const char *target, bool selectable);
 void ts_lines_clear(ts_lines *l);
 bool ts_lines_request(ts_lines *l, ts_action act);
 void ts_lines_draw(ts_lines *l, ts_rect r);
@@ -264,6 +280,23 @@ bool ts_table_pane_export(ts_view *v, FILE *f);
  * what ("Boards are listed here by the catalog (ontology/views),").
  */
 void ts_view_draw_no_catalog(ts_view *v, ts_rect r, const char *title, const char *what);
+
+/* ---- Detail areas (view.c) -------------------------------------------- */
+
+/** Lines drawn top to bottom into a detail area. */
+typedef struct {
+    ts_rect r;
+    int y; /**< next line */
+} ts_detail;
+
+/** "label  value" on the next line (value NULL or "": nothing drawn). */
+void ts_detail_field(ts_detail *d, const char *label, const char *value);
+/** A line of text in style el. */
+void ts_detail_text(ts_detail *d, const char *text, ts_element el);
+/** "label [####....] note": a memory bar of used out of total (label may be NULL). */
+void ts_detail_bar(ts_detail *d, const char *label, double used, double total, const char *note);
+/** A number for a table cell: "" when NAN, else %g-like without exponent for kB. */
+void ts_fmt_number(ts_buf *out, double v);
 
 /** Case-insensitive (ASCII) substring search. */
 const char *ts_strcasestr(const char *hay, const char *needle);

@@ -23,6 +23,8 @@ export LC_ALL=C.UTF-8
 export TZ=UTC
 unset NO_COLOR TINYSCOPE_TRACE TINYSCOPE_SCRIPT
 mkdir -p "$HOME"
+# Whatever the UI writes by default (an export) lands in the scratch directory.
+cd "$WORK" || exit 1
 
 failures=0
 fail() {

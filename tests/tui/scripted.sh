@@ -19,9 +19,9 @@ S
         fail "the Bench pane at 80x24 differs from expected/bench-80x24.screen"
     fi
     has "$WORK/devices.screen" " 1 Devices   2 Models   3 Matrix   4 Query   5 Bench   6 Inspector"
-    has "$WORK/devices.screen" "No device catalog yet"
-    has "$WORK/devices.screen" "Loaded: 19 triples in 1 source"
-    sed -n 23p "$WORK/devices.screen" | grep -q "Devices: no rows" || fail "status line not on row 23"
+    has "$WORK/devices.screen" "Nano 33 BLE Sen"
+    has "$WORK/devices.screen" "Models that fit (0 of 1)"
+    sed -n 23p "$WORK/devices.screen" | grep -q "Devices: row 1 of 2" || fail "status line not on row 23"
 }
 
 case_inspector() {
@@ -42,6 +42,8 @@ onnet:NeuralNetwork<Enter>
 :save-display $WORK/goto.screen
 oex:nothing-here<Enter>
 :save-display $WORK/missing.screen
+/spot<Enter>
+:save-colors $WORK/search.colors
 S
     run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
     has "$WORK/home.screen" "Classes (3)"
@@ -61,6 +63,8 @@ S
     has "$WORK/goto.screen" "Keyword spotting"
     has "$WORK/goto.screen" "nnet:NeuralNetwork  back 2"
     has "$WORK/missing.screen" "no triples mention"
+    # The match is drawn in the theme's match colours (black on yellow): 4 cells.
+    grep -q '^[0-9]* [0-9]* 4 0 3 ' "$WORK/search.colors" || fail "the search match is not highlighted"
 }
 
 case_help() {
@@ -84,7 +88,7 @@ case_help() {
     done <"$WORK/keys"
     has "$WORK/all" "Query editor"
     has "$WORK/all" "6 Inspector"
-    has "$WORK/closed.screen" "No device catalog yet"
+    has "$WORK/closed.screen" "Devices: row 1 of 2"
 }
 
 case_reload() {
@@ -100,6 +104,91 @@ S
     has "$WORK/reloaded.screen" "reloaded: 19 triples in 1 source"
     has "$WORK/reloaded.screen" "nnet:NeuralNetwork  back 1"
     has "$WORK/back.screen" "Classes (3)"
+}
+
+# bytes SEED N: N pseudo-random bytes (1..255), the same for the same seed.
+bytes() {
+    LC_ALL=C awk -v seed="$1" -v n="$2" \
+        'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%c", int(rand() * 255) + 1 }'
+}
+
+case_junk() {
+    # Nonsense in a script, a theme and a config is reported, never fatal.
+    mkdir -p "$XDG_CONFIG_HOME/tinyscope/themes"
+    bytes 1 3000 >"$XDG_CONFIG_HOME/tinyscope/themes/junk.theme"
+    bytes 2 3000 >"$XDG_CONFIG_HOME/tinyscope/config"
+    for seed in 3 4 5 6 7 8; do
+        {
+            echo ":resize 0x0"
+            echo ":resize 99999x1"
+            echo ":click -5 -5"
+            echo ":click 100000 100000"
+            echo ":wheel 1000 1000 down"
+            echo ":no-such-command"
+            echo "<Nope><F99><C-?>"
+            bytes "$seed" 3000 | tr -d '\n:#qe'
+            echo
+            printf '%05000d\n' 0
+            echo "<Esc><Esc>6<Enter><Esc>4<Enter>"
+            bytes "$seed" 500 | tr -d '\n\r\033qe'
+            echo "<C-r>"
+            echo ":save-display $WORK/end.screen"
+        } >"$WORK/s"
+        rm -f "$WORK/end.screen"
+        run_script 80x24 "$WORK/s" --theme junk "$DATA" || fail "seed $seed: exit status $?"
+        [ -s "$WORK/end.screen" ] || fail "seed $seed: the script did not run to its end"
+    done
+    printf ':save-display %s\n' "$WORK/start.screen" >"$WORK/s2"
+    run_script 80x24 "$WORK/s2" --theme junk "$DATA" || fail "exit status $?"
+    has "$WORK/start.screen" "theme: "
+    run_script 80x24 "$WORK/s2" --theme ../../etc "$DATA" || fail "exit status $?"
+    has "$WORK/start.screen" "theme '../../etc' not found"
+}
+
+case_nocatalog() {
+    # A broken view: the catalog cannot be built; the panes say so, and why.
+    mkdir -p "$XDG_CONFIG_HOME/tinyscope/views"
+    printf 'SELECT ?board WHERE {\n  ?board a\n' >"$XDG_CONFIG_HOME/tinyscope/views/boards.rq"
+    cat >"$WORK/s" <<S
+:save-display $WORK/devices.screen
+3
+:save-display $WORK/matrix.screen
+S
+    run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
+    has "$WORK/devices.screen" "No device catalog"
+    has "$WORK/devices.screen" "Loaded: 19 triples in 1 source"
+    has "$WORK/devices.screen" "boards.rq:"
+    has "$WORK/matrix.screen" "No compatibility matrix"
+}
+
+case_catalog() {
+    # The sample graphs through the bundled views: boards, models, matrix.
+    cat >"$WORK/s" <<S
+/nano<Enter>
+:save-display $WORK/devices.screen
+2/hello<Enter>
+:save-display $WORK/models.screen
+3
+:save-display $WORK/matrix.screen
+1/ram>=1000 flash>2000<Enter>
+:save-display $WORK/bigram.screen
+/ram<lt><lt>1<Enter>
+:save-display $WORK/bad.screen
+S
+    run_script 100x30 "$WORK/s" || fail "exit status $?"
+    # The quick filter language: two boards have 1 MB of RAM and 2 MB+ flash.
+    has "$WORK/bigram.screen" "row 1 of 2 (of 14)"
+    has "$WORK/bigram.screen" "Arduino Portenta"
+    lacks "$WORK/bigram.screen" "SparkFun Edge"
+    has "$WORK/bad.screen" "filter:1:"
+    has "$WORK/bad.screen" "row 1 of 2 (of 14)"
+    has "$WORK/devices.screen" "Arduino Nano 33 BLE Sense"
+    has "$WORK/devices.screen" "filter: nano"
+    has "$WORK/devices.screen" "Models that fit"
+    has "$WORK/models.screen" "Hello_World"
+    has "$WORK/models.screen" "Boards that fit"
+    has "$WORK/matrix.screen" "✓"
+    has "$WORK/matrix.screen" ": fits"
 }
 
 case_mouse() {
@@ -261,7 +350,7 @@ S
     run_script 80x24 "$WORK/s" "$DATA" || fail "exit status $?"
     has "$WORK/start.screen" "| light"
     has "$WORK/start.screen" "config/tinyscope/config:4:1: unknown setting"
-    has "$WORK/after-q.screen" "No device catalog yet"
+    has "$WORK/after-q.screen" "Devices: row 1 of 2"
     [ -f "$WORK/never.screen" ] && fail "x did not quit"
     # The help shows the rebinding.
     printf '?\n:save-display %s\n' "$WORK/help.screen" >"$WORK/s"

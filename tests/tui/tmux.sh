@@ -7,13 +7,13 @@ need_tmux
 
 case_layout_80x24() {
     tmux_start 80x24 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     capture >"$WORK/screen"
     [ "$(wc -l <"$WORK/screen")" -eq 24 ] || fail "not 24 lines"
     [ "$(wc -L <"$WORK/screen")" -le 80 ] || fail "a line wider than 80"
     head -1 "$WORK/screen" | grep -q "^ 1 Devices   2 Models   3 Matrix   4 Query   5 Bench" ||
         fail "tab bar not on the first line"
-    sed -n 23p "$WORK/screen" | grep -q "Devices: no rows" || fail "status line not on row 23"
+    sed -n 23p "$WORK/screen" | grep -q "Devices: row 1 of 2" || fail "status line not on row 23"
     tmux_keys 5
     wait_for "No boards attached" || return
     capture >"$WORK/bench"
@@ -25,7 +25,7 @@ case_layout_80x24() {
 
 case_inspector() {
     tmux_start 160x50 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     tmux_keys 6
     wait_for "Classes (3)" || return
     tmux_keys j Enter
@@ -41,7 +41,7 @@ case_inspector() {
 
 case_help() {
     tmux_start 160x50 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     tmux_keys '?'
     wait_for "Show this help" || return
     : >"$WORK/all"
@@ -56,12 +56,12 @@ case_help() {
         has "$WORK/all" "$keys"
     done <"$WORK/keys"
     tmux_keys q
-    wait_for "No device catalog yet"
+    wait_for "Devices: row 1 of 2"
 }
 
 case_resize() {
     tmux_start 80x24 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     tmux_keys 6
     wait_for "Classes (3)" || return
     tmux -L "$TMUX_SOCK" resize-window -x 160 -y 50
@@ -87,7 +87,7 @@ colour_codes() {
 
 case_no_color() {
     TS_EXTRA_ENV="NO_COLOR=1" tmux_start 80x24 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     tmux_keys 6
     wait_for "Classes (3)" || return
     capture -e >"$WORK/screen"
@@ -99,7 +99,7 @@ case_no_color() {
 
 case_theme_switch() {
     tmux_start 80x24 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     wait_for "| default" || return
     capture -e >"$WORK/before"
     [ -n "$(colour_codes <"$WORK/before")" ] || fail "the default theme drew no colour"
@@ -114,7 +114,7 @@ case_theme_switch() {
 
 case_escape() {
     tmux_start 80x24 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     tmux_keys 6 j Enter
     wait_for 'Evil\e[31mRED\e]0;pwned\x07board' || return
     # The label's own SGR would have coloured "RED" red: it must not.
@@ -129,7 +129,7 @@ case_query() {
     mkdir -p "$XDG_STATE_HOME/tinyscope"
     printf 'X\n' >"$XDG_STATE_HOME/tinyscope/query_history"
     tmux_start 80x24 "$DATA"
-    wait_for "No device catalog yet" || return
+    wait_for "Devices: row 1 of 2" || return
     tmux_keys 4 Enter C-u 'SELECT ?board ?title WHERE {' Enter \
         '  ?board a s3n:SmartSensor OPTIONAL { ?board td:title ?title }' Enter \
         '} ORDER BY DESC(?board)' C-r

@@ -23,6 +23,8 @@ static void test_keys(void)
     CHECK_INT(ts_key_parse("<lt>"), '<');
     CHECK_INT(ts_key_parse("<Nope>"), -1);
     CHECK_INT(ts_key_parse(""), -1);
+    CHECK_INT(ts_key_parse("<1<Enter>"), -1);
+    CHECK_INT(ts_key_parse("<410>"), 410);
 
     /* Every action but "none" has a default key. */
     for (int act = 1; act < TS_ACT_COUNT; act++) {

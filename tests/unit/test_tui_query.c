@@ -14,8 +14,8 @@
 
 static int cancel_polls;
 
-static ts_status test_engine_run(void *ctx, ts_store *store, const char *query,
-                                 ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err)
+static ts_status test_engine_run(void *ctx, ts_store *store, const char *query, ts_tui_sink *sink,
+                                 const ts_tui_cancel *cancel, ts_error *err)
 {
     (void)ctx;
     (void)store;
