@@ -968,9 +968,29 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The directories on the way down, to notice a symbolic link back up. */
+typedef struct dir_chain {
+    dev_t dev;
+    ino_t ino;
+    const struct dir_chain *up;
+} dir_chain;
+
 static ts_status load_dir(ts_store *store, const char *path, const ts_load_opts *opts,
-                          unsigned depth)
+                          unsigned depth, const dir_chain *up)
 {
+    struct stat self;
+    if (stat(path, &self) == 0) {
+        for (const dir_chain *c = up; c; c = c->up) {
+            if (c->dev == self.st_dev && c->ino == self.st_ino) {
+                if (opts && opts->diags) {
+                    ts_diags_addf(opts->diags, TS_DIAG_WARNING, TS_OK, path, 0, 0,
+                                  "skipped: a link back to a directory being read");
+                }
+                return TS_OK;
+            }
+        }
+    }
+    dir_chain here = {self.st_dev, self.st_ino, up};
     if (depth > 64) {
         if (opts && opts->diags) {
             ts_diags_addf(opts->diags, TS_DIAG_ERROR, TS_ERR_LIMIT, path, 0, 0,
@@ -1006,7 +1026,7 @@ static ts_status load_dir(ts_store *store, const char *path, const ts_load_opts 
         if (stat(child, &sb) != 0) {
             st = open_error(child, errno, opts);
         } else if (S_ISDIR(sb.st_mode)) {
-            st = load_dir(store, child, opts, depth + 1);
+            st = load_dir(store, child, opts, depth + 1, &here);
         } else if (S_ISREG(sb.st_mode) && ts_format_for_path(child) != TS_FMT_UNKNOWN) {
             st = ts_load_file(store, child, TS_FMT_UNKNOWN, opts, NULL);
         }
@@ -1032,7 +1052,7 @@ ts_status ts_load_path(ts_store *store, const char *path, const ts_load_opts *op
         return open_error(path, errno, opts);
     }
     if (S_ISDIR(sb.st_mode)) {
-        return load_dir(store, path, opts, 0);
+        return load_dir(store, path, opts, 0, NULL);
     }
     return ts_load_file(store, path, TS_FMT_UNKNOWN, opts, NULL);
 }

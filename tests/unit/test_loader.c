@@ -248,6 +248,26 @@ int main(void)
         free(hidden);
     }
 
+    /* A symbolic link back up the tree is skipped with a warning, not followed. */
+    {
+        char *loop = ts_asprintf("%s/loop", dir);
+        char *self = ts_asprintf("%s/loop/self", dir);
+        mkdir(loop, 0700);
+        free(WRITE("loop/a.nt", "<http://e/a> <http://e/p> \"1\" .\n"));
+        CHECK_INT(symlink(".", self), 0);
+        ts_store *st = ts_store_new();
+        ts_diags diags = {0};
+        ts_load_opts opts = {.diags = &diags};
+        CHECK_INT(ts_load_path(st, loop, &opts), TS_OK);
+        CHECK_INT(ts_store_source_count(st), 1);
+        CHECK_INT(diags.warnings, 1);
+        CHECK_INT(diags.errors, 0);
+        ts_diags_clear(&diags);
+        ts_store_free(st);
+        free(loop);
+        free(self);
+    }
+
     /* Relative IRIs resolve against the file's URI, or the given base. */
     {
         char *path = WRITE("rel.ttl", "<http://e/m> <http://e/dataset> <None> .\n");
