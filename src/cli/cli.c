@@ -38,6 +38,7 @@ static const subcommand subcommands[] = {
     {"boards", ts_cmd_boards, "list serial ports and the boards behind them"},
     {"sim", ts_cmd_sim, "simulate a board on a pseudo-terminal (tests, demos)"},
     {"convert", ts_cmd_convert, "write JSON-LD (or other RDF) as Turtle, N-Triples or N-Quads"},
+    {"push", ts_cmd_push, "upload local graphs to a SPARQL endpoint (SPARQL Update)"},
 };
 
 void ts_cli_error(const char *fmt, ...)

@@ -138,5 +138,6 @@ int ts_cmd_bench(int argc, char **argv);
 int ts_cmd_boards(int argc, char **argv);
 int ts_cmd_sim(int argc, char **argv);
 int ts_cmd_convert(int argc, char **argv);
+int ts_cmd_push(int argc, char **argv);
 
 #endif
