@@ -6,8 +6,11 @@ engine (`tinyscope query` on the bundled sample graphs), so the CLI's
 Usage: local_endpoint.py TINYSCOPE_BIN PORTFILE LOGFILE
 Writes the chosen port to PORTFILE, then one line per request to LOGFILE
 (method and path). Answers 401 to requests without the credentials
-tester:secret when the path starts with /auth.
+tester:secret when the path starts with /auth. Updates POSTed to /update
+are appended to LOGFILE.updates (one JSON string a line); the second one
+is answered 503 once, to exercise retries; /update-refused answers 400.
 """
+import json
 import base64
 import subprocess
 import sys
@@ -19,6 +22,7 @@ GOOD_AUTH = "Basic " + base64.b64encode(b"tester:secret").decode()
 
 
 class Handler(BaseHTTPRequestHandler):
+    updates = 0
     def log_message(self, fmt, *args):
         pass
 
@@ -31,6 +35,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/plain")
             self.end_headers()
             self.wfile.write(b"credentials needed")
+            return
+        if self.path.startswith("/update"):
+            self.update(params.get("update", [""])[0])
             return
         query = params.get("query", [""])[0]
         triples = "n-triples" in self.headers.get("Accept", "")
@@ -49,6 +56,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(p.stdout)))
         self.end_headers()
         self.wfile.write(p.stdout)
+
+    def update(self, text):
+        Handler.updates += 1
+        if self.path.startswith("/update-refused") or Handler.updates == 2:
+            self.send_response(400 if "refused" in self.path else 503)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"not now")
+            return
+        with open(LOGFILE + ".updates", "a") as log:
+            log.write(json.dumps(text) + "\n")
+        self.send_response(204)
+        self.end_headers()
 
     def do_GET(self):
         self.answer(urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query))

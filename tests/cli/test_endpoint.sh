@@ -100,6 +100,37 @@ run "$TS" devices --endpoint "http://tester:secret@127.0.0.1:1/sparql"
 expect_rc 1 "credentials in the URL"
 expect_err "netrc"
 
+# push: bounded batches, a failed batch sent again, nothing sent twice
+"$TS" push --dry-run --batch 8 "$DATA/mini.ttl" >"$TMP/dry"
+batches=$(grep -c '^INSERT' "$TMP/dry")
+UPD="http://127.0.0.1:$(cat "$TMP/port")/update"
+run "$TS" push --endpoint "$UPD" --batch 8 "$DATA/mini.ttl"
+expect_rc 0 "push with one failed batch"
+expect_err "trying batch 2 again"
+checks=$((checks + 1))
+sent=$(wc -l <"$TMP/log.updates")
+distinct=$(sort -u "$TMP/log.updates" | wc -l)
+[ "$batches" -gt 2 ] && [ "$sent" -eq "$batches" ] && [ "$distinct" -eq "$batches" ] ||
+    fail "push: $batches batches, $sent stored, $distinct distinct"
+checks=$((checks + 1))
+"$PY" -c 'import json,sys; sys.stdout.write("".join(json.loads(l) for l in open(sys.argv[1])))' \
+    "$TMP/log.updates" >"$TMP/sent"
+cmp -s "$TMP/dry" "$TMP/sent" || fail "push sent other requests than --dry-run prints"
+checks=$((checks + 1))
+grep -q '^_:' "$TMP/dry" && grep -q '^INSERT DATA' "$TMP/dry" ||
+    fail "mini.ttl should give both template and INSERT DATA batches"
+rm "$TMP/log.updates"
+run "$TS" push --endpoint "$UPD" --batch 8 --skip 2 "$DATA/mini.ttl"
+expect_rc 0 "push --skip"
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/log.updates")" -eq $((batches - 2)) ] || fail "--skip 2 sent $(wc -l <"$TMP/log.updates")"
+run "$TS" push --endpoint "$UPD-refused" --retries 1 "$DATA/mini.ttl"
+expect_rc 1 "refused push"
+expect_err "HTTP 400: not now"
+expect_err "--skip 0"
+run "$TS" push "$DATA/mini.ttl"
+expect_rc 2 "push without --endpoint"
+
 # usage errors
 run "$TS" devices --graph http://example.org/g
 expect_rc 2 "--graph without --endpoint"
