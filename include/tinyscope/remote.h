@@ -78,16 +78,15 @@ bool ts_remote_query_form(const char *query, ts_query_form *out);
  * Parse a SPARQL 1.1 Query Results JSON document (len bytes) into sink.
  * max_rows as in ts_query_opts. source names the document in errors.
  */
-ts_status ts_remote_parse_json(const char *doc, size_t len, const char *source,
-                               size_t max_rows, const ts_query_sink *sink, void *ctx,
-                               ts_error *err);
+ts_status ts_remote_parse_json(const char *doc, size_t len, const char *source, size_t max_rows,
+                               const ts_query_sink *sink, void *ctx, ts_error *err);
 
 /**
  * Parse N-Triples or Turtle text (len bytes, base IRI base) into the
  * triple callback of sink. max_rows bounds the triples.
  */
-ts_status ts_remote_parse_triples(const char *doc, size_t len, const char *base,
-                                  const char *source, size_t max_rows,
-                                  const ts_query_sink *sink, void *ctx, ts_error *err);
+ts_status ts_remote_parse_triples(const char *doc, size_t len, const char *base, const char *source,
+                                  size_t max_rows, const ts_query_sink *sink, void *ctx,
+                                  ts_error *err);
 
 #endif

@@ -390,8 +390,8 @@ int ts_cmd_push(int argc, char **argv)
     p.b = &b;
     ok = push_quads(&p, q, n, (size_t)batch);
     if (p.remote) {
-        fprintf(stderr, "tinyscope: push: %zu triples in %zu request%s to ", p.triples,
-                p.batches, p.batches == 1 ? "" : "s");
+        fprintf(stderr, "tinyscope: push: %zu triples in %zu request%s to ", p.triples, p.batches,
+                p.batches == 1 ? "" : "s");
         ts_cli_put(stderr, data.endpoint);
         fputc('\n', stderr);
         /* The order of batches depends only on the data, so a later push of

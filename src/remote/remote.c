@@ -319,14 +319,14 @@ ts_status ts_remote_query(ts_remote *r, const char *query, const ts_query_opts *
     transfer t = {.limit = TS_REMOTE_MAX_BODY, .cancel = opts ? opts->cancel : NULL};
     char *ctype = NULL;
     ts_status st;
-    char *get_url = ts_asprintf("%s%c%s", r->url, strchr(r->url, '?') ? '&' : '?',
-                                ts_buf_str(&params));
+    char *get_url =
+        ts_asprintf("%s%c%s", r->url, strchr(r->url, '?') ? '&' : '?', ts_buf_str(&params));
     /* Long queries would overflow the URL limits of servers and proxies. */
     if (strlen(get_url) <= TS_REMOTE_GET_MAX) {
         st = perform(r, get_url, NULL, NULL, accept, opts, &t, &ctype, err);
     } else {
-        st = perform(r, r->url, "application/x-www-form-urlencoded", ts_buf_str(&params),
-                     accept, opts, &t, &ctype, err);
+        st = perform(r, r->url, "application/x-www-form-urlencoded", ts_buf_str(&params), accept,
+                     opts, &t, &ctype, err);
     }
     free(get_url);
     ts_buf_free(&params);
@@ -337,8 +337,8 @@ ts_status ts_remote_query(ts_remote *r, const char *query, const ts_query_opts *
             st = ts_remote_parse_json(body, t.body.len, r->url, max_rows, sink, ctx, err);
         } else if (strstr(ctype, "turtle") || strstr(ctype, "triples") ||
                    strstr(ctype, "text/plain")) {
-            st = ts_remote_parse_triples(body, t.body.len, r->url, r->url, max_rows, sink, ctx,
-                                         err);
+            st =
+                ts_remote_parse_triples(body, t.body.len, r->url, r->url, max_rows, sink, ctx, err);
         } else {
             ts_buf msg = {0};
             ts_sanitize_append(&msg, ctype, strlen(ctype));

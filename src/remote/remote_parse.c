@@ -43,8 +43,7 @@ bool ts_remote_query_form(const char *query, ts_query_form *out)
             }
         } else if (isalpha((unsigned char)*p)) {
             const char *w = p;
-            while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == ':' ||
-                   *p == '.') {
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == ':' || *p == '.') {
                 p++;
             }
             size_t n = (size_t)(p - w);
@@ -70,8 +69,8 @@ static ts_status json_term(json_t *cell, ts_term *out, const char *source, const
     const char *value = json_string_value(json_object_get(cell, "value"));
     if (!json_is_object(cell) || !type || !value) {
         return ts_error_set(err, TS_ERR_BAD_DATA, source, 0, 0,
-                            "results.bindings[%zu].%s: want an object with type and value",
-                            row, var);
+                            "results.bindings[%zu].%s: want an object with type and value", row,
+                            var);
     }
     if (!strcmp(type, "uri")) {
         *out = ts_term_iri(value);
@@ -91,21 +90,19 @@ static ts_status json_term(json_t *cell, ts_term *out, const char *source, const
         *out = ts_term_literal(value, dt, lang);
     } else {
         return ts_error_set(err, TS_ERR_BAD_DATA, source, 0, 0,
-                            "results.bindings[%zu].%s: unknown term type '%.40s'", row, var,
-                            type);
+                            "results.bindings[%zu].%s: unknown term type '%.40s'", row, var, type);
     }
     return TS_OK;
 }
 
-ts_status ts_remote_parse_json(const char *doc, size_t len, const char *source,
-                               size_t max_rows, const ts_query_sink *sink, void *ctx,
-                               ts_error *err)
+ts_status ts_remote_parse_json(const char *doc, size_t len, const char *source, size_t max_rows,
+                               const ts_query_sink *sink, void *ctx, ts_error *err)
 {
     json_error_t jerr;
     json_t *root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        return ts_error_set(err, TS_ERR_SYNTAX, source, (unsigned)jerr.line,
-                            (unsigned)jerr.column, "SPARQL JSON results: %s", jerr.text);
+        return ts_error_set(err, TS_ERR_SYNTAX, source, (unsigned)jerr.line, (unsigned)jerr.column,
+                            "SPARQL JSON results: %s", jerr.text);
     }
     ts_status st = TS_OK;
     json_t *boolean = json_object_get(root, "boolean");
@@ -131,8 +128,8 @@ ts_status ts_remote_parse_json(const char *doc, size_t len, const char *source,
     for (size_t i = 0; i < n_vars; i++) {
         vars[i] = json_string_value(json_array_get(jvars, i));
         if (!vars[i]) {
-            st = ts_error_set(err, TS_ERR_BAD_DATA, source, 0, 0,
-                              "head.vars[%zu] is not a string", i);
+            st = ts_error_set(err, TS_ERR_BAD_DATA, source, 0, 0, "head.vars[%zu] is not a string",
+                              i);
             goto done;
         }
     }
@@ -220,9 +217,9 @@ static ts_term serd_term(SerdEnv *env, const SerdNode *node, const SerdNode *dt,
             dts = ts_strdup(full.buf ? (const char *)full.buf : (const char *)dt->buf);
             serd_node_free(&full);
         }
-        ts_term t = ts_term_literal((const char *)node->buf,
-                                    dts && strcmp(dts, XSD_STRING) ? dts : NULL,
-                                    lang && lang->buf ? (const char *)lang->buf : NULL);
+        ts_term t =
+            ts_term_literal((const char *)node->buf, dts && strcmp(dts, XSD_STRING) ? dts : NULL,
+                            lang && lang->buf ? (const char *)lang->buf : NULL);
         free(dts);
         return t;
     }
@@ -271,9 +268,9 @@ static SerdStatus on_error(void *handle, const SerdError *e)
     return SERD_SUCCESS;
 }
 
-ts_status ts_remote_parse_triples(const char *doc, size_t len, const char *base,
-                                  const char *source, size_t max_rows,
-                                  const ts_query_sink *sink, void *ctx, ts_error *err)
+ts_status ts_remote_parse_triples(const char *doc, size_t len, const char *base, const char *source,
+                                  size_t max_rows, const ts_query_sink *sink, void *ctx,
+                                  ts_error *err)
 {
     if (sink->begin && sink->begin(ctx, TS_QUERY_CONSTRUCT, NULL, 0)) {
         return TS_OK;
@@ -288,8 +285,8 @@ ts_status ts_remote_parse_triples(const char *doc, size_t len, const char *base,
         .err = err,
     };
     /* Turtle is a superset of N-Triples, so one reader takes both. */
-    SerdReader *reader = serd_reader_new(SERD_TURTLE, &t, NULL, on_base, on_prefix,
-                                         on_statement, NULL);
+    SerdReader *reader =
+        serd_reader_new(SERD_TURTLE, &t, NULL, on_base, on_prefix, on_statement, NULL);
     serd_reader_set_error_sink(reader, on_error, &t);
     serd_reader_set_strict(reader, true);
     char *text = ts_strndup(doc, len);

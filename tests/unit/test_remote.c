@@ -47,8 +47,7 @@ static const char construct_nt[] =
 /* Base64 of "alice:s3cret". */
 #define AUTH_OK "Authorization: Basic YWxpY2U6czNjcmV0"
 
-static void reply(int fd, const char *status, const char *type, const char *body,
-                  const char *extra)
+static void reply(int fd, const char *status, const char *type, const char *body, const char *extra)
 {
     char head[512];
     int n = snprintf(head, sizeof head,
@@ -125,9 +124,9 @@ static void handle(int fd)
             sscanf(acc + 9, " %255[^\r]", accept);
         }
         json_t *row = json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s}}", "method",
-                                "type", "literal", "value", method, "target", "type",
-                                "literal", "value", target, "body", "type", "literal", "value",
-                                body, "accept", "type", "literal", "value", accept);
+                                "type", "literal", "value", method, "target", "type", "literal",
+                                "value", target, "body", "type", "literal", "value", body, "accept",
+                                "type", "literal", "value", accept);
         json_t *doc = json_pack("{s:{s:[ssss]},s:{s:[o]}}", "head", "vars", "method", "target",
                                 "body", "accept", "results", "bindings", row);
         char *text = json_dumps(doc, 0);
@@ -188,8 +187,7 @@ static void start_server(pthread_t *thread)
     listen_fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&a, sizeof a) ||
-        listen(listen_fd, 8)) {
+    if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&a, sizeof a) || listen(listen_fd, 8)) {
         TEST_SKIP("cannot listen on 127.0.0.1");
     }
     socklen_t len = sizeof a;
