@@ -92,28 +92,6 @@ void ts_buf_reserve(ts_buf *b, size_t extra)
     b->cap = cap;
 }
 
-void ts_buf_append(ts_buf *b, const void *data, size_t n)
-{
-    ts_buf_reserve(b, n);
-    if (n) {
-        memcpy(b->data + b->len, data, n);
-    }
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void ts_buf_puts(ts_buf *b, const char *s)
-{
-    ts_buf_append(b, s, strlen(s));
-}
-
-void ts_buf_putc(ts_buf *b, char c)
-{
-    ts_buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-}
-
 void ts_buf_vprintf(ts_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -92,6 +92,7 @@ void ts_catalog_free(ts_catalog *cat)
         free(cat->classes[i]);
     }
     free(cat->classes);
+    free(cat->class_names);
     ts_strmap_free(&cat->class_index);
     ts_strmap_free(&cat->device_index);
     ts_strmap_free(&cat->model_index);
@@ -323,6 +324,11 @@ void ts_catalog_finish(ts_catalog *cat)
         words = 1;
     }
     cat->words = words;
+    free(cat->class_names);
+    cat->class_names = ts_calloc(cat->n_classes + 1, sizeof *cat->class_names);
+    for (size_t c = 0; c < cat->n_classes; c++) {
+        cat->class_names[c] = ts_class_short_name(cat->classes[c]);
+    }
     free(cat->ancestors);
     cat->ancestors = ts_calloc(ts_mul_size(cat->n_classes ? cat->n_classes : 1, words),
                                sizeof(uint64_t));

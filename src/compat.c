@@ -65,10 +65,14 @@ ts_cell ts_compat_check(const ts_catalog *cat, const ts_model *m, const ts_devic
     return c;
 }
 
+/* Appending known-length pieces: the reasons of tens of millions of
+ * matrix cells are built here. */
+#define PUT(out, lit) ts_buf_append((out), (lit), sizeof(lit) - 1)
+
 static void sep(ts_buf *out, size_t start)
 {
     if (out->len > start) {
-        ts_buf_puts(out, "; ");
+        PUT(out, "; ");
     }
 }
 
@@ -78,33 +82,36 @@ void ts_compat_reasons(const ts_catalog *cat, const ts_model *m, const ts_device
     size_t start = out->len;
     if (cell->failing & TS_NEED_RAM) {
         sep(out, start);
-        ts_buf_puts(out, "RAM ");
+        PUT(out, "RAM ");
         ts_buf_puts(out, m->ram_text);
-        ts_buf_puts(out, " kB > ");
+        PUT(out, " kB > ");
         ts_buf_puts(out, d->ram_text);
-        ts_buf_puts(out, " kB");
+        PUT(out, " kB");
     }
     if (cell->failing & TS_NEED_FLASH) {
         sep(out, start);
-        ts_buf_puts(out, "Flash ");
+        PUT(out, "Flash ");
         ts_buf_puts(out, m->flash_text);
-        ts_buf_puts(out, " kB > ");
+        PUT(out, " kB > ");
         ts_buf_puts(out, d->flash_text);
-        ts_buf_puts(out, " kB");
+        PUT(out, " kB");
     }
     if (cell->failing & TS_NEED_SENSOR) {
         for (size_t s = 0; s < m->n_sensors; s++) {
             size_t c = m->sensors[s];
             if (!((d->has[c / 64] >> (c % 64)) & 1)) {
                 sep(out, start);
-                ts_buf_puts(out, "no ");
-                ts_buf_puts(out, ts_class_short_name(cat->classes[c]));
+                PUT(out, "no ");
+                ts_buf_puts(out, cat->class_names ? cat->class_names[c]
+                                                  : ts_class_short_name(cat->classes[c]));
             }
         }
     }
     if (cell->failing & TS_NEED_RUNTIME) {
         sep(out, start);
-        ts_buf_printf(out, "runtime %s not supported", m->runtime);
+        PUT(out, "runtime ");
+        ts_buf_puts(out, m->runtime);
+        PUT(out, " not supported");
     }
     if (cell->unknown & TS_NEED_RAM) {
         sep(out, start);

@@ -1,12 +1,19 @@
 #include "tinyscope/matrix.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tinyscope/buf.h"
 #include "tinyscope/compat.h"
 #include "tinyscope/text_table.h"
+
+/* Records are formatted by up to MAX_THREADS threads, CELLS_PER_BLOCK cells
+ * each per round, which bounds the memory held at once. */
+#define MAX_THREADS 8
+#define CELLS_PER_BLOCK 16384
 
 /* A percentage with one decimal, without printf: the matrix can have tens
  * of millions of cells. */
@@ -30,14 +37,86 @@ static void put_pct(ts_buf *out, double pct)
     }
 }
 
-static void flush_if_full(ts_buf *out, FILE *f, bool *failed)
+
+/* What every writer of a block of rows shares (read-only). */
+typedef struct {
+    const ts_catalog *cat;
+    ts_model *const *models;
+    ts_device *const *boards;
+    size_t n_boards;
+    char **mpart, **bpart;
+    size_t *mlen, *blen;
+    bool json;
+    bool plain_reasons;
+} matrix_ctx;
+
+/* One thread's share of a round: rows [begin, end) into its own buffer. */
+typedef struct {
+    const matrix_ctx *mx;
+    size_t begin, end;
+    ts_buf out;
+    ts_buf reasons;
+} row_block;
+
+static void format_rows(row_block *blk)
 {
-    if (out->len >= (1u << 20)) {
-        if (fwrite(out->data, 1, out->len, f) != out->len) {
-            *failed = true;
+    const matrix_ctx *mx = blk->mx;
+    ts_buf *out = &blk->out, *reasons = &blk->reasons;
+    for (size_t m = blk->begin; m < blk->end; m++) {
+        for (size_t b = 0; b < mx->n_boards; b++) {
+            ts_cell cell = ts_compat_check(mx->cat, mx->models[m], mx->boards[b]);
+            ts_buf_truncate(reasons, 0);
+            if (cell.verdict != TS_FITS) {
+                ts_compat_reasons(mx->cat, mx->models[m], mx->boards[b], &cell, reasons);
+            }
+            if (mx->json) {
+                if (m != 0 || b != 0) {
+                    ts_buf_puts(out, ",\n");
+                }
+                ts_buf_append(out, mx->mpart[m], mx->mlen[m]);
+                ts_buf_append(out, mx->bpart[b], mx->blen[b]);
+                ts_buf_putc(out, '"');
+                ts_buf_puts(out, ts_verdict_name(cell.verdict));
+                ts_buf_puts(out, "\",\"reasons\":");
+                ts_json_string(out, ts_buf_str(reasons));
+                ts_buf_puts(out, ",\"ram_pct\":");
+                size_t before = out->len;
+                put_pct(out, cell.ram_pct);
+                if (out->len == before) {
+                    ts_buf_puts(out, "null");
+                }
+                ts_buf_puts(out, ",\"flash_pct\":");
+                before = out->len;
+                put_pct(out, cell.flash_pct);
+                if (out->len == before) {
+                    ts_buf_puts(out, "null");
+                }
+                ts_buf_putc(out, '}');
+            } else {
+                static const char *const verdicts[] = {"fits,", "no,", "unknown,"};
+                static const size_t verdict_len[] = {5, 3, 8};
+                ts_buf_append(out, mx->mpart[m], mx->mlen[m]);
+                ts_buf_append(out, mx->bpart[b], mx->blen[b]);
+                ts_buf_append(out, verdicts[cell.verdict], verdict_len[cell.verdict]);
+                if (reasons->len && mx->plain_reasons) {
+                    ts_buf_append(out, reasons->data, reasons->len);
+                } else if (reasons->len) {
+                    ts_csv_append(out, reasons->data);
+                }
+                ts_buf_putc(out, ',');
+                put_pct(out, cell.ram_pct);
+                ts_buf_putc(out, ',');
+                put_pct(out, cell.flash_pct);
+                ts_buf_putc(out, '\n');
+            }
         }
-        ts_buf_truncate(out, 0);
     }
+}
+
+static void *format_rows_thread(void *arg)
+{
+    format_rows(arg);
+    return NULL;
 }
 
 bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, size_t n_models,
@@ -81,76 +160,73 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
         blen[i] = b.len;
         bpart[i] = ts_buf_steal(&b);
     }
-    ts_buf out = {0}, reasons = {0};
-    bool failed = false, first = true;
-    ts_buf_puts(&out, json ? "[\n" : "model,model_name,board,board_name,verdict,reasons,"
-                                     "ram_pct,flash_pct\n");
-    for (size_t m = 0; m < n_models; m++) {
-        for (size_t b = 0; b < n_boards; b++) {
-            ts_cell cell = ts_compat_check(cat, models[m], boards[b]);
-            ts_buf_truncate(&reasons, 0);
-            if (cell.verdict != TS_FITS) {
-                ts_compat_reasons(cat, models[m], boards[b], &cell, &reasons);
+    /* Reasons are made of numbers, class names and runtime names: when none
+     * of those has a character CSV must quote, no reason needs quoting. */
+    bool plain_reasons = true;
+    for (size_t c = 0; c < cat->n_classes && plain_reasons; c++) {
+        plain_reasons = !strpbrk(cat->classes[c], ",\"\r\n");
+    }
+    for (size_t i = 0; i < n_models && plain_reasons; i++) {
+        plain_reasons = !models[i]->runtime || !strpbrk(models[i]->runtime, ",\"\r\n");
+    }
+    matrix_ctx mx = {cat,  models, boards, n_boards, mpart,
+                     bpart, mlen,   blen,   json,     plain_reasons};
+    bool failed = false;
+    const char *head = json ? "[\n" : "model,model_name,board,board_name,verdict,reasons,"
+                                     "ram_pct,flash_pct\n";
+    if (fputs(head, f) == EOF) {
+        failed = true;
+    }
+    /* Rounds of row blocks, one per core, formatted in parallel and written
+     * in order: the records are the same as one thread would write. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n_threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
+    size_t rows_per_block = n_boards ? (CELLS_PER_BLOCK + n_boards - 1) / n_boards : n_models;
+    if (rows_per_block == 0) {
+        rows_per_block = 1;
+    }
+    row_block blocks[MAX_THREADS];
+    memset(blocks, 0, sizeof blocks);
+    for (size_t m = 0; m < n_models && !failed;) {
+        size_t used = 0;
+        for (; used < n_threads && m < n_models; used++) {
+            blocks[used].mx = &mx;
+            blocks[used].begin = m;
+            blocks[used].end = m + rows_per_block < n_models ? m + rows_per_block : n_models;
+            ts_buf_truncate(&blocks[used].out, 0);
+            m = blocks[used].end;
+        }
+        pthread_t threads[MAX_THREADS];
+        bool started[MAX_THREADS] = {false};
+        for (size_t t = 1; t < used; t++) {
+            started[t] = pthread_create(&threads[t], NULL, format_rows_thread, &blocks[t]) == 0;
+            if (!started[t]) {
+                format_rows(&blocks[t]);
             }
-            if (json) {
-                if (!first) {
-                    ts_buf_puts(&out, ",\n");
-                }
-                first = false;
-                ts_buf_puts(&out, mpart[m]);
-                ts_buf_puts(&out, bpart[b]);
-                ts_buf_putc(&out, '"');
-                ts_buf_puts(&out, ts_verdict_name(cell.verdict));
-                ts_buf_puts(&out, "\",\"reasons\":");
-                ts_json_string(&out, ts_buf_str(&reasons));
-                ts_buf_puts(&out, ",\"ram_pct\":");
-                size_t before = out.len;
-                put_pct(&out, cell.ram_pct);
-                if (out.len == before) {
-                    ts_buf_puts(&out, "null");
-                }
-                ts_buf_puts(&out, ",\"flash_pct\":");
-                before = out.len;
-                put_pct(&out, cell.flash_pct);
-                if (out.len == before) {
-                    ts_buf_puts(&out, "null");
-                }
-                ts_buf_putc(&out, '}');
-            } else {
-                static const char *const verdicts[] = {"fits,", "no,", "unknown,"};
-                static const size_t verdict_len[] = {5, 3, 8};
-                ts_buf_reserve(&out, mlen[m] + blen[b] + 8 + reasons.len + 64);
-                char *p = out.data + out.len;
-                memcpy(p, mpart[m], mlen[m]);
-                p += mlen[m];
-                memcpy(p, bpart[b], blen[b]);
-                p += blen[b];
-                memcpy(p, verdicts[cell.verdict], verdict_len[cell.verdict]);
-                p += verdict_len[cell.verdict];
-                out.len = (size_t)(p - out.data);
-                if (reasons.len) {
-                    ts_csv_append(&out, reasons.data);
-                }
-                ts_buf_putc(&out, ',');
-                put_pct(&out, cell.ram_pct);
-                ts_buf_putc(&out, ',');
-                put_pct(&out, cell.flash_pct);
-                ts_buf_putc(&out, '\n');
+        }
+        format_rows(&blocks[0]);
+        for (size_t t = 1; t < used; t++) {
+            if (started[t]) {
+                pthread_join(threads[t], NULL);
             }
-            flush_if_full(&out, f, &failed);
+        }
+        for (size_t t = 0; t < used; t++) {
+            if (blocks[t].out.len &&
+                fwrite(blocks[t].out.data, 1, blocks[t].out.len, f) != blocks[t].out.len) {
+                failed = true;
+            }
         }
     }
-    if (json) {
-        ts_buf_puts(&out, first ? "]\n" : "\n]\n");
+    for (size_t t = 0; t < MAX_THREADS; t++) {
+        ts_buf_free(&blocks[t].out);
+        ts_buf_free(&blocks[t].reasons);
     }
-    if (out.len && fwrite(out.data, 1, out.len, f) != out.len) {
+    if (json && fputs(n_models && n_boards ? "\n]\n" : "]\n", f) == EOF) {
         failed = true;
     }
     if (fflush(f) != 0) {
         failed = true;
     }
-    ts_buf_free(&out);
-    ts_buf_free(&reasons);
     for (size_t i = 0; i < n_models; i++) {
         free(mpart[i]);
     }

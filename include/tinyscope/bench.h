@@ -10,6 +10,20 @@
  * (ncurses UIs fold this into their own poll loop). Everything the session
  * learns arrives through the event callback, from inside ts_bench_step().
  * ts_bench_run() is the blocking loop for the command line.
+ *
+ * In a UI loop, with one session per port:
+ *
+ *     struct pollfd pfd;
+ *     bool have = ts_bench_pollfd(b, &pfd);
+ *     int t = ts_bench_timeout_ms(b, ts_bench_now_ms());   // -1: none
+ *     ... poll(&pfd, have, min(t, ui_timeout)) with the UI's own fds ...
+ *     ts_bench_step(b, have ? pfd.revents : 0, ts_bench_now_ms());
+ *
+ * ts_bench_stop() ends a run from the UI (a partial run is kept as
+ * incomplete); ts_discover_scan() (discover.h) lists the ports to offer;
+ * ts_results_from_store() and ts_results_summarize() (results.h) give the
+ * history and the results table; ts_sim_demo_start() (sim.h) starts
+ * simulated boards.
  */
 #ifndef TINYSCOPE_BENCH_H
 #define TINYSCOPE_BENCH_H

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * Allocation that cannot fail: on exhaustion the process prints a message and
@@ -35,9 +36,34 @@ typedef struct {
 } ts_buf;
 
 void ts_buf_reserve(ts_buf *b, size_t extra);
-void ts_buf_append(ts_buf *b, const void *data, size_t n);
-void ts_buf_puts(ts_buf *b, const char *s);
-void ts_buf_putc(ts_buf *b, char c);
+
+/* Appending is on hot paths (result and matrix writers), so the common case
+ * is inline and only growing goes out of line. */
+static inline void ts_buf_append(ts_buf *b, const void *data, size_t n)
+{
+    if (b->len + n + 1 > b->cap || !b->data) {
+        ts_buf_reserve(b, n);
+    }
+    if (n) {
+        memcpy(b->data + b->len, data, n);
+    }
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void ts_buf_puts(ts_buf *b, const char *s)
+{
+    ts_buf_append(b, s, strlen(s));
+}
+
+static inline void ts_buf_putc(ts_buf *b, char c)
+{
+    if (b->len + 2 > b->cap || !b->data) {
+        ts_buf_reserve(b, 1);
+    }
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void ts_buf_printf(ts_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ts_buf_vprintf(ts_buf *b, const char *fmt, va_list ap);

@@ -75,6 +75,7 @@ struct ts_catalog {
     ts_model **models;
     size_t n_models;
     char **classes;     /**< sensor (and other) class IRIs by index */
+    const char **class_names; /**< their short names (after finish; point into classes) */
     size_t n_classes;
     size_t words;       /**< uint64_t words in each class bitset (after finish) */
     /* private */

@@ -50,10 +50,11 @@ ts_status ts_jsonld_ctxstore_add_dir(ts_jsonld_ctxstore *s, const char *dir,
  */
 void ts_jsonld_ctxstore_add_tree(ts_jsonld_ctxstore *s, const char *prefix, const char *dir);
 /**
- * Add the standard places, searched in this order: mappings added before,
- * ontology/contexts in the data directory (the bundled Thing Description
- * contexts), then $XDG_DATA_HOME/tinyscope/contexts (default
- * ~/.local/share/tinyscope/contexts).
+ * Add the standard places. A URL is answered, in this order of precedence,
+ * by mappings added before this call, by $XDG_DATA_HOME/tinyscope/contexts
+ * (default ~/.local/share/tinyscope/contexts), then by ontology/contexts in
+ * the data directory (the bundled Thing Description contexts). Mappings
+ * added after this call take precedence over all of them.
  */
 void ts_jsonld_ctxstore_add_defaults(ts_jsonld_ctxstore *s);
 /** True when url can be answered without the network. */

@@ -26,7 +26,9 @@ typedef struct {
  * Open name: a device path ("/dev/ttyACM0", a pty, a symlink to one) or
  * "tcp:HOST:PORT". A tty is put in raw 8N1 mode at opts->baud and locked
  * with an exclusive flock, as picocom and tio do. A TCP connection is
- * started without waiting; bytes written before it is up are queued.
+ * started without waiting; bytes written before it is up are queued. (The
+ * host name is resolved with getaddrinfo, which waits on DNS for names that
+ * are neither addresses nor in /etc/hosts.)
  * opts may be NULL. On failure *out is NULL and err says why, naming the
  * port: TS_ERR_BUSY (locked by another program), TS_ERR_PERMISSION (with
  * the dialout hint), TS_ERR_NOT_FOUND, TS_ERR_BAD_ARG (unknown baud rate,

@@ -67,7 +67,11 @@ typedef struct ts_dataset ts_dataset;
 
 /** A dataset over ops and impl; the dataset owns impl (ops->free frees it). */
 ts_dataset *ts_dataset_new(const ts_dataset_ops *ops, void *impl);
-/** The local store as a dataset. The store is borrowed and must outlive it. */
+/**
+ * The local store as a dataset. The store is borrowed and must outlive it.
+ * An index of the store's default graph is built here (and again when a
+ * query finds the store changed), so create it once the data is loaded.
+ */
 ts_dataset *ts_dataset_local(ts_store *store);
 /** Free a dataset. NULL is allowed. */
 void ts_dataset_free(ts_dataset *ds);

@@ -101,6 +101,38 @@ ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts
 void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n);
 void ts_results_list_free(ts_bench_result *list, size_t n);
 
+/** Results of one model on one board, summed up (a row of the Bench pane). */
+typedef struct {
+    const char *device_iri;  ///< borrowed from the results summarised
+    const char *device_name; ///< borrowed
+    const char *model_iri;   ///< borrowed
+    const char *model_name;  ///< borrowed
+    size_t runs;
+    size_t complete_runs;
+    long long inferences;         ///< over all runs
+    double latency_min_us;        ///< fastest of the runs' minimums
+    double latency_median_us;     ///< median of the runs' medians
+    double latency_max_us;        ///< slowest of the runs' maximums
+    double inferences_per_second; ///< median over the runs
+    double macs_per_second;       ///< median over the runs that have it
+    double accuracy;              ///< of the latest run that reports it
+    double energy_uj;             ///< median over the runs that report it
+    const char *last_started_at;  ///< borrowed
+    double *recent;               ///< the latest runs' median latencies, oldest first (owned)
+    size_t n_recent;              ///< at most TS_RESULTS_RECENT
+} ts_results_row;
+
+#define TS_RESULTS_RECENT 32
+
+/**
+ * Group results (oldest first, as ts_results_from_store gives them) by
+ * board and model, in order of first appearance. The rows borrow strings
+ * from list, which must outlive them; free with ts_results_rows_free.
+ */
+void ts_results_summarize(const ts_bench_result *list, size_t n, ts_results_row **rows,
+                          size_t *n_rows);
+void ts_results_rows_free(ts_results_row *rows, size_t n);
+
 /**
  * The one place that loads benchmark results at start-up, for the CLI and
  * the UI alike: path, or the default results file when path is NULL. A

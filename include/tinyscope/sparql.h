@@ -25,6 +25,20 @@ typedef enum {
 typedef struct ts_sparql_query ts_sparql_query;
 
 /**
+ * A snapshot of the store's default graph (the union of all graphs) that
+ * answers triple lookups without comparing strings. Valid only while the
+ * store is unchanged: check ts_sparql_index_fresh before each use.
+ */
+typedef struct ts_sparql_index ts_sparql_index;
+
+/** Build the index of store's default graph. Free with ts_sparql_index_free. */
+ts_sparql_index *ts_sparql_index_new(ts_store *store);
+/** True when ix was built from store as it is now (same quads and sources). */
+bool ts_sparql_index_fresh(const ts_sparql_index *ix, const ts_store *store);
+/** Free an index. NULL is allowed. */
+void ts_sparql_index_free(ts_sparql_index *ix);
+
+/**
  * Parse query text (len bytes; NUL not required). base resolves relative
  * IRIs (NULL: none; BASE in the query overrides it). On a syntax error
  * returns TS_ERR_SYNTAX with err's line and col at the offending token.
@@ -62,10 +76,14 @@ typedef struct {
     /** Default graph IRIs replacing the union of all graphs (FROM overrides). */
     const char *const *default_graphs;
     size_t n_default_graphs;
+    bool default_given; /**< default_graphs applies even when empty */
     /** Named graph IRIs replacing all graphs (FROM NAMED overrides). */
     const char *const *named_graphs;
     size_t n_named_graphs;
     bool named_given; /**< named_graphs applies even when empty */
+    /** Lookups in the default graph go through this index (borrowed; may be NULL).
+        It must be fresh for the store. */
+    const ts_sparql_index *index;
 } ts_sparql_opts;
 
 /**

@@ -188,27 +188,35 @@ typedef struct {
     char note[256];           /**< which ops made it approximate */
 } ts_tflite_memory;
 
+/** Where the planner put one tensor in the head. */
+typedef struct {
+    long long offset; /**< bytes from the arena start; -1: not planned */
+    size_t size;      /**< bytes, rounded up to 16 */
+    int first, last;  /**< operators between which it lives */
+} ts_tflite_placement;
+
 /**
- * Predict the TFLite Micro arena for abi. Per tensor, *offsets (may be NULL)
- * receives a new array of n_tensors planned offsets (-1: not planned) that
- * the caller frees. TS_ERR_BAD_DATA with err filled when the graph cannot
- * be planned (an activation tensor with a partial lifetime).
+ * Predict the TFLite Micro arena for abi. *placements (may be NULL)
+ * receives a new array of n_tensors placements that the caller frees.
+ * TS_ERR_BAD_DATA with err filled when the graph cannot be planned (an
+ * activation tensor with a partial lifetime).
  */
 ts_status ts_tflite_plan(const ts_tflite *model, ts_tflite_abi abi, ts_tflite_memory *out,
-                         long long **offsets, ts_error *err);
+                         ts_tflite_placement **placements, ts_error *err);
 
-/** What a user knows about a model beyond its file (every field may be NULL). */
+/** What a user knows about a model beyond its file. Every pointer may be
+ * NULL (unknown); the strings are borrowed. Zero-initialise, then fill. */
 typedef struct {
     const char *name;         /**< default: the file name without extension */
     const char *description;
     const char *creator;
     const char *category;     /**< nnet local name ("Classification") or IRI */
     const char *sensor;       /**< sensor class: sosa_extend local name or IRI */
-    char metric[64];          /**< "top1", "top5" or another name; "" for none */
+    char metric[64];          /**< "top1", "top5", "auc" or another name; "" for none */
     double metric_value;      /**< used when metric is set */
     const char *dataset;      /**< IRI */
     const char *citation;     /**< IRI */
-    const char *id;           /**< UUID; default: derived from the file's bytes */
+    const char *id;           /**< UUID; default: from the file's bytes and the name */
 } ts_tflite_meta;
 
 /** Split "name=value" into meta->metric and metric_value; false when malformed
@@ -218,8 +226,9 @@ bool ts_tflite_meta_parse_metric(ts_tflite_meta *meta, const char *arg);
 /**
  * Write the model as Turtle in the published KG's shape (nnet:NeuralNetwork,
  * layers, MACs, RAM and Flash conditions) with the RAM estimate for abi.
- * path names the model file (for the default name). TS_ERR_IO when writing
- * fails.
+ * path names the model file (for the default name; may be NULL); meta may be
+ * NULL; out is borrowed and flushed, not closed. TS_ERR_IO when writing
+ * fails, TS_ERR_BAD_DATA when the arena cannot be planned.
  */
 ts_status ts_tflite_write_turtle(const ts_tflite *model, const char *path,
                                  const ts_tflite_meta *meta, ts_tflite_abi abi, FILE *out,
@@ -227,7 +236,8 @@ ts_status ts_tflite_write_turtle(const ts_tflite *model, const char *path,
 
 /**
  * Add the same triples to src's graph in store (the loader's reader for
- * .tflite sources).
+ * .tflite sources), counted in src. Nodes are made in the store's world;
+ * nothing is kept from model.
  */
 ts_status ts_tflite_add_to_store(const ts_tflite *model, const char *path,
                                  const ts_tflite_meta *meta, ts_tflite_abi abi,

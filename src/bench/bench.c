@@ -441,7 +441,9 @@ static void mlperf_line(ts_bench *b, const ts_mlperf_line *m)
         break;
     case TS_MLPERF_INFER_DONE: b->infer_done |= b->cmd == M_INFER; break;
     case TS_MLPERF_READY:
-        if (b->cmd == M_NAME && (b->replied || b->cmd_error)) {
+        if (b->state == TS_BENCH_DETECTING) {
+            mlperf_identify(b);
+        } else if (b->cmd == M_NAME && (b->replied || b->cmd_error)) {
             mlperf_command(b, M_PROFILE);
         } else if (b->cmd == M_PROFILE && (b->replied || b->cmd_error)) {
             mlperf_start_run(b);
@@ -520,14 +522,19 @@ static void handle_line(ts_bench *b, const char *line, size_t len)
     ts_bench_event ev = {.kind = TS_BENCH_EV_LINE, .text = line, .len = len};
     emit(b, &ev);
     if (b->proto == TS_PROTO_AUTO) {
+        /* Noise can look like "m-..." or "e-...": only a line of the
+         * protocol proper (m-ready, m-name-dut-[...], m-lap-us-N...) decides. */
+        if (!is_json && (m.kind == TS_MLPERF_ERROR || m.kind == TS_MLPERF_OTHER)) {
+            return;
+        }
         b->proto = is_json ? TS_PROTO_JSONL : TS_PROTO_MLPERF;
         notice(b, "protocol: %s (detected)", ts_bench_proto_name(b->proto));
         if (is_json) {
             b->cmd = M_IDLE;
             jsonl_start(b);
-        } else if (b->state == TS_BENCH_DETECTING) {
-            mlperf_identify(b);
         }
+        /* An MLPerf board that is starting up is asked once it is ready
+         * (m-ready below) or when the detection time is up. */
     }
     if (is_json) {
         jsonl_line(b, &j);

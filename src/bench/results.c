@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include "tinyscope/loader.h"
+#include "tinyscope/rdfout.h"
+#include "tinyscope/term.h"
 
 #define XSD "http://www.w3.org/2001/XMLSchema#"
 
@@ -124,76 +127,38 @@ char *ts_results_board_iri(const char *name)
     return ts_buf_steal(&b);
 }
 
-static void put_iri(ts_buf *out, const char *iri)
+/* The run's lines go through the project's RDF writer (Serd), which does
+ * the N-Triples escaping. */
+static void triple(ts_rdfout *w, const char *s, const char *p, ts_term o)
 {
-    ts_buf_putc(out, '<');
-    for (const unsigned char *p = (const unsigned char *)iri; *p; p++) {
-        /* Characters IRIREF forbids are written as UCHAR escapes. */
-        if (*p <= 0x20 || strchr("<>\"{}|^`\\", *p)) {
-            ts_buf_printf(out, "\\u%04X", *p);
-        } else {
-            ts_buf_putc(out, (char)*p);
-        }
-    }
-    ts_buf_putc(out, '>');
+    ts_term ts = ts_term_iri(s), tp = ts_term_iri(p);
+    ts_rdfout_write(w, &ts, &tp, &o, NULL);
+    ts_term_clear(&ts);
+    ts_term_clear(&tp);
+    ts_term_clear(&o);
 }
 
-static void put_string(ts_buf *out, const char *s)
+static void triple_iri(ts_rdfout *w, const char *s, const char *p, const char *o)
 {
-    ts_buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': ts_buf_puts(out, "\\\""); break;
-        case '\\': ts_buf_puts(out, "\\\\"); break;
-        case '\n': ts_buf_puts(out, "\\n"); break;
-        case '\r': ts_buf_puts(out, "\\r"); break;
-        case '\t': ts_buf_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f) {
-                ts_buf_printf(out, "\\u%04X", *p);
-            } else {
-                ts_buf_putc(out, (char)*p);
-            }
-        }
-    }
-    ts_buf_putc(out, '"');
+    triple(w, s, p, ts_term_iri(o));
 }
 
-static void triple_iri(ts_buf *out, const char *s, const char *p, const char *o)
+static void triple_lit(ts_rdfout *w, const char *s, const char *p, const char *lex, const char *dt)
 {
-    put_iri(out, s);
-    ts_buf_putc(out, ' ');
-    put_iri(out, p);
-    ts_buf_putc(out, ' ');
-    put_iri(out, o);
-    ts_buf_puts(out, " .\n");
+    triple(w, s, p, ts_term_literal(lex, dt, NULL));
 }
 
-static void triple_lit(ts_buf *out, const char *s, const char *p, const char *lex, const char *dt)
-{
-    put_iri(out, s);
-    ts_buf_putc(out, ' ');
-    put_iri(out, p);
-    ts_buf_putc(out, ' ');
-    put_string(out, lex);
-    if (dt) {
-        ts_buf_puts(out, "^^");
-        put_iri(out, dt);
-    }
-    ts_buf_puts(out, " .\n");
-}
-
-static void triple_decimal(ts_buf *out, const char *s, const char *p, double v)
+static void triple_decimal(ts_rdfout *w, const char *s, const char *p, double v)
 {
     if (!isfinite(v)) {
         return;
     }
     char lex[64];
     snprintf(lex, sizeof lex, "%.3f", v);
-    triple_lit(out, s, p, lex, XSD "decimal");
+    triple_lit(w, s, p, lex, XSD "decimal");
 }
 
-void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
+static void write_run(const ts_bench_result *r, ts_rdfout *out)
 {
     const char *s = r->iri;
     triple_iri(out, s, TS_NS_RDF "type", TS_NS_TINY "BenchmarkRun");
@@ -236,6 +201,23 @@ void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
     triple_lit(out, s, TS_NS_TINY "complete", r->complete ? "true" : "false", XSD "boolean");
 }
 
+void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        fputs("tinyscope: out of memory\n", stderr);
+        exit(70);
+    }
+    ts_rdfout *w = ts_rdfout_new(f, TS_OUT_NTRIPLES, NULL);
+    write_run(r, w);
+    ts_rdfout_free(w);
+    fclose(f);
+    ts_buf_append(out, text, len);
+    free(text);
+}
+
 /* ---- the file ---- */
 
 static bool mkdirs(const char *path)
@@ -263,6 +245,25 @@ static bool mkdirs(const char *path)
 }
 
 /* Bytes after the last newline: a line an interrupted write left behind. */
+/* Whether a last line without its newline is nonetheless a whole
+ * statement (a file saved by an editor), which must not be taken for a
+ * torn write. */
+static bool whole_statement(const char *text, size_t n)
+{
+    if (n == 0 || n > 65536) {
+        return false;
+    }
+    char *line = ts_asprintf("%.*s\n", (int)n, text);
+    ts_store *scratch = ts_store_new();
+    ts_load_opts opts = {.strict = true};
+    ts_source *src = NULL;
+    bool ok = ts_load_string(scratch, "", TS_FMT_NTRIPLES, line, &opts, &src) == TS_OK && src &&
+              src->errors == 0 && src->statements == 1;
+    ts_store_free(scratch);
+    free(line);
+    return ok;
+}
+
 static ts_status torn_tail(int fd, off_t size, off_t *keep)
 {
     *keep = size;
@@ -316,7 +317,16 @@ ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *
         st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot read: %s", strerror(errno));
         goto done;
     }
-    if (keep < sb.st_size) {
+    bool newline = false;
+    if (keep < sb.st_size && sb.st_size - keep <= 65536) {
+        size_t n = (size_t)(sb.st_size - keep);
+        char *tail = ts_malloc(n);
+        newline = pread(fd, tail, n, keep) == (ssize_t)n && whole_statement(tail, n);
+        free(tail);
+    }
+    if (newline) {
+        ts_buf_putc(&text, '\n');
+    } else if (keep < sb.st_size) {
         if (ftruncate(fd, keep) != 0) {
             st = ts_error_set(err, TS_ERR_IO, path, 0, 0, "cannot cut the torn last line: %s",
                               strerror(errno));
@@ -372,7 +382,7 @@ ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts
     while (complete > 0 && text.data[complete - 1] != '\n') {
         complete--;
     }
-    bool torn = complete < text.len;
+    bool torn = complete < text.len && !whole_statement(text.data + complete, text.len - complete);
     if (torn) {
         unsigned line = 1;
         for (size_t i = 0; i < complete; i++) {
@@ -536,4 +546,120 @@ void ts_results_list_free(ts_bench_result *list, size_t n)
         ts_bench_result_clear(&list[i]);
     }
     free(list);
+}
+
+/* ---- summaries ---- */
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static const char *key_of(const char *iri, const char *name)
+{
+    return iri ? iri : name;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the finite values of field over the runs of one row. */
+static double median_of(const ts_bench_result *list, const size_t *idx, size_t m, size_t offset)
+{
+    double *v = ts_malloc((m ? m : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) {
+        double x = *(const double *)((const char *)&list[idx[i]] + offset);
+        if (isfinite(x)) {
+            v[k++] = x;
+        }
+    }
+    double r = NAN;
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_dbl);
+        r = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+    }
+    free(v);
+    return r;
+}
+
+void ts_results_summarize(const ts_bench_result *list, size_t n, ts_results_row **rows,
+                          size_t *n_rows)
+{
+    *rows = NULL;
+    *n_rows = 0;
+    size_t *group = ts_malloc((n ? n : 1) * sizeof *group);
+    for (size_t i = 0; i < n; i++) {
+        const ts_bench_result *r = &list[i];
+        size_t g = 0;
+        for (; g < *n_rows; g++) {
+            const ts_results_row *row = &(*rows)[g];
+            if (same_str(key_of(row->device_iri, row->device_name),
+                         key_of(r->device_iri, r->device_name)) &&
+                same_str(key_of(row->model_iri, row->model_name),
+                         key_of(r->model_iri, r->model_name))) {
+                break;
+            }
+        }
+        if (g == *n_rows) {
+            *rows = ts_reallocarray(*rows, *n_rows + 1, sizeof **rows);
+            ts_results_row *row = &(*rows)[(*n_rows)++];
+            memset(row, 0, sizeof *row);
+            row->device_iri = r->device_iri;
+            row->device_name = r->device_name;
+            row->model_iri = r->model_iri;
+            row->model_name = r->model_name;
+        }
+        group[i] = g;
+    }
+    size_t *idx = ts_malloc((n ? n : 1) * sizeof *idx);
+    for (size_t g = 0; g < *n_rows; g++) {
+        ts_results_row *row = &(*rows)[g];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (group[i] == g) {
+                idx[m++] = i;
+            }
+        }
+        row->latency_min_us = row->latency_max_us = row->accuracy = NAN;
+        row->recent = ts_malloc(TS_RESULTS_RECENT * sizeof *row->recent);
+        for (size_t k = 0; k < m; k++) {
+            const ts_bench_result *r = &list[idx[k]];
+            row->runs++;
+            row->complete_runs += r->complete;
+            row->inferences += r->inferences;
+            if (isfinite(r->latency_min_us) && !(r->latency_min_us >= row->latency_min_us)) {
+                row->latency_min_us = r->latency_min_us;
+            }
+            if (isfinite(r->latency_max_us) && !(r->latency_max_us <= row->latency_max_us)) {
+                row->latency_max_us = r->latency_max_us;
+            }
+            if (isfinite(r->accuracy)) {
+                row->accuracy = r->accuracy;
+            }
+            row->last_started_at = r->started_at;
+            if (isfinite(r->latency_median_us) && m - k <= TS_RESULTS_RECENT) {
+                row->recent[row->n_recent++] = r->latency_median_us;
+            }
+        }
+        row->latency_median_us =
+            median_of(list, idx, m, offsetof(ts_bench_result, latency_median_us));
+        row->inferences_per_second =
+            median_of(list, idx, m, offsetof(ts_bench_result, inferences_per_second));
+        row->macs_per_second = median_of(list, idx, m, offsetof(ts_bench_result, macs_per_second));
+        row->energy_uj = median_of(list, idx, m, offsetof(ts_bench_result, energy_uj));
+    }
+    free(idx);
+    free(group);
+}
+
+void ts_results_rows_free(ts_results_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].recent);
+    }
+    free(rows);
 }

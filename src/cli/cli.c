@@ -19,6 +19,9 @@
 #include "tinyscope/tui.h"
 #include "ts_config.h"
 
+/* The --context mappings of the command line (see take_context_options). */
+static ts_cli_data global_contexts;
+
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -113,8 +116,11 @@ ts_jsonld_ctxstore *ts_cli_contexts(const ts_cli_data *data)
 {
     ts_jsonld_ctxstore *store = ts_jsonld_ctxstore_new();
     ts_jsonld_ctxstore_add_defaults(store);
-    for (size_t i = 0; i < data->n_contexts; i++) {
-        const char *arg = data->contexts[i];
+    size_t n = global_contexts.n_contexts + data->n_contexts;
+    for (size_t i = 0; i < n; i++) {
+        const char *arg = i < global_contexts.n_contexts
+                              ? global_contexts.contexts[i]
+                              : data->contexts[i - global_contexts.n_contexts];
         const char *eq = strchr(arg, '=');
         char *url = ts_strndup(arg, (size_t)(eq - arg));
         ts_error err;
@@ -134,7 +140,7 @@ bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
 {
     ts_load_opts opts = {.strict = data->strict, .base = data->base, .diags = diags};
     ts_jsonld_ctxstore *contexts = NULL;
-    if (data->n_contexts) {
+    if (data->n_contexts || global_contexts.n_contexts) {
         contexts = ts_cli_contexts(data);
         if (!contexts) {
             return false;
@@ -367,7 +373,6 @@ static int run_default(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
-        TS_CLI_CONTEXT_OPTION,
         {"theme", required_argument, NULL, 't'},
         {"ascii", no_argument, NULL, 'a'},
         {"dump-keys", no_argument, NULL, 'k'},
@@ -378,11 +383,6 @@ static int run_default(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
-        case TS_CLI_OPT_CONTEXT:
-            if (!ts_cli_add_context(&data, optarg)) {
-                return TS_EXIT_USAGE;
-            }
-            break;
         case 'h':
             usage(stdout);
             return TS_EXIT_OK;
@@ -452,11 +452,54 @@ static int run_default(int argc, char **argv)
     return (data.strict && total_errors) ? TS_EXIT_FAILURE : TS_EXIT_OK;
 }
 
+/*
+ * --context URL=FILE is taken out of the command line before the command
+ * sees it, so that every command loading data honours it without listing
+ * it. An argument after "--" is left alone.
+ */
+static int take_context_options(int *argc, char **argv)
+{
+    int out = 0;
+    bool rest = false;
+    for (int i = 0; i < *argc; i++) {
+        const char *a = argv[i];
+        if (rest || i == 0) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            rest = true;
+            argv[out++] = argv[i];
+        } else if (!strcmp(a, "--context")) {
+            if (i + 1 >= *argc) {
+                ts_cli_error("--context wants URL=FILE");
+                return TS_EXIT_USAGE;
+            }
+            if (!ts_cli_add_context(&global_contexts, argv[++i])) {
+                return TS_EXIT_USAGE;
+            }
+        } else if (!strncmp(a, "--context=", 10)) {
+            if (!ts_cli_add_context(&global_contexts, a + 10)) {
+                return TS_EXIT_USAGE;
+            }
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return TS_EXIT_OK;
+}
+
 int ts_cli_main(int argc, char **argv)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     start_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    int rc = take_context_options(&argc, argv);
+    if (rc != TS_EXIT_OK) {
+        return rc;
+    }
     if (argc > 1) {
         for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
             if (!strcmp(argv[1], subcommands[i].name)) {

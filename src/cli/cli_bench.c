@@ -14,6 +14,7 @@ static void bench_usage(FILE *f)
 {
     fputs("usage: tinyscope bench --port PORT [--protocol auto|mlperf|jsonl] [--model NAME]\n"
           "                       [--runs N] [--results FILE] [OPTIONS] [FILE|DIR ...]\n"
+          "       tinyscope bench --summary [--results FILE] [FILE|DIR ...]\n"
           "\n"
           "Run a model on the board at PORT (a serial device such as /dev/ttyACM0, a\n"
           "pseudo-terminal, or tcp:HOST:PORT), print each result and append it to the\n"
@@ -36,6 +37,7 @@ static void bench_usage(FILE *f)
           "      --no-reconnect    stop when the board goes away instead of waiting\n"
           "      --no-lock         do not lock the port\n"
           "  -v, --verbose         show every line exchanged (on stderr)\n"
+          "  -s, --summary         print the results recorded so far, per board and model\n"
           "      --strict, --base IRI  as for loading files\n",
           f);
 }
@@ -136,6 +138,67 @@ static void on_event(void *vctx, const ts_bench_event *ev)
     }
 }
 
+static void put_cell(const char *s, int width)
+{
+    ts_buf b = {0};
+    ts_sanitize_append(&b, s, strlen(s));
+    if (b.len > (size_t)width) {
+        ts_buf_truncate(&b, (size_t)width - 1);
+        ts_buf_puts(&b, "~");
+    }
+    fputs(ts_buf_str(&b), stdout);
+    for (int i = (int)b.len; i < width; i++) {
+        fputc(' ', stdout);
+    }
+    ts_buf_free(&b);
+}
+
+static void put_value(double v, int width, int prec, bool general)
+{
+    if (isfinite(v)) {
+        printf(general ? " %*.*g" : " %*.*f", width, prec, v);
+    } else {
+        printf(" %*s", width, "-");
+    }
+}
+
+/* The Bench pane's results table, headless. */
+static int print_summary(ts_store *store)
+{
+    ts_bench_result *list;
+    size_t n, n_rows;
+    ts_results_from_store(store, &list, &n);
+    ts_results_row *rows;
+    ts_results_summarize(list, n, &rows, &n_rows);
+    if (n_rows == 0) {
+        puts("no benchmark results recorded yet");
+    } else {
+        printf("%-24s %-28s %5s %10s %10s %10s %10s %10s %8s %10s\n", "BOARD", "MODEL", "RUNS",
+               "MIN_US", "MEDIAN_US", "MAX_US", "INF/S", "MAC/S", "ACCURACY", "ENERGY_UJ");
+    }
+    for (size_t i = 0; i < n_rows; i++) {
+        const ts_results_row *r = &rows[i];
+        put_cell(r->device_name ? r->device_name : "?", 24);
+        fputc(' ', stdout);
+        put_cell(r->model_name ? r->model_name : "?", 28);
+        printf(" %5zu", r->runs);
+        put_value(r->latency_min_us, 10, 1, false);
+        put_value(r->latency_median_us, 10, 1, false);
+        put_value(r->latency_max_us, 10, 1, false);
+        put_value(r->inferences_per_second, 10, 2, false);
+        put_value(r->macs_per_second, 10, 3, true);
+        put_value(r->accuracy, 8, 3, false);
+        put_value(r->energy_uj, 10, 2, false);
+        if (r->complete_runs < r->runs) {
+            printf("  (%zu incomplete)", r->runs - r->complete_runs);
+        }
+        fputc('\n', stdout);
+    }
+    ts_results_rows_free(rows, n_rows);
+    ts_results_list_free(list, n);
+    return TS_EXIT_OK;
+}
+
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -174,6 +237,7 @@ int ts_cmd_bench(int argc, char **argv)
         {"no-reconnect", no_argument, NULL, O_NO_RECONNECT},
         {"no-lock", no_argument, NULL, O_NO_LOCK},
         {"verbose", no_argument, NULL, 'v'},
+        {"summary", no_argument, NULL, 's'},
         {"strict", no_argument, NULL, O_STRICT},
         {"base", required_argument, NULL, O_BASE},
         {NULL, 0, NULL, 0},
@@ -182,10 +246,11 @@ int ts_cmd_bench(int argc, char **argv)
     ts_cli_data data = {0};
     bench_ctx ctx = {0};
     const char *results = NULL;
+    bool summary = false;
     unsigned v;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hp:P:m:n:r:b:t:v", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hp:P:m:n:r:b:t:vs", longopts, NULL)) != -1) {
         switch (c) {
         case 'h': bench_usage(stdout); return TS_EXIT_OK;
         case 'p': o.port = optarg; break;
@@ -245,10 +310,22 @@ int ts_cmd_bench(int argc, char **argv)
         case O_NO_RECONNECT: o.no_reconnect = true; break;
         case O_NO_LOCK: o.port_opts.no_lock = true; break;
         case 'v': ctx.verbose = true; break;
+        case 's': summary = true; break;
         case O_STRICT: data.strict = true; break;
         case O_BASE: data.base = optarg; break;
         default: bench_usage(stderr); return TS_EXIT_USAGE;
         }
+    }
+    if (summary) {
+        data.paths = argv + optind;
+        data.n_paths = (size_t)(argc - optind);
+        data.results = results;
+        ts_store *store = ts_store_new();
+        ts_diags diags = {0};
+        int rc = ts_cli_load(store, &data, &diags) ? print_summary(store) : TS_EXIT_FAILURE;
+        ts_diags_clear(&diags);
+        ts_store_free(store);
+        return rc;
     }
     if (!o.port) {
         ts_cli_error("bench: --port PORT is required ('tinyscope boards' lists them)");

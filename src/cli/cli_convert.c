@@ -106,7 +106,6 @@ int ts_cmd_convert(int argc, char **argv)
         {"to", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
         {"base", required_argument, NULL, 'b'},
-        TS_CLI_CONTEXT_OPTION,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -131,11 +130,6 @@ int ts_cmd_convert(int argc, char **argv)
             break;
         case 'b':
             data.base = optarg;
-            break;
-        case TS_CLI_OPT_CONTEXT:
-            if (!ts_cli_add_context(&data, optarg)) {
-                return TS_EXIT_USAGE;
-            }
             break;
         default:
             convert_usage(stderr);

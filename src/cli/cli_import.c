@@ -27,7 +27,7 @@ static void import_usage(FILE *f)
           "  --category CAT     nnet category, e.g. Classification, Unsupervised\n"
           "  --sensor CLASS     sensor class providing the input, e.g. Microphone\n"
           "  --metric N=V       top1=0.91, top5=..., auc=..., or another name\n"
-          "  --id UUID          identifier (default: derived from the file's bytes)\n"
+          "  --id UUID          identifier (default: from the file's bytes and the name)\n"
           "  -o, --output FILE  write to FILE (atomically) instead of stdout\n",
           f);
 }
@@ -80,6 +80,27 @@ static bool write_atomically(const char *path, const ts_tflite *model, const cha
     return ok;
 }
 
+ts_tflite *ts_cli_load_tflite(const char *path)
+{
+    ts_tflite *model;
+    ts_error err;
+    if (ts_tflite_load(path, &model, &err) != TS_OK) {
+        char line[2600];
+        ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
+        return NULL;
+    }
+    return model;
+}
+
+bool ts_cli_parse_abi(const char *arg, ts_tflite_abi *abi)
+{
+    if (!ts_tflite_abi_from_name(arg, abi)) {
+        ts_cli_error("--abi: expected mcu32 or host64, not \"%s\"", arg);
+        return false;
+    }
+    return true;
+}
+
 int ts_cmd_import(int argc, char **argv)
 {
     enum { O_ABI = 256, O_NAME, O_DESC, O_CREATOR, O_CATEGORY, O_SENSOR, O_METRIC,
@@ -111,8 +132,7 @@ int ts_cmd_import(int argc, char **argv)
             return TS_EXIT_OK;
         case 'o': output = optarg; break;
         case O_ABI:
-            if (!ts_tflite_abi_from_name(optarg, &abi)) {
-                ts_cli_error("--abi: expected mcu32 or host64, not \"%s\"", optarg);
+            if (!ts_cli_parse_abi(optarg, &abi)) {
                 return TS_EXIT_USAGE;
             }
             break;
@@ -140,13 +160,12 @@ int ts_cmd_import(int argc, char **argv)
         return TS_EXIT_USAGE;
     }
     const char *path = argv[optind];
-    ts_tflite *model;
-    ts_error err;
-    char line[2600];
-    if (ts_tflite_load(path, &model, &err) != TS_OK) {
-        ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
+    ts_tflite *model = ts_cli_load_tflite(path);
+    if (!model) {
         return TS_EXIT_FAILURE;
     }
+    ts_error err;
+    char line[2600];
     bool ok;
     if (output) {
         ok = write_atomically(output, model, path, &meta, abi);

@@ -79,6 +79,51 @@ static void print_layers(const ts_tflite *model)
     }
 }
 
+typedef struct {
+    long long offset;
+    size_t tensor;
+} placed;
+
+static int by_offset(const void *a, const void *b)
+{
+    const placed *x = a, *y = b;
+    if (x->offset != y->offset) {
+        return x->offset < y->offset ? -1 : 1;
+    }
+    return x->tensor < y->tensor ? -1 : x->tensor > y->tensor;
+}
+
+/* The buffers live while the peak is reached, by offset: what sets the head. */
+static void print_peak(const ts_tflite_graph *g, const ts_tflite_memory *mem,
+                       const ts_tflite_placement *pl)
+{
+    placed *live = ts_calloc(g->n_tensors ? g->n_tensors : 1, sizeof *live);
+    size_t n = 0, bytes = 0;
+    for (size_t i = 0; i < g->n_tensors; i++) {
+        if (pl[i].offset >= 0 && pl[i].first <= (int)mem->peak_op &&
+            pl[i].last >= (int)mem->peak_op) {
+            live[n++] = (placed){pl[i].offset, i};
+            bytes += pl[i].size;
+        }
+    }
+    qsort(live, n, sizeof *live, by_offset);
+    printf("\nhead at its peak (op %zu), by offset:\n", mem->peak_op);
+    printf("  %8s %8s  %-9s %s\n", "offset", "bytes", "lifetime", "tensor");
+    for (size_t k = 0; k < n; k++) {
+        const ts_tflite_placement *p = &pl[live[k].tensor];
+        char life[32];
+        snprintf(life, sizeof life, "%d-%d", p->first, p->last);
+        printf("  %8lld %8zu  %-9s %zu ", p->offset, p->size, life, live[k].tensor);
+        ts_cli_put(stdout, g->tensors[live[k].tensor].name);
+        fputc('\n', stdout);
+    }
+    if (bytes < mem->head) {
+        printf("  %zu bytes of the head are gaps the greedy placement leaves here\n",
+               mem->head - bytes);
+    }
+    free(live);
+}
+
 int ts_cmd_inspect(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -95,8 +140,7 @@ int ts_cmd_inspect(int argc, char **argv)
             inspect_usage(stdout);
             return TS_EXIT_OK;
         case 'a':
-            if (!ts_tflite_abi_from_name(optarg, &abi)) {
-                ts_cli_error("--abi: expected mcu32 or host64, not \"%s\"", optarg);
+            if (!ts_cli_parse_abi(optarg, &abi)) {
                 return TS_EXIT_USAGE;
             }
             break;
@@ -110,18 +154,18 @@ int ts_cmd_inspect(int argc, char **argv)
         return TS_EXIT_USAGE;
     }
     const char *path = argv[optind];
-    ts_tflite *model;
-    ts_error err;
-    char line[2600];
-    if (ts_tflite_load(path, &model, &err) != TS_OK) {
-        ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
+    ts_tflite *model = ts_cli_load_tflite(path);
+    if (!model) {
         return TS_EXIT_FAILURE;
     }
+    ts_error err;
+    char line[2600];
     const ts_tflite_graph *g = ts_tflite_graph_of(model);
     ts_tflite_memory mem[2];
     ts_tflite_abi abis[2] = {TS_TFLITE_ABI_MCU32, TS_TFLITE_ABI_HOST64};
+    ts_tflite_placement *placements = NULL;
     for (int i = 0; i < 2; i++) {
-        if (ts_tflite_plan(model, abis[i], &mem[i], NULL, &err) != TS_OK) {
+        if (ts_tflite_plan(model, abis[i], &mem[i], i ? NULL : &placements, &err) != TS_OK) {
             snprintf(err.source, sizeof err.source, "%s", path);
             ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
             ts_tflite_free(model);
@@ -169,6 +213,10 @@ int ts_cmd_inspect(int argc, char **argv)
         ts_cli_put(stdout, m->note);
         fputc('\n', stdout);
     }
+    if (mem[0].head) {
+        print_peak(g, &mem[0], placements);
+    }
+    free(placements);
     ts_tflite_free(model);
     return TS_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include "tinyscope/loader.h"
 #include "tinyscope/query.h"
 #include "tinyscope/store.h"
+#include "tinyscope/tflite.h"
 
 /* Exit statuses. */
 enum {
@@ -20,11 +21,9 @@ enum {
     TS_EXIT_USAGE = 2,   /**< the command line was wrong */
 };
 
-/* --context URL=FILE, taken by every data-reading command: put
- * TS_CLI_CONTEXT_OPTION in the getopt_long table and pass the argument of
- * TS_CLI_OPT_CONTEXT to ts_cli_add_context(). */
-enum { TS_CLI_OPT_CONTEXT = 0x1c0, TS_CLI_MAX_CONTEXTS = 64 };
-#define TS_CLI_CONTEXT_OPTION {"context", required_argument, NULL, TS_CLI_OPT_CONTEXT}
+/* --context URL=FILE is taken from the command line by ts_cli_main for
+ * every command; ts_cli_load uses those mappings with data->contexts. */
+enum { TS_CLI_MAX_CONTEXTS = 64 };
 
 /** Options every data-reading command takes. */
 typedef struct {
@@ -127,6 +126,12 @@ void ts_cli_json_print(json_t *doc);
 const char *ts_cli_verdict_glyph(ts_verdict v);
 
 int ts_cmd_stats(int argc, char **argv);
+/** Load a .tflite model, printing the error on failure (then NULL). Free with ts_tflite_free. */
+ts_tflite *ts_cli_load_tflite(const char *path);
+
+/** Parse an --abi argument, printing the error when it is neither mcu32 nor host64. */
+bool ts_cli_parse_abi(const char *arg, ts_tflite_abi *abi);
+
 int ts_cmd_devices(int argc, char **argv);
 int ts_cmd_models(int argc, char **argv);
 int ts_cmd_matrix(int argc, char **argv);

@@ -34,7 +34,7 @@ static void push_usage(FILE *f)
     fputs("usage: tinyscope push [FILE|DIR ...] --endpoint URL [--graph IRI]\n"
           "                      [--batch N] [--retries N] [--timeout MS] [--skip N]\n"
           "                      [--dry-run]\n"
-          "                      [--strict] [--base IRI] [--context URL=FILE]\n"
+          "                      [--strict] [--base IRI]\n"
           "\n"
           "Upload local graphs (default: the bundled sample graphs, their ontology\n"
           "and the benchmark results) to a SPARQL endpoint with SPARQL 1.1 Update\n"
@@ -267,7 +267,6 @@ int ts_cmd_push(int argc, char **argv)
         {"skip", required_argument, NULL, 'k'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
-        TS_CLI_CONTEXT_OPTION,
         TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -306,11 +305,6 @@ int ts_cmd_push(int argc, char **argv)
             break;
         case 's': data.strict = true; break;
         case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_CONTEXT:
-            if (!ts_cli_add_context(&data, optarg)) {
-                return TS_EXIT_USAGE;
-            }
-            break;
         case TS_CLI_OPT_ENDPOINT:
         case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
         default: push_usage(stderr); return TS_EXIT_USAGE;

@@ -220,6 +220,13 @@ int ts_cmd_query(int argc, char **argv)
         ts_buf_free(&text);
         return TS_EXIT_FAILURE;
     }
+    ts_dataset *ds = data.endpoint ? ts_cli_remote(&data) : ts_dataset_local(store);
+    if (!ds) {
+        ts_diags_clear(&diags);
+        ts_store_free(store);
+        ts_buf_free(&text);
+        return TS_EXIT_FAILURE;
+    }
     double load_ms = now_ms() - t0;
 
     interrupted = 0;
@@ -229,14 +236,6 @@ int ts_cmd_query(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_sa);
     qopts.cancel = &interrupted;
 
-    ts_dataset *ds = data.endpoint ? ts_cli_remote(&data) : ts_dataset_local(store);
-    if (!ds) {
-        sigaction(SIGINT, &old_sa, NULL);
-        ts_diags_clear(&diags);
-        ts_store_free(store);
-        ts_buf_free(&text);
-        return TS_EXIT_FAILURE;
-    }
     ts_error err;
     ts_query_timing timing = {0};
     double *evals = ts_calloc((size_t)repeat, sizeof *evals);

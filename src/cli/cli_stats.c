@@ -85,7 +85,6 @@ int ts_cmd_stats(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
-        TS_CLI_CONTEXT_OPTION,
         TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -95,11 +94,6 @@ int ts_cmd_stats(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
         switch (c) {
-        case TS_CLI_OPT_CONTEXT:
-            if (!ts_cli_add_context(&data, optarg)) {
-                return TS_EXIT_USAGE;
-            }
-            break;
         case 'h':
             stats_usage(stdout);
             return TS_EXIT_OK;

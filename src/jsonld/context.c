@@ -173,6 +173,12 @@ static void ctx_set(jl_ctx *c, jl_term *t)
     if (t->protect) {
         c->n_protected++;
     }
+    if (t->iri && t->iri[0] == '@') {
+        c->aliases |= !strcmp(t->iri, "@type")    ? JL_ALIAS_TYPE
+                      : !strcmp(t->iri, "@value") ? JL_ALIAS_VALUE
+                      : !strcmp(t->iri, "@id")    ? JL_ALIAS_ID
+                                                  : JL_ALIAS_OTHER;
+    }
 }
 
 /* Remove name's definition, returning it (the caller owns it) or NULL. */
@@ -218,6 +224,7 @@ static jl_ctx *ctx_copy(const jl_ctx *src)
     c->vocab = src->vocab ? ts_strdup(src->vocab) : NULL;
     c->lang = src->lang ? ts_strdup(src->lang) : NULL;
     c->dir = src->dir;
+    c->aliases = src->aliases;
     c->previous = jl_ctx_ref(src->previous);
     if (src->cap) {
         c->cap = src->cap;
@@ -391,7 +398,8 @@ static const char *expand_iri_full(jl_proc *p, jl_ctx *active, const char *value
         if (*st != TS_OK) {
             return NULL;
         }
-        if (pt && pt->iri && pt->prefix) {
+        /* JSON-LD 1.0 let any term serve as a prefix. */
+        if (pt && pt->iri && (pt->prefix || p->mode10)) {
             *owned = concat(pt->iri, suffix);
             return *owned;
         }
@@ -525,6 +533,12 @@ static ts_status create_term(jl_proc *p, jl_ctx *active, json_t *local, const ch
                              bool override_protected, const remote_chain *chain,
                              bool validate_scoped)
 {
+    /* The defined map keeps the name: use the local context's own copy,
+     * which lives as long as the processing. */
+    void *at = json_object_iter_at(local, term);
+    if (at) {
+        term = json_object_iter_key(at);
+    }
     int state = defined_get(defined, term);
     if (state == 2) {
         return TS_OK;
@@ -1175,16 +1189,72 @@ fail:
     return st;
 }
 
-/* The memo key: the flags and the canonical text of the local context. */
-static char *canonical_text(json_t *local)
+/*
+ * A memo key: the flags, then local as written (insertion order; a
+ * context written in another order is just another key). Cheaper than
+ * json_dumps, which matters when every document names its contexts.
+ */
+static void key_append(ts_buf *b, const json_t *v, unsigned depth)
 {
-    return json_dumps(local, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (depth > 64) {
+        ts_buf_putc(b, '?');
+        return;
+    }
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        ts_buf_putc(b, '{');
+        json_object_foreach((json_t *)v, k, x) {
+            ts_buf_putc(b, '"');
+            for (const char *q = k; *q; q++) {
+                if (*q == '"' || *q == '\\') {
+                    ts_buf_putc(b, '\\');
+                }
+                ts_buf_putc(b, *q);
+            }
+            ts_buf_puts(b, "\":");
+            key_append(b, x, depth + 1);
+            ts_buf_putc(b, ',');
+        }
+        ts_buf_putc(b, '}');
+        break;
+    }
+    case JSON_ARRAY:
+        ts_buf_putc(b, '[');
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            key_append(b, json_array_get(v, i), depth + 1);
+            ts_buf_putc(b, ',');
+        }
+        ts_buf_putc(b, ']');
+        break;
+    case JSON_STRING: {
+        ts_buf_putc(b, '"');
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v);
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '"' || s[i] == '\\' || s[i] == '\0') {
+                ts_buf_putc(b, '\\');
+            }
+            ts_buf_putc(b, s[i] ? s[i] : '0');
+        }
+        ts_buf_putc(b, '"');
+        break;
+    }
+    case JSON_INTEGER: ts_buf_printf(b, "%lld", (long long)json_integer_value(v)); break;
+    case JSON_REAL: ts_buf_printf(b, "%.17g", json_real_value(v)); break;
+    case JSON_TRUE: ts_buf_puts(b, "true"); break;
+    case JSON_FALSE: ts_buf_puts(b, "false"); break;
+    case JSON_NULL: ts_buf_puts(b, "null"); break;
+    }
 }
 
 const char *jl_term_context_key(jl_term *t)
 {
     if (!t->context_key && t->has_context) {
-        t->context_key = canonical_text(t->context);
+        ts_buf b = {0};
+        key_append(&b, t->context, 0);
+        t->context_key = ts_buf_steal(&b);
     }
     return t->context_key;
 }
@@ -1196,19 +1266,23 @@ ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local,
 {
     char *key = NULL;
     if (active->persistent && validate_scoped && !chain) {
-        char *text = local_text ? NULL : canonical_text(local);
-        if (text || local_text) {
-            key = ts_asprintf("%d%d%d%s", override_protected, propagate, p->mode10,
-                              local_text ? local_text : text);
+        ts_buf *b = &p->scratch;
+        ts_buf_truncate(b, 0);
+        ts_buf_putc(b, (char)('0' + override_protected));
+        ts_buf_putc(b, (char)('0' + propagate));
+        ts_buf_putc(b, (char)('0' + p->mode10));
+        if (local_text) {
+            ts_buf_puts(b, local_text);
+        } else {
+            key_append(b, local, 0);
         }
-        free(text);
-        for (size_t i = 0; key && i < active->n_memo; i++) {
-            if (!strcmp(active->memo[i].key, key)) {
-                free(key);
+        for (size_t i = 0; i < active->n_memo; i++) {
+            if (!strcmp(active->memo[i].key, b->data)) {
                 *out = jl_ctx_ref(active->memo[i].result);
                 return TS_OK;
             }
         }
+        key = ts_strndup(b->data, b->len);
     }
     bool saved = p->used_doc_base;
     p->used_doc_base = false;

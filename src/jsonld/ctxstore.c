@@ -186,8 +186,8 @@ ts_status ts_jsonld_ctxstore_add_dir(ts_jsonld_ctxstore *s, const char *dir, ts_
 
 void ts_jsonld_ctxstore_add_defaults(ts_jsonld_ctxstore *s)
 {
-    /* Earlier mappings win, so the defaults go in front of what is there:
-     * keep the user's entries by re-adding them after the defaults. */
+    /* The last mapping of a URL wins: the defaults go in front of the
+     * mappings already made, the user's directory after the bundled one. */
     size_t n_user = s->n_entries;
     ctx_entry *user = s->entries;
     s->entries = NULL;

@@ -25,12 +25,16 @@ static json_t *as_array(json_t *v)
 static void add_value(json_t *obj, const char *key, json_t *value)
 {
     json_t *arr = json_object_get(obj, key);
+    if (!arr && json_is_array(value)) {
+        json_object_set_new_nocheck(obj, key, value);
+        return;
+    }
     if (!arr) {
         arr = json_array();
-        json_object_set_new(obj, key, arr);
+        json_object_set_new_nocheck(obj, key, arr);
     } else if (!json_is_array(arr)) {
         json_t *wrapped = as_array(arr);
-        json_object_set_new(obj, key, wrapped);
+        json_object_set_new_nocheck(obj, key, wrapped);
         arr = wrapped;
     }
     if (json_is_array(value)) {
@@ -41,9 +45,13 @@ static void add_value(json_t *obj, const char *key, json_t *value)
     }
 }
 
+static bool is_scalar(json_t *v);
+
+/* A value object, or (when expanding for toRdf) a bare scalar standing for
+ * {"@value": scalar}. */
 static bool is_value_object(json_t *v)
 {
-    return json_is_object(v) && json_object_get(v, "@value");
+    return (json_is_object(v) && json_object_get(v, "@value")) || is_scalar(v);
 }
 
 static bool is_list_object(json_t *v)
@@ -90,28 +98,38 @@ static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *va
     if (t && t->type && json_is_string(value)) {
         if (!strcmp(t->type, "@id")) {
             json_t *o = json_object();
-            json_object_set_new(o, "@id", iri_json(p, c, json_string_value(value), true, false));
+            json_object_set_new_nocheck(o, "@id", iri_json(p, c, json_string_value(value), true, false));
             return o;
         }
         if (!strcmp(t->type, "@vocab")) {
             json_t *o = json_object();
-            json_object_set_new(o, "@id", iri_json(p, c, json_string_value(value), true, true));
+            json_object_set_new_nocheck(o, "@id", iri_json(p, c, json_string_value(value), true, true));
             return o;
         }
     }
+    bool typed = t && t->type && strcmp(t->type, "@id") && strcmp(t->type, "@vocab") &&
+                 strcmp(t->type, "@none");
+    if (p->plain_values && !typed) {
+        /* The common plain literal costs no object (toRdf reads it back). */
+        const char *lang = (t && t->has_lang) ? t->lang : c->lang;
+        int dir = (t && t->has_dir) ? t->dir : c->dir;
+        if (!json_is_string(value) ||
+            (!lang && dir != JL_DIR_LTR && dir != JL_DIR_RTL)) {
+            return json_incref(value);
+        }
+    }
     json_t *o = json_object();
-    json_object_set(o, "@value", value);
-    if (t && t->type && strcmp(t->type, "@id") && strcmp(t->type, "@vocab") &&
-        strcmp(t->type, "@none")) {
-        json_object_set_new(o, "@type", json_string(t->type));
+    json_object_set_nocheck(o, "@value", value);
+    if (typed) {
+        json_object_set_new_nocheck(o, "@type", json_string(t->type));
     } else if (json_is_string(value)) {
         const char *lang = (t && t->has_lang) ? t->lang : c->lang;
         int dir = (t && t->has_dir) ? t->dir : c->dir;
         if (lang) {
-            json_object_set_new(o, "@language", json_string(lang));
+            json_object_set_new_nocheck(o, "@language", json_string(lang));
         }
         if (dir == JL_DIR_LTR || dir == JL_DIR_RTL) {
-            json_object_set_new(o, "@direction", json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
+            json_object_set_new_nocheck(o, "@direction", json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
         }
     }
     return o;
@@ -136,18 +154,38 @@ static int compare_keys(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The keys of obj in code point order (borrowed strings). */
-static const char **sorted_keys(json_t *obj, size_t *n)
+/* The keys of obj in code point order (borrowed strings), in small (which
+ * has room for 16) when they fit, else in a new array: free it when it is
+ * not small. */
+static const char **sorted_keys_in(json_t *obj, size_t *n, const char **small)
 {
     *n = json_object_size(obj);
-    const char **keys = ts_malloc(ts_mul_size(*n ? *n : 1, sizeof *keys));
+    const char **keys = *n <= 16 ? small : ts_malloc(ts_mul_size(*n, sizeof *keys));
     size_t i = 0;
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) {
         keys[i++] = k;
     }
-    qsort(keys, *n, sizeof *keys, compare_keys);
+    if (*n > 1) {
+        qsort(keys, *n, sizeof *keys, compare_keys);
+    }
+    return keys;
+}
+
+static const char **sorted_keys(json_t *obj, size_t *n)
+{
+    const char **keys = ts_malloc(ts_mul_size(json_object_size(obj) + 1, sizeof *keys));
+    size_t i = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        keys[i++] = k;
+    }
+    *n = i;
+    if (i > 1) {
+        qsort(keys, i, sizeof *keys, compare_keys);
+    }
     return keys;
 }
 
@@ -197,15 +235,15 @@ static ts_status language_map(node_state *ns, const jl_term *kdef, json_t *value
                 break;
             }
             json_t *v = json_object();
-            json_object_set(v, "@value", item);
+            json_object_set_nocheck(v, "@value", item);
             if (!none) {
                 if (!jl_is_lang_tag(lang)) {
                     jl_warn(p, "\"%s\" is not a well-formed language tag", lang);
                 }
-                json_object_set_new(v, "@language", json_string(lang));
+                json_object_set_new_nocheck(v, "@language", json_string(lang));
             }
             if (dir == JL_DIR_LTR || dir == JL_DIR_RTL) {
-                json_object_set_new(v, "@direction", json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
+                json_object_set_new_nocheck(v, "@direction", json_string(dir == JL_DIR_LTR ? "ltr" : "rtl"));
             }
             json_array_append_new(ev, v);
         }
@@ -270,9 +308,14 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
         if (st == TS_OK && items) {
             json_array_foreach(items, k, item) {
                 json_t *it = json_incref(item);
+                if (is_scalar(it)) {
+                    json_t *v = json_object();
+                    json_object_set_new_nocheck(v, "@value", it);
+                    it = v;
+                }
                 if ((cont & JL_C_GRAPH) && !is_graph_object(it)) {
                     json_t *g = json_object();
-                    json_object_set_new(g, "@graph", as_array(it));
+                    json_object_set_new_nocheck(g, "@graph", as_array(it));
                     json_decref(it);
                     it = g;
                 }
@@ -295,14 +338,14 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
                             json_array_extend(vals, oa);
                             json_decref(oa);
                         }
-                        json_object_set_new(it, eik, vals);
+                        json_object_set_new_nocheck(it, eik, vals);
                     }
                     json_decref(re);
                     free(ko);
                 } else if ((cont & JL_C_INDEX) && !json_object_get(it, "@index") && !none) {
-                    json_object_set_new(it, "@index", json_string(index));
+                    json_object_set_new_nocheck(it, "@index", json_string(index));
                 } else if ((cont & JL_C_ID) && !json_object_get(it, "@id") && !none) {
-                    json_object_set_new(it, "@id", iri_json(p, ns->ctx, index, true, false));
+                    json_object_set_new_nocheck(it, "@id", iri_json(p, ns->ctx, index, true, false));
                 } else if ((cont & JL_C_TYPE) && !none && eindex) {
                     json_t *types = json_array();
                     json_array_append_new(types, json_string(eindex));
@@ -312,7 +355,7 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
                         json_array_extend(types, oa);
                         json_decref(oa);
                     }
-                    json_object_set_new(it, "@type", types);
+                    json_object_set_new_nocheck(it, "@type", types);
                 }
                 json_array_append_new(ev, it);
                 if (st != TS_OK) {
@@ -529,7 +572,7 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
                     rmap = json_object_get(result, "@reverse");
                     if (!rmap) {
                         rmap = json_object();
-                        json_object_set_new(result, "@reverse", rmap);
+                        json_object_set_new_nocheck(result, "@reverse", rmap);
                     }
                 }
                 size_t i;
@@ -556,11 +599,11 @@ static ts_status keyword_entry(node_state *ns, const char *key, const char *epro
         return TS_OK;
     }
     if (!strcmp(eprop, "@value") && json_is_null(ev)) {
-        json_object_set_new(result, "@value", ev);
+        json_object_set_new_nocheck(result, "@value", ev);
         return TS_OK;
     }
     if (ev) {
-        json_object_set_new(result, eprop, ev);
+        json_object_set_new_nocheck(result, eprop, ev);
     }
     return TS_OK;
 }
@@ -574,7 +617,8 @@ static ts_status expand_entries(node_state *ns, json_t *element)
     /* Keys in code point order, as the specification's examples assume:
      * "@reverse" is met before any reverse property term. */
     size_t n_keys;
-    const char **keys = sorted_keys(element, &n_keys);
+    const char *small[16];
+    const char **keys = sorted_keys_in(element, &n_keys, small);
     for (size_t ki = 0; ki < n_keys; ki++) {
         const char *key = keys[ki];
         json_t *value = json_object_get(element, key);
@@ -601,8 +645,8 @@ static ts_status expand_entries(node_state *ns, json_t *element)
         json_t *ev = NULL;
         if (kdef && kdef->type && !strcmp(kdef->type, "@json")) {
             ev = json_object();
-            json_object_set(ev, "@value", value);
-            json_object_set_new(ev, "@type", json_string("@json"));
+            json_object_set_nocheck(ev, "@value", value);
+            json_object_set_new_nocheck(ev, "@type", json_string("@json"));
         } else if ((cont & JL_C_LANGUAGE) && json_is_object(value)) {
             st = language_map(ns, kdef, value, &ev);
         } else if ((cont & (JL_C_INDEX | JL_C_TYPE | JL_C_ID)) && json_is_object(value)) {
@@ -613,7 +657,7 @@ static ts_status expand_entries(node_state *ns, json_t *element)
         if (st == TS_OK && ev) {
             if ((cont & JL_C_LIST) && !is_list_object(ev)) {
                 json_t *l = json_object();
-                json_object_set_new(l, "@list", as_array(ev));
+                json_object_set_new_nocheck(l, "@list", as_array(ev));
                 json_decref(ev);
                 ev = l;
             }
@@ -624,7 +668,7 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                 json_t *x;
                 json_array_foreach(arr, i, x) {
                     json_t *g = json_object();
-                    json_object_set_new(g, "@graph", as_array(x));
+                    json_object_set_new_nocheck(g, "@graph", as_array(x));
                     json_array_append_new(wrapped, g);
                 }
                 json_decref(arr);
@@ -635,7 +679,7 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                 json_t *rmap = json_object_get(result, "@reverse");
                 if (!rmap) {
                     rmap = json_object();
-                    json_object_set_new(result, "@reverse", rmap);
+                    json_object_set_new_nocheck(result, "@reverse", rmap);
                 }
                 json_t *arr = as_array(ev);
                 size_t i;
@@ -651,8 +695,13 @@ static ts_status expand_entries(node_state *ns, json_t *element)
                 json_decref(arr);
                 json_decref(ev);
             } else {
-                add_value(result, eprop, as_array(ev));
-                json_decref(ev);
+                /* ev is ours: add_value keeps it or splices it in. */
+                if (json_is_array(ev)) {
+                    add_value(result, eprop, ev);
+                } else {
+                    add_value(result, eprop, as_array(ev));
+                    json_decref(ev);
+                }
             }
         }
         jl_pop(p);
@@ -661,7 +710,9 @@ static ts_status expand_entries(node_state *ns, json_t *element)
             break;
         }
     }
-    free(keys);
+    if (keys != small) {
+        free(keys);
+    }
     if (st == TS_OK && nests) {
         /* Nested properties, in key order. */
         size_t i;
@@ -754,7 +805,7 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
             return jl_fail(p, "invalid typed value", "@type is not an IRI");
         }
     } else if (json_object_get(result, "@type") && !json_is_array(json_object_get(result, "@type"))) {
-        json_object_set_new(result, "@type", as_array(json_object_get(result, "@type")));
+        json_object_set_new_nocheck(result, "@type", as_array(json_object_get(result, "@type")));
     } else if (json_object_get(result, "@set") || json_object_get(result, "@list")) {
         size_t n = json_object_size(result);
         if (n > 2 || (n == 2 && !json_object_get(result, "@index"))) {
@@ -838,10 +889,25 @@ static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop,
     }
     jl_ctx *type_ctx = jl_ctx_ref(ctx);
     size_t n;
-    const char **keys = sorted_keys(element, &n);
+    const char **keys;
+    if (type_ctx->aliases & JL_ALIAS_TYPE) {
+        keys = sorted_keys(element, &n);
+    } else {
+        /* Only "@type" itself can expand to @type. */
+        static const char *const type_key[] = {"@type"};
+        keys = NULL;
+        n = json_object_get(element, "@type") ? 1 : 0;
+        if (n) {
+            keys = ts_malloc(sizeof *keys);
+            keys[0] = type_key[0];
+        }
+    }
     char *input_type = NULL;
     bool first_type = true;
     for (size_t i = 0; i < n && st == TS_OK; i++) {
+        if (keys[i][0] != '@' && !(type_ctx->aliases & JL_ALIAS_TYPE)) {
+            continue;
+        }
         if (!expands_to(p, type_ctx, keys[i], "@type")) {
             continue;
         }
@@ -951,9 +1017,14 @@ static ts_status expand_inner(jl_proc *p, jl_ctx *active, const char *aprop, jso
                 json_decref(result);
                 return st;
             }
+            if (list && p->mode10 && (json_is_array(e) || is_list_object(e))) {
+                json_decref(e);
+                json_decref(result);
+                return jl_fail(p, "list of lists", "not allowed in json-ld-1.0 mode");
+            }
             if (list && json_is_array(e)) {
                 json_t *l = json_object();
-                json_object_set_new(l, "@list", e);
+                json_object_set_new_nocheck(l, "@list", e);
                 e = l;
             }
             if (json_is_array(e)) {

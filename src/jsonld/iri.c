@@ -44,8 +44,17 @@ bool jl_is_well_formed_iri(const char *s)
     }
     bool fragment = false;
     for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
-        if (*q <= 0x20 || strchr("<>\"{}|^`\\", *q)) {
+        if (*q > '#' && *q < '<') {
+            continue; /* the common case: $ % & ' ( ) * + , - . / digits : ; */
+        }
+        switch (*q) {
+        case '<': case '>': case '"': case '{': case '}': case '|': case '^': case '`':
+        case '\\':
             return false;
+        default:
+            if (*q <= 0x20) {
+                return false;
+            }
         }
         if (*q == '#') {
             if (fragment) {
@@ -59,10 +68,17 @@ bool jl_is_well_formed_iri(const char *s)
 
 bool jl_is_keyword(const char *s)
 {
-    if (!s || s[0] != '@') {
+    if (!s || s[0] != '@' || !s[1]) {
         return false;
     }
+    /* The list is sorted: skip to the keywords with the same first letter. */
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
+        if (keywords[i][1] < s[1]) {
+            continue;
+        }
+        if (keywords[i][1] > s[1]) {
+            return false;
+        }
         if (!strcmp(s, keywords[i])) {
             return true;
         }

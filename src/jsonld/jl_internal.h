@@ -32,6 +32,10 @@ enum {
 
 enum { JL_DIR_NONE = 0, JL_DIR_LTR, JL_DIR_RTL, JL_DIR_NULL };
 
+/* Keyword aliases a context has, so that the common case of none can skip
+ * expanding every key to look for them. */
+enum { JL_ALIAS_TYPE = 1, JL_ALIAS_VALUE = 2, JL_ALIAS_ID = 4, JL_ALIAS_OTHER = 8 };
+
 /* A term definition. Immutable once made and shared between contexts. */
 typedef struct jl_term {
     unsigned refs;
@@ -69,6 +73,7 @@ typedef struct jl_ctx {
     size_t count;
     size_t n_protected;
     bool persistent;  /* owned by a cache: may remember applications */
+    unsigned aliases; /* JL_ALIAS_*: keywords some term maps to */
     jl_memo *memo;
     size_t n_memo;
 } jl_ctx;
@@ -91,6 +96,7 @@ typedef struct jl_proc {
     size_t depth;
     size_t path_cap;
     size_t work;          /* term definitions created */
+    bool plain_values;    /* for toRdf: {"@value": x} alone is kept as x */
     unsigned rdepth;      /* recursion depth of expansion and toRdf */
     bool used_doc_base;   /* context processing depended on the document base */
     /* toRdf */

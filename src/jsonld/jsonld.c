@@ -201,7 +201,18 @@ static void warn_duplicates(const char *text, size_t len, const char *source, ts
     bool expect_key = false;
     unsigned line = 1;
     size_t line_start = 0;
+    /* Bytes that matter outside strings; the rest are skipped at once. */
+    static const bool special[256] = {
+        ['\n'] = true, ['{'] = true, ['}'] = true, ['['] = true,
+        [']'] = true,  [','] = true, ['"'] = true,
+    };
     for (size_t i = 0; i < len; i++) {
+        while (i < len && !special[(unsigned char)text[i]]) {
+            i++;
+        }
+        if (i >= len) {
+            break;
+        }
         char c = text[i];
         if (c == '\n') {
             line++;
@@ -222,10 +233,24 @@ static void warn_duplicates(const char *text, size_t len, const char *source, ts
             expect_key = depth && stack[depth - 1];
         } else if (c == '"') {
             size_t start = i + 1;
-            for (i = start; i < len && text[i] != '"'; i++) {
-                if (text[i] == '\\') {
-                    i++;
+            /* The closing quote: the next one not escaped by an odd run of
+             * backslashes. Strings hold no raw newlines in valid JSON. */
+            i = start;
+            for (;;) {
+                const char *q = memchr(text + i, '"', len - i);
+                if (!q) {
+                    i = len;
+                    break;
                 }
+                size_t at = (size_t)(q - text), bs = 0;
+                while (at - bs > start && text[at - bs - 1] == '\\') {
+                    bs++;
+                }
+                i = at;
+                if (bs % 2 == 0) {
+                    break;
+                }
+                i++;
             }
             if (expect_key && depth && i <= len &&
                 !dup_insert(&set, text + start, i - start, stack[depth - 1])) {
@@ -323,6 +348,7 @@ ts_status ts_jsonld_to_rdf(json_t *doc, const ts_jsonld_opts *opts, ts_jsonld_qu
     jl_proc p;
     proc_init(&p, opts, err);
     json_t *expanded = NULL;
+    p.plain_values = true;
     ts_status st = expand_doc(&p, doc, &expanded);
     if (st == TS_OK) {
         p.emit = emit;

@@ -239,7 +239,21 @@ static uint64_t hash_str(const char *s)
 static char *fresh_blank(jl_proc *p)
 {
     const char *prefix = (p->opts && p->opts->blank_prefix) ? p->opts->blank_prefix : "b";
-    return ts_asprintf("%s%lu", prefix, p->blank_seq++);
+    char digits[24];
+    size_t nd = 0;
+    unsigned long v = p->blank_seq++;
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t np = strlen(prefix);
+    char *s = ts_malloc(np + nd + 1);
+    memcpy(s, prefix, np);
+    for (size_t i = 0; i < nd; i++) {
+        s[np + i] = digits[nd - 1 - i];
+    }
+    s[np + nd] = '\0';
+    return s;
 }
 
 /* The label for a document's "_:x" (borrowed from the map). */
@@ -318,7 +332,12 @@ static ts_status node_to_rdf(jl_proc *p, json_t *node, const ts_term *g, owned_t
 static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_term *out)
 {
     memset(out, 0, sizeof *out);
-    json_t *v = json_object_get(item, "@value");
+    /* A bare scalar is a plain value object (see jl_proc.plain_values). */
+    bool bare = !json_is_object(item);
+    json_t *v = bare ? item : json_object_get(item, "@value");
+    if (bare) {
+        item = NULL;
+    }
     json_t *tj = json_object_get(item, "@type");
     const char *type = json_is_string(tj) ? json_string_value(tj) : NULL;
     json_t *lj = json_object_get(item, "@language");
@@ -333,6 +352,7 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         return TS_OK;
     }
     char *value = NULL;
+    bool borrowed = false; /* value points into the document */
     const char *datatype = type;
     if (is_json) {
         ts_buf b = {0};
@@ -366,7 +386,8 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
             }
         }
     } else if (json_is_string(v)) {
-        value = ts_strdup(json_string_value(v));
+        value = (char *)json_string_value(v);
+        borrowed = true;
         if (!datatype) {
             datatype = lang ? rdf_lang_string : xsd_string;
         }
@@ -383,7 +404,7 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         ts_buf_printf(&dt, "_%s", dir);
         out->t.kind = TS_TERM_LITERAL;
         out->t.value = value;
-        out->own_value = true;
+        out->own_value = !borrowed;
         out->t.datatype = ts_buf_steal(&dt);
         out->own_datatype = true;
         return TS_OK;
@@ -406,12 +427,14 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
         }
         ts_term d = {TS_TERM_LITERAL, (char *)dir, NULL, NULL};
         emit(p, &out->t, &pd, &d, g);
-        free(value);
+        if (!borrowed) {
+            free(value);
+        }
         return TS_OK;
     }
     out->t.kind = TS_TERM_LITERAL;
     out->t.value = value;
-    out->own_value = true;
+    out->own_value = !borrowed;
     if (datatype == rdf_lang_string) {
         out->t.lang = (char *)lang;
     } else if (strcmp(datatype, xsd_string)) {
@@ -470,6 +493,9 @@ static ts_status list_to_rdf(jl_proc *p, json_t *list, const ts_term *g, owned_t
 static ts_status object_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_term *out)
 {
     memset(out, 0, sizeof *out);
+    if (json_is_string(item) || json_is_number(item) || json_is_boolean(item)) {
+        return value_to_rdf(p, item, g, out);
+    }
     if (!json_is_object(item)) {
         return TS_OK;
     }

@@ -249,6 +249,7 @@ static void analyze_pattern(an_ctx *a, sq_pattern *p)
     p->scope = vset_new(a->q, W);
     p->certain = vset_new(a->q, W);
     p->mentioned = vset_new(a->q, W);
+    p->maybe = vset_new(a->q, W);
     switch (p->kind) {
     case P_BGP: {
         for (size_t i = 0; i < p->n_triples; i++) {
@@ -357,6 +358,21 @@ static void analyze_pattern(an_ctx *a, sq_pattern *p)
                 p->post[slot][p->n_post[slot]++] = f->expr;
             }
         }
+        /* a variable used inside but bound nowhere in the group is unbound
+           there, whatever the outside binds */
+        if (!vset_subset(p->mentioned, p->scope, W)) {
+            bool only_filters = true;
+            uint64_t *inner = vset_new(a->q, W);
+            for (size_t i = 0; i < p->n_steps; i++) {
+                if (p->steps[i]->kind != P_FILTER) {
+                    vset_union(inner, p->steps[i]->mentioned, W);
+                }
+            }
+            only_filters = vset_subset(inner, p->scope, W);
+            if (!only_filters) {
+                p->unsafe_body = true;
+            }
+        }
         p->unsafe = p->unsafe || p->unsafe_body;
         break;
     }
@@ -421,6 +437,9 @@ static void analyze_pattern(an_ctx *a, sq_pattern *p)
             vset_add(p->mentioned, p->sub_map[i]);
         }
         break;
+    }
+    for (size_t w = 0; w < W; w++) {
+        p->maybe[w] = p->scope[w] & ~p->certain[w];
     }
 }
 
@@ -623,8 +642,21 @@ typedef struct sq_plan {
     uint64_t mask; /* which of the BGP's variables were bound on entry */
     size_t *order;
     size_t **filters_at; /* filter indices to check after order[i] */
+    bool **filter_local; /* ...and whether it needs only its component's variables */
     size_t *n_filters_at;
+    /* Independent components (no shared variable): the first drives the
+       nested loops; each later one is evaluated once and its rows reused. */
+    size_t n_comps;
+    size_t *comp_start, *comp_end; /* depth range in order */
+    bool *comp_cacheable;
+    int **comp_vars;
+    size_t *comp_nvars;
+    sq_rows *comp_cache;
+    bool *comp_ready;
+    const SordNode **comp_graph;
 } sq_plan;
+
+static void plan_free(sq_plan *pl, size_t n);
 
 static void note_cached(sq_ctx *cx, sq_pattern *p)
 {
@@ -648,13 +680,7 @@ static void clear_caches(sq_ctx *cx)
         sq_plan *pl = p->plans;
         while (pl) {
             sq_plan *pn = pl->next;
-            for (size_t i = 0; i < p->n_triples; i++) {
-                free(pl->filters_at[i]);
-            }
-            free(pl->filters_at);
-            free(pl->n_filters_at);
-            free(pl->order);
-            free(pl);
+            plan_free(pl, p->n_triples);
             pl = pn;
         }
         p->plans = NULL;
@@ -707,8 +733,31 @@ static int match_in(sq_ctx *cx, const SordNode *g, sq_node s, sq_node p, sq_node
     return r;
 }
 
+static int match_index(sq_ctx *cx, sq_node s, sq_node p, sq_node o, match_fn fn, void *data)
+{
+    sq_range r = sq_index_find(cx->index, s, p, o);
+    /* which position of an entry holds s, p and o */
+    static const int pos[3][3] = {{0, 1, 2}, {2, 0, 1}, {1, 2, 0}};
+    const int *at = pos[r.order];
+    for (size_t i = 0; i < r.count; i++) {
+        const SordNode *const *t = r.begin[i].t;
+        /* every bound position is part of the looked-up prefix */
+        if (sq_should_stop(cx)) {
+            return 1;
+        }
+        int rc = fn(cx, data, t[at[0]], t[at[1]], t[at[2]]);
+        if (rc) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
 static int match(sq_ctx *cx, sq_node s, sq_node p, sq_node o, match_fn fn, void *data)
 {
+    if (cx->index && !cx->active_graph && cx->n_defaults == 0 && !cx->default_empty) {
+        return match_index(cx, s, p, o, fn, data);
+    }
     if (cx->active_graph) {
         return match_in(cx, cx->active_graph, s, p, o, 0, fn, data);
     }
@@ -1072,13 +1121,76 @@ static sq_node term_value(const sq_term *t, const sq_node *row)
 
 #define EST_CAP 500
 
+static size_t uf_find(size_t *parent, size_t i)
+{
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+static double triple_estimate(const sq_triple *t, const bool *bound, double base, bool any_bound_yet)
+{
+    bool sb = t->s.kind != SQ_T_VAR || bound[t->s.var];
+    bool ob = t->o.kind != SQ_T_VAR || bound[t->o.var];
+    bool pb = t->path || t->p.kind != SQ_T_VAR || bound[t->p.var];
+    bool svar_b = t->s.kind == SQ_T_VAR && bound[t->s.var];
+    bool ovar_b = t->o.kind == SQ_T_VAR && bound[t->o.var];
+    double est = base;
+    if (t->path) {
+        est = (sb || ob) ? 100 : 1e7;
+    } else if (sb && pb && ob) {
+        est = 0.5;
+    } else {
+        if (svar_b) {
+            est = est < (pb ? 3 : 20) ? est : (pb ? 3 : 20);
+        }
+        if (ovar_b) {
+            est = est < (pb ? 10 : 50) ? est : (pb ? 10 : 50);
+        }
+    }
+    bool connected = svar_b || ovar_b || (!t->path && t->p.kind == SQ_T_VAR && bound[t->p.var]);
+    if (any_bound_yet && !connected) {
+        est = est * 1000 + 1e6;
+    }
+    return est;
+}
+
+static void mark_bound(const sq_triple *t, bool *bound)
+{
+    if (t->s.kind == SQ_T_VAR) {
+        bound[t->s.var] = true;
+    }
+    if (!t->path && t->p.kind == SQ_T_VAR) {
+        bound[t->p.var] = true;
+    }
+    if (t->o.kind == SQ_T_VAR) {
+        bound[t->o.var] = true;
+    }
+}
+
+static void triple_vars(const sq_triple *t, int out[3], size_t *n)
+{
+    *n = 0;
+    if (t->s.kind == SQ_T_VAR) {
+        out[(*n)++] = t->s.var;
+    }
+    if (!t->path && t->p.kind == SQ_T_VAR) {
+        out[(*n)++] = t->p.var;
+    }
+    if (t->o.kind == SQ_T_VAR) {
+        out[(*n)++] = t->o.var;
+    }
+}
+
 static sq_plan *make_plan(sq_ctx *cx, sq_pattern *b, const sq_node *row, uint64_t mask)
 {
     size_t n = b->n_triples;
     size_t W = cx->sel->n_vars;
-    bool *bound = ts_calloc(W + 1, 1);
+    bool *entry = ts_calloc(W + 1, 1);
     for (size_t i = 0; i < W; i++) {
-        bound[i] = row[i] != NULL;
+        entry[i] = row[i] != NULL;
     }
     double *base = ts_calloc(n + 1, sizeof *base);
     for (size_t i = 0; i < n; i++) {
@@ -1090,95 +1202,212 @@ static sq_plan *make_plan(sq_ctx *cx, sq_pattern *b, const sq_node *row, uint64_
         sq_node s = t->s.kind == SQ_T_VAR ? NULL : t->s.node;
         sq_node p = t->p.kind == SQ_T_VAR ? NULL : t->p.node;
         sq_node o = t->o.kind == SQ_T_VAR ? NULL : t->o.node;
-        base[i] = (double)capped_count(cx, s, p, o, EST_CAP);
+        if (cx->index && !cx->active_graph && cx->n_defaults == 0 && !cx->default_empty) {
+            /* the index knows the exact count at the cost of a lookup */
+            base[i] = (double)sq_index_find(cx->index, s, p, o).count;
+        } else {
+            base[i] = (double)capped_count(cx, s, p, o, EST_CAP);
+        }
+    }
+    /* components: triples joined by variables not bound on entry */
+    size_t *parent = ts_calloc(n + 1, sizeof *parent);
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int vi[3];
+        size_t ni;
+        triple_vars(&b->triples[i], vi, &ni);
+        for (size_t j = i + 1; j < n; j++) {
+            int vj[3];
+            size_t nj;
+            triple_vars(&b->triples[j], vj, &nj);
+            for (size_t a = 0; a < ni; a++) {
+                for (size_t c = 0; c < nj; c++) {
+                    if (vi[a] == vj[c] && !entry[vi[a]]) {
+                        parent[uf_find(parent, i)] = uf_find(parent, j);
+                    }
+                }
+            }
+        }
     }
     sq_plan *pl = ts_calloc(1, sizeof *pl);
     pl->mask = mask;
     pl->order = ts_calloc(n + 1, sizeof *pl->order);
     pl->filters_at = ts_calloc(n + 1, sizeof *pl->filters_at);
+    pl->filter_local = ts_calloc(n + 1, sizeof *pl->filter_local);
     pl->n_filters_at = ts_calloc(n + 1, sizeof *pl->n_filters_at);
-    bool *used = ts_calloc(n + 1, 1);
-    bool *fdone = ts_calloc(b->n_bfilters + 1, 1);
-    bool any_bound_yet = false;
-    for (size_t i = 0; i < W && !any_bound_yet; i++) {
-        any_bound_yet = bound[i];
+    pl->comp_start = ts_calloc(n + 1, sizeof *pl->comp_start);
+    pl->comp_end = ts_calloc(n + 1, sizeof *pl->comp_end);
+    pl->comp_cacheable = ts_calloc(n + 1, sizeof *pl->comp_cacheable);
+    pl->comp_vars = ts_calloc(n + 1, sizeof *pl->comp_vars);
+    pl->comp_nvars = ts_calloc(n + 1, sizeof *pl->comp_nvars);
+    pl->comp_cache = ts_calloc(n + 1, sizeof *pl->comp_cache);
+    pl->comp_ready = ts_calloc(n + 1, sizeof *pl->comp_ready);
+    pl->comp_graph = ts_calloc(n + 1, sizeof *pl->comp_graph);
+    /* order each component greedily, then the components by their first estimate */
+    size_t *root_of = ts_calloc(n + 1, sizeof *root_of);
+    size_t *roots = ts_calloc(n + 1, sizeof *roots);
+    double *first_est = ts_calloc(n + 1, sizeof *first_est);
+    size_t n_roots = 0;
+    for (size_t i = 0; i < n; i++) {
+        root_of[i] = uf_find(parent, i);
+        bool seen = false;
+        for (size_t r = 0; r < n_roots && !seen; r++) {
+            seen = roots[r] == root_of[i];
+        }
+        if (!seen) {
+            roots[n_roots++] = root_of[i];
+        }
     }
+    size_t **comp_order = ts_calloc(n_roots + 1, sizeof *comp_order);
+    size_t *comp_len = ts_calloc(n_roots + 1, sizeof *comp_len);
+    bool *used = ts_calloc(n + 1, 1);
+    bool *bound = ts_calloc(W + 1, 1);
+    for (size_t r = 0; r < n_roots; r++) {
+        memcpy(bound, entry, W);
+        bool any = false;
+        for (size_t i = 0; i < W && !any; i++) {
+            any = bound[i];
+        }
+        comp_order[r] = ts_calloc(n + 1, sizeof **comp_order);
+        for (;;) {
+            size_t best = n;
+            double best_est = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (used[i] || root_of[i] != roots[r]) {
+                    continue;
+                }
+                double est = triple_estimate(&b->triples[i], bound, base[i], any);
+                if (best == n || est < best_est) {
+                    best = i;
+                    best_est = est;
+                }
+            }
+            if (best == n) {
+                break;
+            }
+            if (comp_len[r] == 0) {
+                first_est[r] = best_est;
+            }
+            used[best] = true;
+            comp_order[r][comp_len[r]++] = best;
+            mark_bound(&b->triples[best], bound);
+            any = true;
+        }
+    }
+    /* smallest component first */
+    for (size_t a = 0; a < n_roots; a++) {
+        for (size_t c = a + 1; c < n_roots; c++) {
+            if (first_est[c] < first_est[a]) {
+                double te = first_est[a];
+                first_est[a] = first_est[c];
+                first_est[c] = te;
+                size_t *to = comp_order[a];
+                comp_order[a] = comp_order[c];
+                comp_order[c] = to;
+                size_t tl = comp_len[a];
+                comp_len[a] = comp_len[c];
+                comp_len[c] = tl;
+            }
+        }
+    }
+    size_t depth = 0;
+    pl->n_comps = n_roots;
+    for (size_t r = 0; r < n_roots; r++) {
+        pl->comp_start[r] = depth;
+        bool cacheable = r > 0;
+        bool *cv = ts_calloc(W + 1, 1);
+        for (size_t k = 0; k < comp_len[r]; k++) {
+            int v[3];
+            size_t nv;
+            triple_vars(&b->triples[comp_order[r][k]], v, &nv);
+            for (size_t x = 0; x < nv; x++) {
+                if (entry[v[x]]) {
+                    cacheable = false;
+                } else {
+                    cv[v[x]] = true;
+                }
+            }
+            pl->order[depth++] = comp_order[r][k];
+        }
+        pl->comp_end[r] = depth;
+        pl->comp_cacheable[r] = cacheable;
+        pl->comp_vars[r] = ts_calloc(W + 1, sizeof(int));
+        for (size_t v = 0; v < W; v++) {
+            if (cv[v]) {
+                pl->comp_vars[r][pl->comp_nvars[r]++] = (int)v;
+            }
+        }
+        pl->comp_cache[r].width = pl->comp_nvars[r];
+        free(cv);
+        free(comp_order[r]);
+    }
+    /* filters: after the triple that binds their last variable */
+    memcpy(bound, entry, W);
+    bool *fdone = ts_calloc(b->n_bfilters + 1, 1);
+    size_t comp = 0;
     for (size_t step = 0; step < n; step++) {
-        size_t best = n;
-        double best_est = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (used[i]) {
-                continue;
-            }
-            sq_triple *t = &b->triples[i];
-            bool sb = t->s.kind != SQ_T_VAR || bound[t->s.var];
-            bool ob = t->o.kind != SQ_T_VAR || bound[t->o.var];
-            bool pb = t->path || t->p.kind != SQ_T_VAR || bound[t->p.var];
-            bool svar_b = t->s.kind == SQ_T_VAR && bound[t->s.var];
-            bool ovar_b = t->o.kind == SQ_T_VAR && bound[t->o.var];
-            double est = base[i];
-            if (t->path) {
-                est = (sb || ob) ? 100 : 1e7;
-            } else if (sb && pb && ob) {
-                est = 0.5;
-            } else {
-                if (svar_b) {
-                    est = est < (pb ? 3 : 20) ? est : (pb ? 3 : 20);
-                }
-                if (ovar_b) {
-                    est = est < (pb ? 10 : 50) ? est : (pb ? 10 : 50);
-                }
-            }
-            bool connected = svar_b || ovar_b ||
-                             (!t->path && t->p.kind == SQ_T_VAR && bound[t->p.var]);
-            if (any_bound_yet && !connected) {
-                est = est * 1000 + 1e6;
-            }
-            if (best == n || est < best_est) {
-                best = i;
-                best_est = est;
-            }
+        while (comp + 1 < pl->n_comps && step >= pl->comp_end[comp]) {
+            comp++;
         }
-        used[best] = true;
-        pl->order[step] = best;
-        sq_triple *t = &b->triples[best];
-        if (t->s.kind == SQ_T_VAR) {
-            bound[t->s.var] = true;
-        }
-        if (!t->path && t->p.kind == SQ_T_VAR) {
-            bound[t->p.var] = true;
-        }
-        if (t->o.kind == SQ_T_VAR) {
-            bound[t->o.var] = true;
-        }
-        any_bound_yet = true;
+        mark_bound(&b->triples[pl->order[step]], bound);
         for (size_t f = 0; f < b->n_bfilters; f++) {
             if (fdone[f]) {
                 continue;
             }
-            bool ready = true;
+            bool ready = true, local = true;
             for (size_t v = 0; v < W && ready; v++) {
-                if (vset_has(b->bfilter_vars[f], (int)v) && !bound[v]) {
-                    ready = false;
+                if (vset_has(b->bfilter_vars[f], (int)v)) {
+                    ready = bound[v];
+                    if (!entry[v]) {
+                        bool mine = false;
+                        for (size_t x = 0; x < pl->comp_nvars[comp] && !mine; x++) {
+                            mine = pl->comp_vars[comp][x] == (int)v;
+                        }
+                        local = local && mine;
+                    }
                 }
             }
             if (ready) {
                 fdone[f] = true;
-                pl->filters_at[step] =
-                    ts_reallocarray(pl->filters_at[step], pl->n_filters_at[step] + 1, sizeof(size_t));
-                pl->filters_at[step][pl->n_filters_at[step]++] = f;
+                size_t k = pl->n_filters_at[step]++;
+                pl->filters_at[step] = ts_reallocarray(pl->filters_at[step], k + 1, sizeof(size_t));
+                pl->filter_local[step] = ts_reallocarray(pl->filter_local[step], k + 1, sizeof(bool));
+                pl->filters_at[step][k] = f;
+                pl->filter_local[step][k] = local;
             }
         }
     }
     /* any filter not placed (cannot happen for certain variables) goes last */
     for (size_t f = 0; f < b->n_bfilters; f++) {
         if (!fdone[f] && n > 0) {
-            size_t last = n - 1;
-            pl->filters_at[last] =
-                ts_reallocarray(pl->filters_at[last], pl->n_filters_at[last] + 1, sizeof(size_t));
-            pl->filters_at[last][pl->n_filters_at[last]++] = f;
+            size_t last = n - 1, k = pl->n_filters_at[last]++;
+            pl->filters_at[last] = ts_reallocarray(pl->filters_at[last], k + 1, sizeof(size_t));
+            pl->filter_local[last] = ts_reallocarray(pl->filter_local[last], k + 1, sizeof(bool));
+            pl->filters_at[last][k] = f;
+            pl->filter_local[last][k] = false;
         }
     }
+    if (getenv("TS_SPARQL_TRACE")) {
+        fprintf(stderr, "plan (mask %llx, %zu components):", (unsigned long long)mask, pl->n_comps);
+        for (size_t i = 0; i < n; i++) {
+            sq_triple *t = &b->triples[pl->order[i]];
+            fprintf(stderr, " [%zu] %s %s %s est=%g f=%zu;", pl->order[i],
+                    t->s.kind == SQ_T_VAR ? cx->sel->var_names[t->s.var] : "c",
+                    t->path ? "path" : t->p.kind == SQ_T_VAR ? cx->sel->var_names[t->p.var] : "c",
+                    t->o.kind == SQ_T_VAR ? cx->sel->var_names[t->o.var] : "c", base[pl->order[i]],
+                    pl->n_filters_at[i]);
+        }
+        fputc('\n', stderr);
+    }
+    free(comp_order);
+    free(comp_len);
+    free(first_est);
+    free(roots);
+    free(root_of);
+    free(parent);
+    free(entry);
     free(bound);
     free(base);
     free(used);
@@ -1215,10 +1444,24 @@ static void plan_free(sq_plan *pl, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(pl->filters_at[i]);
+        free(pl->filter_local[i]);
+    }
+    for (size_t c = 0; c < pl->n_comps; c++) {
+        free(pl->comp_vars[c]);
+        sq_rows_free(&pl->comp_cache[c]);
     }
     free(pl->filters_at);
+    free(pl->filter_local);
     free(pl->n_filters_at);
     free(pl->order);
+    free(pl->comp_start);
+    free(pl->comp_end);
+    free(pl->comp_cacheable);
+    free(pl->comp_vars);
+    free(pl->comp_nvars);
+    free(pl->comp_cache);
+    free(pl->comp_ready);
+    free(pl->comp_graph);
     free(pl);
 }
 
@@ -1228,6 +1471,8 @@ typedef struct {
     sq_emit_fn k;
     void *kd;
     sq_node *row;
+    size_t end_depth;     /* emit when reaching it */
+    bool materializing;   /* filling a component's cache: local filters only */
 } bgp_state;
 
 typedef struct {
@@ -1264,6 +1509,9 @@ static int bgp_bound(sq_ctx *cx, bgp_level *lv, sq_node s, sq_node p, sq_node o)
         bool pass = true;
         sq_plan *pl = lv->st->plan;
         for (size_t i = 0; i < pl->n_filters_at[lv->depth] && pass; i++) {
+            if (lv->st->materializing && !pl->filter_local[lv->depth][i]) {
+                continue;
+            }
             pass = filter_ok(cx, lv->st->b->bfilters[pl->filters_at[lv->depth][i]], row);
         }
         if (pass) {
@@ -1293,13 +1541,88 @@ static int bgp_path_cb(sq_ctx *cx, void *data, sq_node s, sq_node o)
     return bgp_bound(cx, data, s, NULL, o);
 }
 
+typedef struct {
+    sq_plan *pl;
+    size_t comp;
+} comp_collect;
+
+static int comp_collect_cb(sq_ctx *cx, void *data, sq_node *row)
+{
+    (void)cx;
+    comp_collect *cc = data;
+    sq_rows *r = &cc->pl->comp_cache[cc->comp];
+    sq_node vals[64] = {0};
+    sq_node *v = r->width <= 64 ? vals : ts_malloc(r->width * sizeof *v);
+    for (size_t i = 0; i < r->width; i++) {
+        v[i] = row[cc->pl->comp_vars[cc->comp][i]];
+    }
+    sq_rows_push(r, v);
+    if (v != vals) {
+        free(v);
+    }
+    return 0;
+}
+
+/* A later, independent component: its solutions once, then reused for
+   every solution of the components before it. */
+static int bgp_cached(sq_ctx *cx, bgp_state *st, size_t c)
+{
+    sq_plan *pl = st->plan;
+    if (!pl->comp_ready[c] || pl->comp_graph[c] != cx->active_graph) {
+        pl->comp_cache[c].n_rows = 0;
+        comp_collect cc = {pl, c};
+        bgp_state sub = {st->b, pl, comp_collect_cb, &cc, st->row, pl->comp_end[c], true};
+        bgp_rec(cx, &sub, pl->comp_start[c]);
+        if (cx->stop != TS_OK) {
+            return 1;
+        }
+        pl->comp_ready[c] = true;
+        pl->comp_graph[c] = cx->active_graph;
+    }
+    sq_rows *rows = &pl->comp_cache[c];
+    const int *vars = pl->comp_vars[c];
+    size_t nv = rows->width;
+    int r = 0;
+    for (size_t i = 0; i < rows->n_rows && !r; i++) {
+        const sq_node *vals = rows->data + i * nv;
+        for (size_t k = 0; k < nv; k++) {
+            st->row[vars[k]] = vals[k];
+        }
+        bool pass = true;
+        for (size_t d = pl->comp_start[c]; d < pl->comp_end[c] && pass; d++) {
+            for (size_t f = 0; f < pl->n_filters_at[d] && pass; f++) {
+                if (!pl->filter_local[d][f]) {
+                    pass = filter_ok(cx, st->b->bfilters[pl->filters_at[d][f]], st->row);
+                }
+            }
+        }
+        if (pass) {
+            r = bgp_rec(cx, st, pl->comp_end[c]);
+        }
+        if (!r && sq_should_stop(cx)) {
+            r = 1;
+        }
+    }
+    for (size_t k = 0; k < nv; k++) {
+        st->row[vars[k]] = NULL;
+    }
+    return r;
+}
+
 static int bgp_rec(sq_ctx *cx, bgp_state *st, size_t depth)
 {
     if (cx->stop != TS_OK) {
         return 1;
     }
-    if (depth == st->b->n_triples) {
+    if (depth == st->end_depth) {
         return st->k(cx, st->kd, st->row);
+    }
+    if (!st->materializing) {
+        for (size_t c = 1; c < st->plan->n_comps; c++) {
+            if (st->plan->comp_start[c] == depth && st->plan->comp_cacheable[c]) {
+                return bgp_cached(cx, st, c);
+            }
+        }
     }
     sq_triple *t = &st->b->triples[st->plan->order[depth]];
     bgp_level lv = {st, depth, t};
@@ -1323,7 +1646,7 @@ static int eval_bgp(sq_ctx *cx, sq_pattern *b, sq_node *row, sq_emit_fn k, void 
     }
     bool owned;
     sq_plan *pl = get_plan(cx, b, row, &owned);
-    bgp_state st = {b, pl, k, kd, row};
+    bgp_state st = {b, pl, k, kd, row, b->n_triples, false};
     int r = bgp_rec(cx, &st, 0);
     if (owned) {
         plan_free(pl, b->n_triples);
@@ -1488,7 +1811,7 @@ static bool group_filters_ok(sq_ctx *cx, sq_pattern *g, sq_node *row)
 static int eval_optional(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, void *kd)
 {
     sq_pattern *a = p->a;
-    if (a->unsafe_body && !cx->exists_depth) {
+    if (!cx->exists_depth && (a->unsafe_body || any_bound(cx, a->maybe, row))) {
         sq_rows *rows = materialize(cx, a, true);
         size_t W = cx->sel->n_vars;
         int *set = ts_malloc((W + 1) * sizeof *set);
@@ -1707,7 +2030,8 @@ static int eval_pattern(sq_ctx *cx, sq_pattern *p, sq_node *row, sq_emit_fn k, v
     }
     switch (p->kind) {
     case P_GROUP:
-        if (p->unsafe && !cx->exists_depth && any_bound(cx, p->mentioned, row)) {
+        if (!cx->exists_depth && (p->unsafe ? any_bound(cx, p->mentioned, row)
+                                            : any_bound(cx, p->maybe, row))) {
             return join_rows(cx, materialize(cx, p, false), row, k, kd);
         }
         return group_run_from(cx, p, row, 0, false, k, kd);
@@ -1810,9 +2134,14 @@ typedef struct {
 static int tail_final(sq_ctx *cx, tail_state *ts, sq_node *row)
 {
     sq_select *sel = ts->sel;
-    if (sel->distinct || sel->reduced) {
+    if (sel->distinct) {
         for (size_t i = 0; i < sel->n_proj; i++) {
-            ts->proj_buf[i] = row[sel->proj[i].var];
+            sq_node v = row[sel->proj[i].var];
+            /* "a"^^xsd:string and "a" are one term */
+            if (v && sord_node_get_datatype(v) == cx->xsd_string) {
+                v = sq_literal(cx, (const char *)sord_node_get_string(v), NULL, NULL);
+            }
+            ts->proj_buf[i] = v;
         }
         bool added;
         tset_insert(&ts->seen, ts->proj_buf, &added);
@@ -2356,6 +2685,7 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
     cx.sel = q->sel;
     cx.cancel = opts->cancel;
     cx.err = err;
+    cx.index = opts->index;
     if (opts->time_limit_ms) {
         cx.deadline_ms = sq_now_ms() + opts->time_limit_ms;
     }
@@ -2385,7 +2715,8 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
         cx.n_named = q->n_from_named;
         cx.named_restricted = true;
     } else {
-        if (opts->n_default_graphs) {
+        if (opts->n_default_graphs || opts->default_given) {
+            cx.default_empty = opts->n_default_graphs == 0;
             cx.defaults = graph_nodes(&cx, NULL, 0, opts->default_graphs, opts->n_default_graphs);
             cx.n_defaults = opts->n_default_graphs;
         }

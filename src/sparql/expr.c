@@ -233,23 +233,21 @@ sq_node sq_num_node(sq_ctx *cx, sq_num v)
         } else if (isinf(v.d)) {
             snprintf(buf, sizeof buf, "%sINF", v.d < 0 ? "-" : "");
         } else {
-            snprintf(buf, sizeof buf, v.type == NUM_FLOAT ? "%.9g" : "%.17g", v.d);
-            /* shortest form that reads back the same */
-            for (int prec = 1; prec <= 17; prec++) {
-                char tmp[64];
-                snprintf(tmp, sizeof tmp, "%.*g", prec, v.d);
+            /* canonical form: the shortest mantissa that reads back, as 1.5E3 */
+            char tmp[64] = "";
+            for (int prec = 0; prec <= 17; prec++) {
+                snprintf(tmp, sizeof tmp, "%.*e", prec, v.d);
                 double back = strtod(tmp, NULL);
                 if ((v.type == NUM_FLOAT && (float)back == (float)v.d) || back == v.d) {
-                    memcpy(buf, tmp, sizeof tmp);
                     break;
                 }
             }
-            if (!strpbrk(buf, "eE")) {
-                if (!strchr(buf, '.')) {
-                    strcat(buf, ".0");
-                }
-                strcat(buf, "E0");
+            char *e = strchr(tmp, 'e');
+            int exp10 = e ? atoi(e + 1) : 0;
+            if (e) {
+                *e = '\0';
             }
+            snprintf(buf, sizeof buf, "%s%sE%d", tmp, strchr(tmp, '.') ? "" : ".0", exp10);
         }
         return sq_literal(cx, buf, v.type == NUM_FLOAT ? cx->xsd_float : cx->xsd_double, NULL);
     case NUM_NONE: break;

@@ -239,7 +239,8 @@ static sq_node fn_replace(sq_ctx *cx, sq_expr *e, sq_node *args)
         PCRE2_UCHAR *out = ts_malloc(outlen + 1);
         PCRE2_SIZE len = outlen;
         int rc = pcre2_substitute(code, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0,
-                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, NULL,
+                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+                                      PCRE2_SUBSTITUTE_UNSET_EMPTY, NULL,
                                   NULL, (PCRE2_SPTR)str_of(rep), PCRE2_ZERO_TERMINATED, out, &len);
         if (rc == PCRE2_ERROR_NOMEMORY) {
             free(out);
@@ -637,7 +638,14 @@ sq_node sq_call_builtin(sq_ctx *cx, sq_expr *e, sq_node *row)
     case F_SHA1:
     case F_SHA256:
     case F_SHA384:
-    case F_SHA512: r = NULL; break;
+    case F_SHA512:
+        if (sq_is_string_literal(cx, a)) {
+            char digest[160];
+            if (sq_hash(e->fname, str_of(a), digest, sizeof digest)) {
+                r = sq_literal(cx, digest, NULL, NULL);
+            }
+        }
+        break;
     case F_STRLANG:
         if (sq_is_string_literal(cx, a) && sq_is_string_literal(cx, b) && *str_of(b)) {
             r = sq_literal(cx, str_of(a), NULL, str_of(b));
@@ -741,7 +749,38 @@ sq_node sq_call_iri(sq_ctx *cx, sq_expr *e, sq_node *row)
         if (lang_of(a)) {
             return NULL;
         }
-        return sq_keep(cx, sord_new_literal(cx->world, cx->xsd_string, sord_node_get_string(a), NULL));
+        const uint8_t *lex = sord_node_get_string(a);
+        char buf[64];
+        /* typed values cast to their canonical lexical form */
+        if (is_bool) {
+            int b = !strcmp((const char *)lex, "true") || !strcmp((const char *)lex, "1");
+            lex = (const uint8_t *)(b ? "true" : "false");
+        } else if (is_num && n.type == NUM_INTEGER) {
+            snprintf(buf, sizeof buf, "%lld", n.i);
+            lex = (const uint8_t *)buf;
+        } else if (is_num && n.type == NUM_DECIMAL && isfinite(n.d)) {
+            snprintf(buf, sizeof buf, "%.15g", n.d);
+            if (!strpbrk(buf, "eE")) {
+                lex = (const uint8_t *)buf;
+            }
+        } else if (is_num && isfinite(n.d) &&
+                   (n.d == 0 || (fabs(n.d) >= 1e-6 && fabs(n.d) < 1e6))) {
+            /* XPath writes mid-sized doubles without an exponent */
+            for (int prec = 1; prec <= 17; prec++) {
+                snprintf(buf, sizeof buf, "%.*g", prec, n.d);
+                double back = strtod(buf, NULL);
+                if (back == n.d || (n.type == NUM_FLOAT && (float)back == (float)n.d)) {
+                    break;
+                }
+            }
+            lex = (const uint8_t *)buf;
+        } else if (is_num) {
+            sq_node canon = sq_num_node(cx, n);
+            if (canon) {
+                lex = sord_node_get_string(canon);
+            }
+        }
+        return sq_keep(cx, sord_new_literal(cx->world, cx->xsd_string, lex, NULL));
     }
     if (iri) {
         return NULL;
@@ -750,7 +789,12 @@ sq_node sq_call_iri(sq_ctx *cx, sq_expr *e, sq_node *row)
     sq_node r = NULL;
     if (!strcmp(type, "boolean")) {
         if (is_bool) {
-            r = a;
+            /* canonical: "1" becomes "true" */
+            if (!strcmp(s, "true") || !strcmp(s, "1")) {
+                r = cx->true_node;
+            } else if (!strcmp(s, "false") || !strcmp(s, "0")) {
+                r = cx->false_node;
+            }
         } else if (is_num) {
             double d = n.type == NUM_INTEGER ? (double)n.i : n.d;
             r = bool_node(cx, d != 0 && !isnan(d));

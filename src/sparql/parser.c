@@ -101,6 +101,12 @@ typedef struct {
     unsigned anon;
     bool in_aggregate;
     bool allow_aggregates;
+    /* a blank node label belongs to one basic graph pattern */
+    unsigned block, n_blocks;
+    bool in_template;
+    char **labels;
+    unsigned *label_block;
+    size_t n_labels;
 } parser;
 
 static _Noreturn void fail_at(parser *P, unsigned line, unsigned col, const char *fmt, ...)
@@ -396,11 +402,8 @@ static bool try_term(parser *P, sq_term *out, bool allow_var, bool allow_bnode)
         return true;
     }
     if (is_word(P, "true") || is_word(P, "false")) {
-        if (strcmp(t->text, "true") && strcmp(t->text, "false")) {
-            return false;
-        }
         sq_term b = {.kind = SQ_T_LITERAL, .var = -1};
-        b.value = sq_strdup(P->q, t->text);
+        b.value = sq_strdup(P->q, is_word(P, "true") ? "true" : "false");
         b.dt = sq_strdup(P->q, TS_NS_XSD "boolean");
         next(P);
         *out = b;
@@ -412,6 +415,22 @@ static bool try_term(parser *P, sq_term *out, bool allow_var, bool allow_bnode)
         return true;
     }
     if (allow_bnode && t->kind == TK_BLANK) {
+        if (!P->in_template) {
+            size_t i = 0;
+            while (i < P->n_labels && strcmp(P->labels[i], t->text)) {
+                i++;
+            }
+            if (i < P->n_labels && P->label_block[i] != P->block) {
+                fail_at(P, t->line, t->col, "blank node _:%.60s is used in two graph patterns",
+                        t->text);
+            }
+            if (i == P->n_labels) {
+                P->labels = grow(P->q, P->labels, P->n_labels, sizeof *P->labels);
+                P->label_block = grow(P->q, P->label_block, P->n_labels, sizeof *P->label_block);
+                P->labels[P->n_labels] = sq_strdup(P->q, t->text);
+                P->label_block[P->n_labels++] = P->block;
+            }
+        }
         char name[300];
         snprintf(name, sizeof name, "._:%.290s", t->text);
         *out = var_term(var_slot(P, name));
@@ -555,7 +574,7 @@ static sq_expr *parse_primary(parser *P)
         return e;
     }
     if (t->kind == TK_STRING || at_number(P) ||
-        (t->kind == TK_WORD && (!strcmp(t->text, "true") || !strcmp(t->text, "false")))) {
+        is_word(P, "true") || is_word(P, "false")) {
         sq_expr *e = new_expr(P, E_TERM);
         try_term(P, &e->term, false, false);
         return e;
@@ -1084,6 +1103,7 @@ static sq_pattern *parse_values_block(parser *P)
 }
 
 static sq_select *parse_subselect(parser *P);
+static void scan_scope(const sq_pattern *p, bool *seen);
 static void expand_star(ts_sparql_query *q, sq_select *s);
 
 static sq_pattern *parse_group_or_union(parser *P)
@@ -1123,6 +1143,8 @@ static sq_pattern *parse_group(parser *P)
 {
     enter(P);
     expect_punct(P, "{");
+    unsigned outer_block = P->block;
+    P->block = ++P->n_blocks;
     sq_pattern *g = new_pattern(P, P_GROUP);
     if (is_word(P, "SELECT")) {
         sq_pattern *s = new_pattern(P, P_SUBQUERY);
@@ -1136,6 +1158,7 @@ static sq_pattern *parse_group(parser *P)
         }
         add_step(P, g, s);
         expect_punct(P, "}");
+        P->block = outer_block;
         leave(P);
         return g;
     }
@@ -1178,10 +1201,23 @@ static sq_pattern *parse_group(parser *P)
             }
             step->a = parse_group(P);
         } else if (accept_word(P, "FILTER")) {
-            sq_pattern *f = new_pattern(P, P_FILTER);
-            f->expr = parse_constraint(P);
-            f->next_cached = filters; /* reused as the list link while parsing */
-            filters = f;
+            /* FILTER(a && b) is FILTER(a) FILTER(b): each part can then run
+               as soon as its own variables are bound */
+            sq_expr *stack[64];
+            size_t n_stack = 0;
+            stack[n_stack++] = parse_constraint(P);
+            while (n_stack) {
+                sq_expr *e = stack[--n_stack];
+                if (e->op == E_AND && n_stack + 2 <= 64) {
+                    stack[n_stack++] = e->args[1];
+                    stack[n_stack++] = e->args[0];
+                    continue;
+                }
+                sq_pattern *f = new_pattern(P, P_FILTER);
+                f->expr = e;
+                f->next_cached = filters; /* reused as the list link while parsing */
+                filters = f;
+            }
         } else if (accept_word(P, "BIND")) {
             step = new_pattern(P, P_BIND);
             expect_punct(P, "(");
@@ -1192,23 +1228,14 @@ static sq_pattern *parse_group(parser *P)
             }
             step->var = var_slot(P, P->tok.text);
             /* BIND may not rebind a variable already in scope of the group */
+            bool *seen = ts_calloc(P->sel->n_vars + 1, 1);
             for (size_t i = 0; i < g->n_steps; i++) {
-                sq_pattern *prev = g->steps[i];
-                bool clash = false;
-                if (prev->kind == P_BGP) {
-                    for (size_t k = 0; k < prev->n_triples && !clash; k++) {
-                        sq_triple *t = &prev->triples[k];
-                        clash = (t->s.kind == SQ_T_VAR && t->s.var == step->var) ||
-                                (!t->path && t->p.kind == SQ_T_VAR && t->p.var == step->var) ||
-                                (t->o.kind == SQ_T_VAR && t->o.var == step->var);
-                    }
-                } else if (prev->kind == P_BIND) {
-                    clash = prev->var == step->var;
-                }
-                if (clash) {
-                    fail_at(P, P->tok.line, P->tok.col, "BIND of ?%s, already in scope",
-                            P->tok.text);
-                }
+                scan_scope(g->steps[i], seen);
+            }
+            bool clash = seen[step->var];
+            free(seen);
+            if (clash) {
+                fail_at(P, P->tok.line, P->tok.col, "BIND of ?%s, already in scope", P->tok.text);
             }
             next(P);
             expect_punct(P, ")");
@@ -1221,6 +1248,8 @@ static sq_pattern *parse_group(parser *P)
         (void)col;
         if (step) {
             add_step(P, g, step);
+            /* the next triples start another basic graph pattern */
+            P->block = ++P->n_blocks;
         }
         accept_punct(P, ".");
     }
@@ -1239,6 +1268,7 @@ static sq_pattern *parse_group(parser *P)
         add_step(P, g, rev);
         rev = n;
     }
+    P->block = outer_block;
     leave(P);
     return g;
 }
@@ -1305,8 +1335,9 @@ static void parse_modifiers(parser *P, sq_select *s)
             PUSH(P->q, s->group_by, s->n_group, e);
             s->group_vars = grow(P->q, s->group_vars, s->n_group - 1, sizeof(int));
             s->group_vars[s->n_group - 1] = var;
-        } while (P->tok.kind == TK_VAR || is_punct(P, "(") || P->tok.kind == TK_WORD ||
-                 at_iri(P));
+        } while (P->tok.kind == TK_VAR || is_punct(P, "(") || at_iri(P) ||
+                 (P->tok.kind == TK_WORD && !is_word(P, "HAVING") && !is_word(P, "ORDER") &&
+                  !is_word(P, "LIMIT") && !is_word(P, "OFFSET") && !is_word(P, "VALUES")));
         s->has_aggregates = true;
     }
     P->allow_aggregates = true;
@@ -1451,11 +1482,13 @@ static void parse_prologue(parser *P)
 /* Template triples (no paths) for CONSTRUCT. */
 static void parse_template(parser *P, triple_list *tl)
 {
+    P->in_template = true;
     while (parse_triples_same_subject(P, tl, false)) {
         if (!accept_punct(P, ".")) {
             break;
         }
     }
+    P->in_template = false;
 }
 
 static void check_projection(parser *P, sq_select *s);

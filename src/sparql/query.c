@@ -95,11 +95,17 @@ static int local_triple(void *data, const SordNode *s, const SordNode *p, const 
     return lr->sink->triple(lr->ctx, &ts, &tp, &to);
 }
 
+typedef struct {
+    ts_store *store;
+    ts_sparql_index *index; /* rebuilt when the store has changed */
+} local_dataset;
+
 static ts_status local_run_query(void *impl, const char *query, const ts_query_opts *opts,
                                  const ts_query_sink *sink, void *ctx, ts_query_timing *timing,
                                  ts_error *err)
 {
-    ts_store *store = impl;
+    local_dataset *ld = impl;
+    ts_store *store = ld->store;
     ts_query_opts none = {0};
     if (!opts) {
         opts = &none;
@@ -127,9 +133,14 @@ static ts_status local_run_query(void *impl, const char *query, const ts_query_o
     int stop = sink->begin ? sink->begin(ctx, form, names, lr.n_vars) : 0;
     free(names);
     if (!stop) {
+        if (!ts_sparql_index_fresh(ld->index, store)) {
+            ts_sparql_index_free(ld->index);
+            ld->index = ts_sparql_index_new(store);
+        }
         ts_sparql_opts so = {.cancel = opts->cancel,
                              .max_rows = opts->max_rows,
-                             .time_limit_ms = opts->time_limit_ms};
+                             .time_limit_ms = opts->time_limit_ms,
+                             .index = ld->index};
         bool answer = false;
         st = ts_sparql_eval(store, q, &so, local_row, local_triple, &lr, &answer, err);
         if (form == TS_QUERY_ASK && st == TS_OK && sink->boolean) {
@@ -142,11 +153,22 @@ static ts_status local_run_query(void *impl, const char *query, const ts_query_o
     return st;
 }
 
-static const ts_dataset_ops local_ops = {local_run_query, NULL};
+static void local_free(void *impl)
+{
+    local_dataset *ld = impl;
+    ts_sparql_index_free(ld->index);
+    free(ld);
+}
+
+static const ts_dataset_ops local_ops = {local_run_query, local_free};
 
 ts_dataset *ts_dataset_local(ts_store *store)
 {
-    return ts_dataset_new(&local_ops, store);
+    local_dataset *ld = ts_calloc(1, sizeof *ld);
+    ld->store = store;
+    /* built now, with the data just loaded, so the first query does not pay */
+    ld->index = ts_sparql_index_new(store);
+    return ts_dataset_new(&local_ops, ld);
 }
 
 /* ---- collecting a whole result ---- */

@@ -188,6 +188,7 @@ typedef struct sq_pattern {
     uint64_t *scope;     /* variables possibly bound by this pattern */
     uint64_t *certain;   /* variables certainly bound by this pattern */
     uint64_t *mentioned; /* every variable occurring inside, expressions too */
+    uint64_t *maybe;     /* in scope but not certainly bound (OPTIONAL, UNION...) */
     bool unsafe;         /* filters see variables from outside: evaluate alone */
     bool unsafe_body;    /* as unsafe, not counting the group's own filters */
     struct sq_pattern **seq; /* P_GROUP: steps without filters */
@@ -322,6 +323,7 @@ struct sq_ctx {
         *true_node, *false_node;
     ts_error *err;
     struct sq_pattern *cached; /* patterns holding caches of this evaluation */
+    const ts_sparql_index *index; /* the default graph by address, or NULL */
     int exists_depth;          /* > 0 inside EXISTS: substitute everywhere */
 };
 
@@ -352,6 +354,8 @@ int sq_builtin_id(const char *name, int *min_args, int *max_args);
 sq_node sq_call_builtin(sq_ctx *cx, sq_expr *e, sq_node *row);
 sq_node sq_call_iri(sq_ctx *cx, sq_expr *e, sq_node *row);
 void sq_regex_free(void *code);
+/* hash.c: algo is MD5, SHA1, SHA256, SHA384 or SHA512; out gets lowercase hex. */
+bool sq_hash(const char *algo, const char *text, char *out, size_t out_size);
 
 /* numbers */
 typedef enum { NUM_NONE, NUM_INTEGER, NUM_DECIMAL, NUM_FLOAT, NUM_DOUBLE } sq_numtype;
@@ -364,6 +368,26 @@ bool sq_node_num(sq_ctx *cx, sq_node n, sq_num *out);
 sq_node sq_num_node(sq_ctx *cx, sq_num v);
 bool sq_is_string_literal(sq_ctx *cx, sq_node n); /* simple or xsd:string */
 bool sq_is_plain_or_lang(sq_ctx *cx, sq_node n);  /* string literal incl. lang */
+
+/* index.c: the default graph sorted by node address */
+typedef struct {
+    const SordNode *t[3];
+} sq_triple3;
+
+enum { SQ_SPO = 0, SQ_POS = 1, SQ_OSP = 2 };
+
+/* Triples matching a pattern: count entries from begin, in `order`
+   (SPO: s p o; POS: p o s; OSP: o s p). */
+typedef struct {
+    const sq_triple3 *begin;
+    size_t count;
+    int order;
+    void *unused;
+} sq_range;
+
+sq_range sq_index_find(const ts_sparql_index *ix, const SordNode *s, const SordNode *p,
+                       const SordNode *o);
+size_t sq_index_size(const ts_sparql_index *ix);
 
 /* eval.c entry used by EXISTS */
 bool sq_exists(sq_ctx *cx, sq_pattern *p, sq_node *row);

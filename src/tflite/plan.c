@@ -243,14 +243,14 @@ static void note_op(ts_tflite_memory *out, int code)
 }
 
 ts_status ts_tflite_plan(const ts_tflite *model, ts_tflite_abi abi, ts_tflite_memory *out,
-                         long long **offsets, ts_error *err)
+                         ts_tflite_placement **placements, ts_error *err)
 {
     const ts_tflite_graph *g = &model->g;
     const bool host = abi == TS_TFLITE_ABI_HOST64;
     memset(out, 0, sizeof *out);
     out->abi = abi;
-    if (offsets) {
-        *offsets = NULL;
+    if (placements) {
+        *placements = NULL;
     }
     size_t nt = g->n_tensors, nops = g->n_ops;
 
@@ -331,14 +331,18 @@ ts_status ts_tflite_plan(const ts_tflite *model, ts_tflite_abi abi, ts_tflite_me
             break;
         }
     }
-    if (offsets) {
-        *offsets = ts_calloc(nt ? nt : 1, sizeof **offsets);
+    if (placements) {
+        ts_tflite_placement *pl = ts_calloc(nt ? nt : 1, sizeof *pl);
         for (size_t i = 0; i < nt; i++) {
-            (*offsets)[i] = -1;
+            pl[i].offset = -1;
+            pl[i].first = first[i];
+            pl[i].last = last[i];
         }
         for (size_t i = 0; i < nb; i++) {
-            (*offsets)[bufs[i].tensor] = bufs[i].offset;
+            pl[bufs[i].tensor].offset = bufs[i].offset;
+            pl[bufs[i].tensor].size = bufs[i].size;
         }
+        *placements = pl;
     }
     free(bufs);
     free(first);

@@ -128,12 +128,20 @@ static char *default_name(const char *path)
     return ts_strndup(base, n);
 }
 
-static char *make_id(const ts_tflite *m)
+/* A stable id from the file's bytes and the model's name: the same file
+ * imported again gets the same IRIs, and two files with the same bytes but
+ * different names (the published set has such a pair) stay two models. */
+static char *make_id(const ts_tflite *m, const char *name)
 {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char *c = name; *c; c++) {
+        h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+    }
+    uint64_t d[2] = {m->digest[0] ^ h, m->digest[1] ^ (h * 0x9e3779b97f4a7c15ULL)};
     uint8_t b[16];
     for (int i = 0; i < 8; i++) {
-        b[i] = (uint8_t)(m->digest[0] >> (8 * i));
-        b[8 + i] = (uint8_t)(m->digest[1] >> (8 * i));
+        b[i] = (uint8_t)(d[0] >> (8 * i));
+        b[8 + i] = (uint8_t)(d[1] >> (8 * i));
     }
     /* RFC 9562 version 8 (custom), variant 10. */
     b[6] = (uint8_t)((b[6] & 0x0f) | 0x80);
@@ -362,8 +370,8 @@ static ts_status build(const ts_tflite *m, const char *path, const ts_tflite_met
     ts_tflite_counts counts;
     ts_tflite_count(m, &counts);
 
-    char *id = meta->id ? ts_strdup(meta->id) : make_id(m);
     char *name = meta->name ? ts_strdup(meta->name) : default_name(path);
+    char *id = meta->id ? ts_strdup(meta->id) : make_id(m, name);
     char *model = ts_asprintf("%s%s", TS_NS_NNET_DATA, id);
 
     add_iri(ts, model, RDF_TYPE, NNET "NeuralNetwork");

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tinyscope/loader.h"
+#include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
 #include "tinyscope/datapath.h"
 #include "view.h"
@@ -682,6 +683,10 @@ static bool load_sources(ts_app *app)
         char *dir = ts_data_path("sample-graphs");
         st = ts_load_path(app->store, dir, &lo);
         free(dir);
+    }
+    if (st == TS_OK || !app->opts.strict) {
+        /* Benchmark results, as every command loads them (results.h). */
+        (void)ts_results_load_default(app->store, NULL, &app->diags);
     }
     app->loading = false;
     if (app->trace) {

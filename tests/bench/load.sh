@@ -31,6 +31,9 @@ if [ $# -eq 0 ]; then
     set -- 100k 1M
 fi
 mkdir -p "$out"
+# Without a terminal tinyscope loads, prints a summary and exits: that is
+# what is timed here, not the interface.
+unset TINYSCOPE_SCRIPT
 
 # run CMD...: the best of $repeat runs, output discarded, as
 # "WALL_SECONDS CPU_SECONDS PEAK_RSS_KB". CPU time (user + system) is the
@@ -39,7 +42,7 @@ run() {
     local i t0 t1 kb cpu
     for ((i = 0; i < repeat; i++)); do
         t0=$(date +%s%N)
-        /usr/bin/time -f '%M %U %S' -o "$out/time.txt" "$@" >/dev/null
+        /usr/bin/time -f '%M %U %S' -o "$out/time.txt" "$@" </dev/null >/dev/null
         t1=$(date +%s%N)
         read -r kb cpu < <(tail -n 1 "$out/time.txt" | awk '{ print $1, $2 + $3 }')
         echo "$((t1 - t0)) $cpu $kb"
@@ -53,7 +56,8 @@ run() {
 read -r _ _ empty_kb < <(run "$tinyscope" --strict "$out/empty.ttl")
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)," \
-     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
+     "load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "tinyscope $("$tinyscope" --version | awk '{ print $2 }'), serdi $(serdi -v 2>&1 | awk '{ print $2; exit }');" \
      "best of $repeat runs; empty load peak RSS $((empty_kb / 1024)) MB"
 echo
@@ -65,7 +69,7 @@ for size in "$@"; do
     summary=$("$kggen" --triples "$size" --seed 1 -o "$file" 2>&1)
     triples=$(awk '{ print $(NF - 1) }' <<<"$summary")
     mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
-    loaded=$("$tinyscope" --strict "$file" | tail -n 1 | awk '{ print $1 }')
+    loaded=$("$tinyscope" --strict "$file" </dev/null | tail -n 1 | awk '{ print $1 }')
     if [ "$loaded" != "$triples" ]; then
         echo "load.sh: tinyscope loaded $loaded triples of $triples" >&2
         status=1

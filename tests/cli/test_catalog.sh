@@ -85,6 +85,35 @@ run "$TS" matrix
 expect_rc 0
 expect_out "does not fit"
 
+# Names and reasons that CSV must quote, and JSON must escape.
+cat >"$TMP/quote.ttl" <<'TTL'
+@prefix s3n: <http://w3id.org/s3n/> .
+@prefix nnet: <http://tinyml-schema.org/networkschema#> .
+@prefix ssn: <http://www.w3.org/ns/ssn/> .
+@prefix ssn_extend: <http://tinyml-schema.org/ssn_extend/> .
+@prefix td: <https://www.w3.org/2019/wot/td#> .
+@prefix schema: <https://schema.org/> .
+<http://e/board> a s3n:SmartSensor ; td:title "Board, \"quoted\"" .
+<http://e/model> a nnet:NeuralNetwork ; schema:name "Model\nTwo lines" ; ssn:hasInput <http://e/in> .
+<http://e/sensor> a <http://e/Cam,era> ; ssn_extend:provideInput <http://e/in> .
+TTL
+run "$TS" matrix --format csv "$TMP/quote.ttl"
+expect_rc 0 "quoting"
+checks=$((checks + 1))
+"$PY" -c 'import csv,sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert len(rows) == 1, rows
+r = rows[0]
+assert r["board_name"] == "Board, \"quoted\"", r
+assert r["model_name"] == "Model\nTwo lines", r
+assert r["reasons"].startswith("no Cam,era"), r
+assert r["verdict"] == "no", r' "$TMP/out" || fail "matrix csv quoting"
+run "$TS" matrix --format json "$TMP/quote.ttl"
+expect_rc 0
+expect_json 'j[0]["model_name"]' "Model
+Two lines"
+expect_json 'j[0]["reasons"].split(";")[0]' "no Cam,era"
+
 # fits: a model, a board, ambiguity and suggestions.
 run "$TS" fits Person_Detection --format json
 expect_rc 0

@@ -55,6 +55,13 @@ grep -q '<https://webthings.example/schemas#OnOffSwitch>' "$TMP/switch.nt" ||
 run "$TS" stats --context "https://webthings.example/schemas=$J/webthings_schemas.jsonld" \
     "$J/webthing.jsonld"
 expect_rc 0
+run "$TS" devices "$J/webthing.jsonld"
+expect_err "loading remote context failed"
+run "$TS" devices --context="https://webthings.example/schemas=$J/webthings_schemas.jsonld" \
+    "$J/webthing.jsonld"
+expect_rc 0
+checks=$((checks + 1))
+grep -q "loading remote context failed" "$TMP/err" && fail "devices ignored --context"
 run "$TS" --context "bad-argument" "$J/lamp_td.jsonld"
 expect_rc 2 "--context without ="
 expect_err "URL=FILE"

@@ -132,6 +132,114 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags, const Ser
     return SERD_SUCCESS;
 }
 
+/* One term of a generalized N-Quads line (blank node predicates allowed),
+ * for the few expected results Serd rightly refuses. */
+static char *line_term(const char **pp)
+{
+    const char *p = *pp;
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    char *t = NULL;
+    if (*p == '<') {
+        const char *end = strchr(p, '>');
+        if (!end) {
+            return NULL;
+        }
+        char *iri = ts_strndup(p + 1, (size_t)(end - p - 1));
+        t = canon_term(1, iri, NULL, NULL);
+        free(iri);
+        p = end + 1;
+    } else if (p[0] == '_' && p[1] == ':') {
+        const char *s = p + 2;
+        while (*p && *p != ' ' && *p != '\t') {
+            p++;
+        }
+        char *label = ts_strndup(s, (size_t)(p - s));
+        t = canon_term(2, label, NULL, NULL);
+        free(label);
+    } else if (*p == '"') {
+        ts_buf v = {0};
+        for (p++; *p && *p != '"'; p++) {
+            if (*p == '\\' && p[1]) {
+                p++;
+                char c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p;
+                ts_buf_putc(&v, c);
+            } else {
+                ts_buf_putc(&v, *p);
+            }
+        }
+        if (*p != '"') {
+            ts_buf_free(&v);
+            return NULL;
+        }
+        p++;
+        char *dt = NULL, *lang = NULL;
+        if (*p == '@') {
+            const char *s = ++p;
+            while (*p && *p != ' ') {
+                p++;
+            }
+            lang = ts_strndup(s, (size_t)(p - s));
+        } else if (p[0] == '^' && p[1] == '^' && p[2] == '<') {
+            const char *end = strchr(p + 3, '>');
+            if (!end) {
+                ts_buf_free(&v);
+                return NULL;
+            }
+            dt = ts_strndup(p + 3, (size_t)(end - p - 3));
+            p = end + 1;
+        }
+        t = canon_term(3, ts_buf_str(&v), dt, lang);
+        free(dt);
+        free(lang);
+        ts_buf_free(&v);
+    }
+    *pp = p;
+    return t;
+}
+
+static bool read_lines(const char *text, quad_set *out)
+{
+    for (const char *line = text; *line;) {
+        const char *eol = strchr(line, '\n');
+        char *copy = ts_strndup(line, eol ? (size_t)(eol - line) : strlen(line));
+        const char *p = copy;
+        char *t[4] = {NULL, NULL, NULL, NULL};
+        bool ok = true;
+        for (int k = 0; k < 3 && ok; k++) {
+            ok = (t[k] = line_term(&p)) != NULL;
+        }
+        while (ok && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+        if (ok && *p != '.') {
+            ok = (t[3] = line_term(&p)) != NULL;
+        }
+        if (ok) {
+            set_add(out, t[0], t[1], t[2], t[3] ? t[3] : canon_term(0, NULL, NULL, NULL));
+        } else {
+            for (int k = 0; k < 4; k++) {
+                free(t[k]);
+            }
+            if (*copy) {
+                free(copy);
+                return false;
+            }
+        }
+        free(copy);
+        line = eol ? eol + 1 : line + strlen(line);
+    }
+    return true;
+}
+
+static SerdStatus quiet_errors(void *handle, const SerdError *error)
+{
+    (void)handle;
+    (void)error;
+    return SERD_SUCCESS;
+}
+
 static bool read_nquads(const char *path, quad_set *out)
 {
     ts_buf text = {0};
@@ -139,10 +247,17 @@ static bool read_nquads(const char *path, quad_set *out)
         return false;
     }
     SerdReader *r = serd_reader_new(SERD_NQUADS, out, NULL, NULL, NULL, on_statement, NULL);
+    serd_reader_set_error_sink(r, quiet_errors, NULL);
     SerdStatus st = serd_reader_read_string(r, (const uint8_t *)ts_buf_str(&text));
     serd_reader_free(r);
+    bool ok = st <= SERD_FAILURE;
+    if (!ok) {
+        /* Generalized RDF: read it line by line instead. */
+        set_free(out);
+        ok = read_lines(ts_buf_str(&text), out);
+    }
     ts_buf_free(&text);
-    return st <= SERD_FAILURE;
+    return ok;
 }
 
 /* ---- isomorphism ---- */
@@ -325,6 +440,25 @@ static bool isomorphic(const quad_set *a, const quad_set *b)
     return ok;
 }
 
+/* The comparison must be able to fail: renamed blank nodes match, a
+ * changed structure does not. */
+static bool comparison_works(void)
+{
+    quad_set a = {0}, b = {0}, c = {0};
+    const char *la = "_:x <urn:p> _:y .\n_:y <urn:p> \"v\" .\n";
+    const char *lb = "_:n2 <urn:p> \"v\" .\n_:n1 <urn:p> _:n2 .\n";
+    const char *lc = "_:n1 <urn:p> \"v\" .\n_:n2 <urn:p> _:n1 .\n_:n1 <urn:q> _:n1 .\n";
+    bool ok = read_lines(la, &a) && read_lines(lb, &b) && read_lines(lc, &c) &&
+              isomorphic(&a, &b) && !isomorphic(&a, &c);
+    set_free(&c);
+    read_lines("_:n2 <urn:p> _:n1 .\n_:n2 <urn:p> \"v\" .\n", &c);
+    ok = ok && !isomorphic(&a, &c);
+    set_free(&a);
+    set_free(&b);
+    set_free(&c);
+    return ok;
+}
+
 /* ---- the manifest ---- */
 
 enum { K_POSITIVE, K_NEGATIVE, K_SYNTAX, K_COUNT };
@@ -377,6 +511,10 @@ int main(int argc, char **argv)
         free(manifest_path);
         return 77;
     }
+    if (!comparison_works()) {
+        fprintf(stderr, "the quad comparison does not tell graphs apart\n");
+        return 1;
+    }
     ts_jsonld_ctxstore *store = ts_jsonld_ctxstore_new();
     ts_jsonld_ctxstore_add_tree(store, SUITE_BASE, dir);
 
@@ -407,7 +545,8 @@ int main(int argc, char **argv)
             o.base = opt_str(opts_j, "base");
         }
         const char *pm = opt_str(opts_j, "processingMode");
-        o.json_ld_10 = pm && !strcmp(pm, "json-ld-1.0");
+        /* Tests for 1.0 processors only run in json-ld-1.0 mode. */
+        o.json_ld_10 = (pm && !strcmp(pm, "json-ld-1.0")) || is10;
         const char *rd = opt_str(opts_j, "rdfDirection");
         o.rdf_direction = !rd ? TS_JSONLD_DIR_DROP
                           : !strcmp(rd, "i18n-datatype") ? TS_JSONLD_DIR_I18N

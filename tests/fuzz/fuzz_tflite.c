@@ -17,10 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ts_tflite_counts c;
     ts_tflite_memory mem;
-    long long *offsets = NULL;
+    ts_tflite_placement *placements = NULL;
     ts_tflite_count(m, &c);
-    ts_tflite_plan(m, TS_TFLITE_ABI_MCU32, &mem, &offsets, &err);
-    free(offsets);
+    ts_tflite_plan(m, TS_TFLITE_ABI_MCU32, &mem, &placements, &err);
+    free(placements);
     FILE *null = fopen("/dev/null", "w");
     if (null) {
         ts_tflite_write_turtle(m, "fuzz.tflite", NULL, TS_TFLITE_ABI_HOST64, null, &err);

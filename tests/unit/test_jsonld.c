@@ -334,6 +334,18 @@ static void test_duplicates(void)
     CHECK_INT(d->err.line, 3);
     CHECK(strstr(d->err.message, "duplicate") != NULL);
     free(out);
+
+    /* Quotes and backslashes inside strings do not confuse the scan; the
+     * same key in two different objects is no duplicate. */
+    before = diags.warnings;
+    out = rdf_of("{\"@id\": \"http://ex.org/s\", \"http://ex.org/p\": \"a \\\" \\\\\",\n"
+                 " \"http://ex.org/q\": {\"http://ex.org/p\": \"x\"},\n"
+                 " \"http://ex.org/p\": \"b\"}",
+                 NULL);
+    HAS(out, "<http://ex.org/s> <http://ex.org/p> \"b\" .");
+    CHECK_INT(diags.warnings, before + 1);
+    CHECK_INT(diags.items[diags.count - 1].err.line, 3);
+    free(out);
 }
 
 static void test_store(void)

@@ -106,6 +106,7 @@ static void test_bundled_contexts(const char *shared)
         json_decref(a_ref);
         json_decref(b_ref);
         free(p.path);
+        ts_buf_free(&p.scratch);
         ts_jsonld_ctxstore_free(s);
         free(ours);
         free(w3c);

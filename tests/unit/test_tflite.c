@@ -171,15 +171,19 @@ static void test_plan_tail(void)
     uint8_t *img = tb_build(&d, &n);
     ts_tflite *m = parse_or_die(img, n);
     ts_tflite_memory mem;
-    long long *offsets;
+    ts_tflite_placement *offsets;
     ts_error err;
     CHECK_INT(ts_tflite_plan(m, TS_TFLITE_ABI_HOST64, &mem, &offsets, &err), TS_OK);
     /* x (32 B) and y (16 B) are live during op 0 together. */
     CHECK_INT(mem.head, 48);
     CHECK_INT(mem.planned, 2);
-    CHECK_INT(offsets[0], 0);
-    CHECK_INT(offsets[3], 32);
-    CHECK_INT(offsets[1], -1);
+    CHECK_INT(offsets[0].offset, 0);
+    CHECK_INT(offsets[3].offset, 32);
+    CHECK_INT(offsets[1].offset, -1);
+    CHECK_INT(offsets[0].size, 32);
+    CHECK_INT(offsets[3].size, 16);
+    CHECK_INT(offsets[3].first, 0);
+    CHECK_INT(offsets[3].last, 0);
     free(offsets);
     /* 48+48 allocators, 4x112 tensors, 80 node, FC options 12 (align 4),
      * FC OpData 20 (align 16): 96, 544, 624, 636, 656. */
@@ -232,14 +236,17 @@ static void test_plan_greedy(void)
     uint8_t *img = tb_build(&d, &n);
     ts_tflite *m = parse_or_die(img, n);
     ts_tflite_memory mem;
-    long long *off;
+    ts_tflite_placement *off;
     ts_error err;
     CHECK_INT(ts_tflite_plan(m, TS_TFLITE_ABI_HOST64, &mem, &off, &err), TS_OK);
-    CHECK_INT(off[0], 0);
-    CHECK_INT(off[4], 64);
-    CHECK_INT(off[2], 0);
-    CHECK_INT(off[1], 112);
-    CHECK_INT(off[3], 32);
+    CHECK_INT(off[0].offset, 0);
+    CHECK_INT(off[4].offset, 64);
+    CHECK_INT(off[2].offset, 0);
+    CHECK_INT(off[1].offset, 112);
+    CHECK_INT(off[3].offset, 32);
+    CHECK_INT(off[1].first, 0);
+    CHECK_INT(off[1].last, 1);
+    CHECK_INT(off[1].size, 32);
     CHECK_INT(mem.head, 144);
     /* RELU and MUL allocations are not in the tables. */
     CHECK(mem.approximate);
@@ -261,9 +268,9 @@ static void test_plan_greedy(void)
     img = tb_build(&d2, &n);
     m = parse_or_die(img, n);
     CHECK_INT(ts_tflite_plan(m, TS_TFLITE_ABI_HOST64, &mem, &off, &err), TS_OK);
-    CHECK_INT(off[2], 0);
-    CHECK_INT(off[1], 16);
-    CHECK_INT(off[0], 32);
+    CHECK_INT(off[2].offset, 0);
+    CHECK_INT(off[1].offset, 16);
+    CHECK_INT(off[0].offset, 32);
     CHECK(!mem.approximate);
     free(off);
     ts_tflite_free(m);
@@ -476,6 +483,25 @@ static void test_loader(void)
     CHECK(src && src->errors == 1);
     CHECK_INT(diags.errors, 1);
     CHECK(diags.count == 1 && strstr(diags.items[0].err.source, "Bad.tflite") != NULL);
+    /* The same bytes under another name are another model. */
+    char *copy = ts_asprintf("%s/Copy.tflite", dir);
+    f = fopen(copy, "wb");
+    fwrite(img, 1, n, f);
+    fclose(f);
+    CHECK_INT(ts_load_file(store, copy, TS_FMT_UNKNOWN, &opts, NULL), TS_OK);
+    SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
+    SordNode *nn = ts_store_iri(store, TS_NS_NNET "NeuralNetwork");
+    SordIter *it = sord_search(ts_store_model(store), NULL, type, nn, NULL);
+    size_t models = 0;
+    for (; !sord_iter_end(it); sord_iter_next(it)) {
+        models++;
+    }
+    sord_iter_free(it);
+    sord_node_free(ts_store_world(store), type);
+    sord_node_free(ts_store_world(store), nn);
+    CHECK_INT(models, 2);
+    unlink(copy);
+    free(copy);
     opts.strict = true;
     CHECK_INT(ts_load_file(store, bad, TS_FMT_UNKNOWN, &opts, NULL), TS_ERR_BAD_DATA);
     ts_diags_clear(&diags);

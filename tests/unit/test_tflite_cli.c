@@ -124,6 +124,7 @@ int main(void)
     CHECK(strstr(text, "SOFTMAX") != NULL);
     CHECK(strstr(text, "mcu32") != NULL && strstr(text, "host64") != NULL);
     CHECK(strstr(text, "head") != NULL && strstr(text, "tail") != NULL);
+    CHECK(strstr(text, "head at its peak (op 0)") != NULL);
     CHECK(strstr(text, "\x1b") == NULL); /* the hostile tensor name is escaped */
     free(text);
 
