@@ -14,6 +14,7 @@
 #include "cli_internal.h"
 #include "tinyscope/catalog_views.h"
 #include "tinyscope/datapath.h"
+#include "tinyscope/remote.h"
 #include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
 #include "tinyscope/tui.h"
@@ -41,6 +42,7 @@ static const subcommand subcommands[] = {
     {"boards", ts_cmd_boards, "list serial ports and the boards behind them"},
     {"sim", ts_cmd_sim, "simulate a board on a pseudo-terminal (tests, demos)"},
     {"convert", ts_cmd_convert, "write JSON-LD (or other RDF) as Turtle, N-Triples or N-Quads"},
+    {"push", ts_cmd_push, "upload local graphs to a SPARQL endpoint (SPARQL Update)"},
 };
 
 void ts_cli_error(const char *fmt, ...)
@@ -213,12 +215,75 @@ bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
     return true;
 }
 
+/* ---- remote endpoints: --endpoint URL [--graph IRI] ---- */
+
+bool ts_cli_endpoint_option(ts_cli_data *data, int opt, const char *arg)
+{
+    if (opt == TS_CLI_OPT_ENDPOINT) {
+        data->endpoint = arg;
+    } else if (opt == TS_CLI_OPT_GRAPH) {
+        data->graph = arg;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+bool ts_cli_endpoint_check(const ts_cli_data *data, const char *cmd)
+{
+    if (data->graph && !data->endpoint) {
+        ts_cli_error("%s: --graph goes with --endpoint", cmd);
+        return false;
+    }
+    if (data->endpoint && data->n_paths) {
+        ts_cli_error("%s: give files or --endpoint, not both", cmd);
+        return false;
+    }
+    return true;
+}
+
+ts_dataset *ts_cli_remote(const ts_cli_data *data)
+{
+    ts_error err;
+    ts_remote *r = ts_remote_new(data->endpoint, &err);
+    if (!r) {
+        char msg[2600];
+        ts_cli_error("%s", ts_error_format(&err, msg, sizeof msg));
+        return NULL;
+    }
+    ts_remote_set_graph(r, data->graph);
+    return ts_remote_dataset(r);
+}
+
+/* The catalog of an endpoint: the same view queries, sent there. */
+static bool remote_catalog(const ts_cli_data *data, ts_dataset **ds, ts_catalog **cat)
+{
+    *ds = ts_cli_remote(data);
+    if (!*ds) {
+        return false;
+    }
+    *cat = ts_catalog_new();
+    ts_error err;
+    ts_error_clear(&err);
+    if (ts_catalog_load(*cat, *ds, &err) != TS_OK) {
+        char msg[2600];
+        ts_cli_error("%s", ts_error_format(&err, msg, sizeof msg));
+        return false;
+    }
+    return true;
+}
+
+/* ---- end of remote endpoints ---- */
+
 bool ts_cli_catalog(const ts_cli_data *data, ts_store **store, ts_dataset **ds,
                     ts_catalog **cat)
 {
     *store = ts_store_new();
     *ds = NULL;
     *cat = NULL;
+    if (data->endpoint) {
+        return remote_catalog(data, ds, cat);
+    }
     ts_diags diags = {0};
     ts_cli_data with_vocabulary = *data;
     with_vocabulary.with_ontology = true;

@@ -21,7 +21,8 @@ static void devices_usage(FILE *f)
           "  --filter EXPR   keep boards matching the quick filter language, e.g.\n"
           "                  'ram>=256 sensor:camera' (see tinyscope(1))\n"
           "  --sort KEY      name, ram, flash, clock or sensors; -KEY sorts descending\n"
-          "  --format F      table (default), csv or json\n",
+          "  --format F      table (default), csv or json\n"
+          TS_CLI_ENDPOINT_HELP,
           f);
 }
 
@@ -131,6 +132,7 @@ int ts_cmd_devices(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -158,11 +160,16 @@ int ts_cmd_devices(int argc, char **argv)
             break;
         case 's': data.strict = true; break;
         case 'b': data.base = optarg; break;
+        case TS_CLI_OPT_ENDPOINT:
+        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
         default: devices_usage(stderr); return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;
     data.n_paths = (size_t)(argc - optind);
+    if (!ts_cli_endpoint_check(&data, "devices")) {
+        return TS_EXIT_USAGE;
+    }
 
     ts_store *store;
     ts_dataset *ds;

@@ -23,7 +23,8 @@ static void fits_usage(FILE *f)
           "  --sort KEY    for a board's models: accuracy (default), macs, ram, flash\n"
           "                or name; -KEY reverses\n"
           "  --only-fits   leave out the pairs that do not fit or are unknown\n"
-          "  --format F    table (default), csv or json (records as in 'matrix')\n",
+          "  --format F    table (default), csv or json (records as in 'matrix')\n"
+          TS_CLI_ENDPOINT_HELP,
           f);
 }
 
@@ -269,6 +270,7 @@ int ts_cmd_fits(int argc, char **argv)
         {"only-fits", no_argument, NULL, 'o'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -296,6 +298,8 @@ int ts_cmd_fits(int argc, char **argv)
         case 'o': only_fits = true; break;
         case 's': data.strict = true; break;
         case 'b': data.base = optarg; break;
+        case TS_CLI_OPT_ENDPOINT:
+        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
         default: fits_usage(stderr); return TS_EXIT_USAGE;
         }
     }
@@ -306,6 +310,9 @@ int ts_cmd_fits(int argc, char **argv)
     const char *name = argv[optind++];
     data.paths = argv + optind;
     data.n_paths = (size_t)(argc - optind);
+    if (!ts_cli_endpoint_check(&data, "fits")) {
+        return TS_EXIT_USAGE;
+    }
 
     ts_store *store;
     ts_dataset *ds;

@@ -35,7 +35,38 @@ typedef struct {
     size_t n_paths;
     bool with_ontology; /**< also load the bundled ontology (its class hierarchy) */
     const char *results; /**< benchmark results file; NULL: the default one */
+    const char *endpoint; /**< --endpoint URL: query it instead of loading files */
+    const char *graph;    /**< --graph IRI: its default graph (with --endpoint) */
 } ts_cli_data;
+
+/* --endpoint URL and --graph IRI, taken by every command that reads data
+ * through a dataset: put TS_CLI_ENDPOINT_OPTIONS in the getopt_long table
+ * and pass both codes to ts_cli_endpoint_option(). */
+enum { TS_CLI_OPT_ENDPOINT = 0x1c1, TS_CLI_OPT_GRAPH = 0x1c2 };
+#define TS_CLI_ENDPOINT_OPTIONS                                        \
+    {"endpoint", required_argument, NULL, TS_CLI_OPT_ENDPOINT},        \
+        {"graph", required_argument, NULL, TS_CLI_OPT_GRAPH}
+/** The help lines of --endpoint and --graph. */
+#define TS_CLI_ENDPOINT_HELP                                                          \
+    "      --endpoint URL  query the SPARQL endpoint at URL instead of files\n"        \
+    "                      (credentials from ~/.netrc or TINYSCOPE_ENDPOINT_USER and\n" \
+    "                      TINYSCOPE_ENDPOINT_PASSWORD)\n"                             \
+    "      --graph IRI     with --endpoint: the graph to query (default-graph-uri)\n"
+
+/** Record --endpoint or --graph (opt is the getopt code); false for another code. */
+bool ts_cli_endpoint_option(ts_cli_data *data, int opt, const char *arg);
+
+/**
+ * Check the data options of cmd: --graph needs --endpoint, and files do not
+ * go with --endpoint. Prints the error; false means a usage error.
+ */
+bool ts_cli_endpoint_check(const ts_cli_data *data, const char *cmd);
+
+/**
+ * The dataset of data->endpoint (with data->graph), or NULL after printing
+ * why the URL cannot be used. Free with ts_dataset_free().
+ */
+ts_dataset *ts_cli_remote(const ts_cli_data *data);
 
 /**
  * Load the data named on the command line (or the bundled sample graphs)
@@ -69,7 +100,9 @@ void ts_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ts_cli_put(FILE *f, const char *s);
 
 /**
- * Load the data and build the catalog from the views: *store, *ds and *cat
+ * Load the data (or, with --endpoint, connect to it: *store then only
+ * holds the well-known prefixes) and build the catalog from the views,
+ * which costs one request per view over an endpoint: *store, *ds and *cat
  * are the caller's to free (ts_cli_catalog_free). Prints errors; false when
  * the command must stop.
  */
@@ -110,5 +143,6 @@ int ts_cmd_bench(int argc, char **argv);
 int ts_cmd_boards(int argc, char **argv);
 int ts_cmd_sim(int argc, char **argv);
 int ts_cmd_convert(int argc, char **argv);
+int ts_cmd_push(int argc, char **argv);
 
 #endif

@@ -22,7 +22,8 @@ static void matrix_usage(FILE *f)
           "flash_pct.\n"
           "\n"
           "  --models EXPR   only models matching this quick filter\n"
-          "  --boards EXPR   only boards matching this quick filter\n",
+          "  --boards EXPR   only boards matching this quick filter\n"
+          TS_CLI_ENDPOINT_HELP,
           f);
 }
 
@@ -130,6 +131,7 @@ int ts_cmd_matrix(int argc, char **argv)
         {"boards", required_argument, NULL, 'B'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -149,11 +151,16 @@ int ts_cmd_matrix(int argc, char **argv)
         case 'B': board_filter = optarg; break;
         case 's': data.strict = true; break;
         case 'b': data.base = optarg; break;
+        case TS_CLI_OPT_ENDPOINT:
+        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
         default: matrix_usage(stderr); return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;
     data.n_paths = (size_t)(argc - optind);
+    if (!ts_cli_endpoint_check(&data, "matrix")) {
+        return TS_EXIT_USAGE;
+    }
 
     ts_store *store;
     ts_dataset *ds;

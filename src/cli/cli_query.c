@@ -14,6 +14,7 @@ static void query_usage(FILE *f)
     fputs("usage: tinyscope query [-f FILE | -e QUERY | -] [--format FORMAT] [--timings]\n"
           "                       [--repeat N] [--timeout MS] [--max-rows N]\n"
           "                       [--strict] [--base IRI] [DATA ...]\n"
+          "                       [--endpoint URL [--graph IRI]]\n"
           "\n"
           "Run a SPARQL 1.1 query on DATA (files or directories; default: the\n"
           "bundled sample graphs). The query comes from FILE, from the QUERY\n"
@@ -26,7 +27,8 @@ static void query_usage(FILE *f)
           "      --timings       print 'timings: load=MS parse=MS eval=MS rows=N' last on stderr\n"
           "      --repeat N      evaluate N times on the loaded data; eval is the median\n"
           "      --timeout MS    stop the query after MS milliseconds\n"
-          "      --max-rows N    stop after N rows\n",
+          "      --max-rows N    stop after N rows\n"
+          TS_CLI_ENDPOINT_HELP,
           f);
 }
 
@@ -116,6 +118,7 @@ int ts_cmd_query(int argc, char **argv)
         {"max-rows", required_argument, NULL, 'm'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -160,6 +163,8 @@ int ts_cmd_query(int argc, char **argv)
         }
         case 's': data.strict = true; break;
         case 'b': data.base = optarg; break;
+        case TS_CLI_OPT_ENDPOINT:
+        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
         default: query_usage(stderr); return TS_EXIT_USAGE;
         }
     }
@@ -182,6 +187,9 @@ int ts_cmd_query(int argc, char **argv)
     }
     data.paths = argv + optind;
     data.n_paths = (size_t)(argc - optind);
+    if (!ts_cli_endpoint_check(&data, "query")) {
+        return TS_EXIT_USAGE;
+    }
 
     ts_buf text = {0};
     const char *source = "<query>";
@@ -205,13 +213,20 @@ int ts_cmd_query(int argc, char **argv)
     double t0 = now_ms();
     ts_store *store = ts_store_new();
     ts_diags diags = {0};
-    if (!ts_cli_load(store, &data, &diags)) {
+    /* over an endpoint the store only lends its prefixes to the writer */
+    if (!data.endpoint && !ts_cli_load(store, &data, &diags)) {
         ts_diags_clear(&diags);
         ts_store_free(store);
         ts_buf_free(&text);
         return TS_EXIT_FAILURE;
     }
-    ts_dataset *ds = ts_dataset_local(store);
+    ts_dataset *ds = data.endpoint ? ts_cli_remote(&data) : ts_dataset_local(store);
+    if (!ds) {
+        ts_diags_clear(&diags);
+        ts_store_free(store);
+        ts_buf_free(&text);
+        return TS_EXIT_FAILURE;
+    }
     double load_ms = now_ms() - t0;
 
     interrupted = 0;

@@ -85,6 +85,7 @@ int ts_cmd_stats(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"strict", no_argument, NULL, 's'},
         {"base", required_argument, NULL, 'b'},
+        TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -112,6 +113,12 @@ int ts_cmd_stats(int argc, char **argv)
         case 'b':
             data.base = optarg;
             break;
+        case TS_CLI_OPT_ENDPOINT:
+        case TS_CLI_OPT_GRAPH:
+            /* stats counts what each loaded file holds: an endpoint has no files */
+            ts_cli_error("stats: counts loaded files and does not work with --endpoint; "
+                         "ask the endpoint with 'tinyscope query --endpoint URL' and COUNT");
+            return TS_EXIT_USAGE;
         default:
             stats_usage(stderr);
             return TS_EXIT_USAGE;
