@@ -146,7 +146,10 @@ expect_out "RAM 128 kB > 64 kB"
 mkdir -p "$TMP/loc"
 if command -v localedef >/dev/null && [ -d /usr/share/i18n/locales ] &&
     localedef -i de_DE -f UTF-8 "$TMP/loc/de_DE.UTF-8" >/dev/null 2>&1; then
-    run env LOCPATH="$TMP/loc" LC_ALL=de_DE.UTF-8 "$TS" matrix --format csv "$TMP/multi.ttl"
+    # glibc keeps (and LeakSanitizer reports) a buffer when LOCPATH is set:
+    # not ours, so leak checking is off for this one run.
+    run env LOCPATH="$TMP/loc" LC_ALL=de_DE.UTF-8 ASAN_OPTIONS=detect_leaks=0 \
+        "$TS" matrix --format csv "$TMP/multi.ttl"
     expect_rc 0 "comma locale"
     checks=$((checks + 1))
     grep -q "^http://e/m,Mid,http://e/b,Two RAMs,no,RAM 128 kB > 64 kB,200.0,99.4$" "$TMP/out" ||

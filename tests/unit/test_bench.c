@@ -757,7 +757,10 @@ static void test_disconnect(ts_store *store)
     o.no_reconnect = true;
     b = ts_bench_new(&o);
     CHECK_INT(drive(b, 20000), TS_BENCH_FAILED);
-    CHECK_INT(c.n_res, 2);
+    /* The simulator hangs up right after its second line; a pseudo-terminal
+     * may drop that line when the hang-up wins the race (as a real unplug
+     * may), so one or two results arrive, never more. */
+    CHECK(c.n_res >= 1 && c.n_res <= 2);
     CHECK(ts_bench_error(b)->status == TS_ERR_IO);
     CHECK(strstr(ts_bench_error(b)->message, "disconnected") != NULL);
     ts_bench_free(b);
