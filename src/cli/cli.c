@@ -326,6 +326,14 @@ bool ts_cli_format_parse(const char *cmd, const char *name, ts_cli_format *out)
     return true;
 }
 
+int ts_cli_cmp_num(double a, double b, int dir)
+{
+    if (isnan(a) || isnan(b)) {
+        return isnan(a) - isnan(b);
+    }
+    return dir * ((a > b) - (a < b));
+}
+
 const char *ts_cli_num(double v, char *buf, size_t n)
 {
     if (isnan(v)) {

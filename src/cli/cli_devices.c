@@ -31,24 +31,15 @@ typedef enum { SORT_NAME, SORT_RAM, SORT_FLASH, SORT_CLOCK, SORT_SENSORS } sort_
 static sort_key key;
 static int direction = 1;
 
-static int cmp_num(double a, double b)
-{
-    /* Unknown values sort last in either direction. */
-    if (isnan(a) || isnan(b)) {
-        return isnan(a) - isnan(b);
-    }
-    return direction * ((a > b) - (a < b));
-}
-
 static int compare(const void *x, const void *y)
 {
     const ts_device *a = *(ts_device *const *)x, *b = *(ts_device *const *)y;
     int c = 0;
     switch (key) {
-    case SORT_RAM: c = cmp_num(a->ram_kb, b->ram_kb); break;
-    case SORT_FLASH: c = cmp_num(a->flash_kb, b->flash_kb); break;
-    case SORT_CLOCK: c = cmp_num(a->clock_mhz, b->clock_mhz); break;
-    case SORT_SENSORS: c = cmp_num((double)a->n_sensors, (double)b->n_sensors); break;
+    case SORT_RAM: c = ts_cli_cmp_num(a->ram_kb, b->ram_kb, direction); break;
+    case SORT_FLASH: c = ts_cli_cmp_num(a->flash_kb, b->flash_kb, direction); break;
+    case SORT_CLOCK: c = ts_cli_cmp_num(a->clock_mhz, b->clock_mhz, direction); break;
+    case SORT_SENSORS: c = ts_cli_cmp_num((double)a->n_sensors, (double)b->n_sensors, direction); break;
     case SORT_NAME: c = direction * strcasecmp(a->name, b->name); break;
     }
     return c ? c : strcmp(a->iri, b->iri);

@@ -39,14 +39,6 @@ typedef enum { SORT_ACCURACY, SORT_MACS, SORT_RAM, SORT_FLASH, SORT_NAME } sort_
 static sort_key key = SORT_ACCURACY;
 static int direction = 1;
 
-static int cmp_num(double a, double b, int dir)
-{
-    if (isnan(a) || isnan(b)) {
-        return isnan(a) - isnan(b);
-    }
-    return dir * ((a > b) - (a < b));
-}
-
 /* Fitting pairs first, then unknown, then those that do not fit. */
 static int verdict_rank(ts_verdict v)
 {
@@ -61,7 +53,7 @@ static int compare_boards(const void *x, const void *y)
         return c;
     }
     /* Most headroom first among boards that fit. */
-    c = cmp_num(a->cell.ram_pct, b->cell.ram_pct, 1);
+    c = ts_cli_cmp_num(a->cell.ram_pct, b->cell.ram_pct, 1);
     return c ? c : strcasecmp(a->board->name, b->board->name);
 }
 
@@ -73,10 +65,10 @@ static int compare_models(const void *x, const void *y)
         return c;
     }
     switch (key) {
-    case SORT_ACCURACY: c = cmp_num(a->model->metric_value, b->model->metric_value, -direction); break;
-    case SORT_MACS: c = cmp_num(a->model->macs, b->model->macs, direction); break;
-    case SORT_RAM: c = cmp_num(a->model->ram_kb, b->model->ram_kb, direction); break;
-    case SORT_FLASH: c = cmp_num(a->model->flash_kb, b->model->flash_kb, direction); break;
+    case SORT_ACCURACY: c = ts_cli_cmp_num(a->model->metric_value, b->model->metric_value, -direction); break;
+    case SORT_MACS: c = ts_cli_cmp_num(a->model->macs, b->model->macs, direction); break;
+    case SORT_RAM: c = ts_cli_cmp_num(a->model->ram_kb, b->model->ram_kb, direction); break;
+    case SORT_FLASH: c = ts_cli_cmp_num(a->model->flash_kb, b->model->flash_kb, direction); break;
     case SORT_NAME: c = direction * strcasecmp(a->model->name, b->model->name); break;
     }
     return c ? c : strcasecmp(a->model->name, b->model->name);

@@ -115,6 +115,12 @@ typedef enum { TS_CLI_TABLE, TS_CLI_CSV, TS_CLI_JSON } ts_cli_format;
 /** Parse "table", "csv" or "json"; prints an error naming cmd when unknown. */
 bool ts_cli_format_parse(const char *cmd, const char *name, ts_cli_format *out);
 
+/**
+ * Compare two numbers for sorting, dir 1 ascending or -1 descending;
+ * unknown values (NAN) sort last either way.
+ */
+int ts_cli_cmp_num(double a, double b, int dir);
+
 /** A number for a table or CSV cell: "" when unknown (NAN), else %g. */
 const char *ts_cli_num(double v, char *buf, size_t n);
 /** A number for JSON: null when unknown. */

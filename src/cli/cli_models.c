@@ -34,14 +34,6 @@ typedef enum {
 static sort_key key;
 static int direction = 1;
 
-static int cmp_num(double a, double b)
-{
-    if (isnan(a) || isnan(b)) {
-        return isnan(a) - isnan(b);
-    }
-    return direction * ((a > b) - (a < b));
-}
-
 static int cmp_str(const char *a, const char *b)
 {
     if (!a || !b) {
@@ -55,10 +47,10 @@ static int compare(const void *x, const void *y)
     const ts_model *a = *(ts_model *const *)x, *b = *(ts_model *const *)y;
     int c = 0;
     switch (key) {
-    case SORT_RAM: c = cmp_num(a->ram_kb, b->ram_kb); break;
-    case SORT_FLASH: c = cmp_num(a->flash_kb, b->flash_kb); break;
-    case SORT_MACS: c = cmp_num(a->macs, b->macs); break;
-    case SORT_ACCURACY: c = cmp_num(a->metric_value, b->metric_value); break;
+    case SORT_RAM: c = ts_cli_cmp_num(a->ram_kb, b->ram_kb, direction); break;
+    case SORT_FLASH: c = ts_cli_cmp_num(a->flash_kb, b->flash_kb, direction); break;
+    case SORT_MACS: c = ts_cli_cmp_num(a->macs, b->macs, direction); break;
+    case SORT_ACCURACY: c = ts_cli_cmp_num(a->metric_value, b->metric_value, direction); break;
     case SORT_CATEGORY: c = cmp_str(a->category, b->category); break;
     case SORT_CREATOR: c = cmp_str(a->creator, b->creator); break;
     case SORT_NAME: c = cmp_str(a->name, b->name); break;
