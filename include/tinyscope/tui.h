@@ -22,6 +22,11 @@ typedef struct {
     size_t n_paths;
     bool strict;       /**< any input error is fatal */
     const char *base;  /**< base IRI, or NULL */
+    const char *const *contexts; /**< --context "URL=FILE" mappings */
+    size_t n_contexts;
+    const char *results;  /**< --results FILE; NULL: the default results file */
+    const char *endpoint; /**< --endpoint URL: panes ask this SPARQL endpoint */
+    const char *graph;    /**< --graph IRI with endpoint, or NULL */
     const char *theme; /**< --theme NAME or a path; NULL: the config file's, else "default" */
     bool ascii;        /**< --ascii: no UTF-8 box drawing or glyphs */
     /**
@@ -36,12 +41,14 @@ typedef struct {
 
 /**
  * Open the UI on a terminal (or headless on a script), load the sources
- * with progress shown, and run until the user quits. Script lines are keys
- * (`jjk`, `<Down>`, `<Enter>`, `<C-c>`, `<F1>`, `<Space>`...) or commands:
- * `:save-display FILE` (the screen as text), `:save-colors FILE` (the colour
- * and attributes of each run of cells), `:resize COLSxROWS`,
- * `:click ROW COL` and `:wheel ROW COL up|down`. The script ends with an
- * implicit quit. Returns the process exit status.
+ * with progress shown (as every command loads them: session.h; with an
+ * endpoint, the panes send their queries there instead), and run until
+ * the user quits. Script lines are keys (`jjk`, `<Down>`, `<Enter>`,
+ * `<C-c>`, `<F1>`, `<Space>`...) or commands: `:save-display FILE` (the
+ * screen as text), `:save-colors FILE` (the colour and attributes of each
+ * run of cells), `:resize COLSxROWS`, `:click ROW COL` and
+ * `:wheel ROW COL up|down`. The script ends with an implicit quit. Returns
+ * the process exit status.
  */
 int ts_tui_run(const ts_tui_opts *opts);
 

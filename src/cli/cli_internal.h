@@ -11,6 +11,7 @@
 #include "tinyscope/compat.h"
 #include "tinyscope/loader.h"
 #include "tinyscope/query.h"
+#include "tinyscope/session.h"
 #include "tinyscope/store.h"
 #include "tinyscope/tflite.h"
 
@@ -76,6 +77,14 @@ ts_dataset *ts_cli_remote(const ts_cli_data *data);
  * all, or any error in strict mode.
  */
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags);
+
+/** The session options of data, with the command line's --context mappings. */
+typedef struct {
+    ts_session_opts opts;
+    const char *contexts[2 * TS_CLI_MAX_CONTEXTS];
+} ts_cli_session;
+/** Fill out from data (borrowed: out points into data and argv). */
+void ts_cli_session_opts(const ts_cli_data *data, ts_cli_session *out);
 
 /**
  * Record a --context URL=FILE argument (borrowed). Prints a message and

@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <signal.h>
 
+#include "tinyscope/query.h"
 #include "tui_internal.h"
 
 typedef struct ts_app ts_app;
@@ -117,6 +118,19 @@ const ts_catalog *ts_app_catalog(ts_app *app);
 const char *ts_app_catalog_error(ts_app *app);
 /** The installed query engine, or NULL. */
 const ts_tui_query_engine *ts_app_query_engine(ts_app *app);
+/**
+ * The dataset queries go to: the endpoint given with --endpoint, or the
+ * store (NULL while loading). Borrowed.
+ */
+ts_dataset *ts_app_dataset(ts_app *app);
+/** The endpoint URL when the panes ask a remote endpoint, else NULL. */
+const char *ts_app_endpoint(ts_app *app);
+/**
+ * Run query on ds for the Query pane as ts_tui_sparql_engine does on the
+ * store (whose prefixes need no PREFIX lines): query_engine.c.
+ */
+ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query,
+                            ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err);
 
 /* ---- Drawing (draw.c) -------------------------------------------------- */
 
