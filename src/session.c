@@ -155,8 +155,7 @@ void ts_session_free(ts_session *s)
     free(s);
 }
 
-ts_status ts_session_load(ts_session *s, ts_progress_fn progress, void *progress_ctx,
-                          ts_error *err)
+ts_status ts_session_load(ts_session *s, ts_progress_fn progress, void *progress_ctx, ts_error *err)
 {
     ts_error_clear(err);
     ts_dataset_free(s->local);
@@ -219,11 +218,11 @@ ts_remote *ts_session_remote(const ts_session *s)
 
 /* What the Inspector labels and summarises a neighbour with (store.c's
  * label order, and rdf:type for blank nodes). */
-#define LABEL_PREDICATES                                                                        \
-    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "                                        \
-    "<http://www.w3.org/2000/01/rdf-schema#label> "                                             \
-    "<http://www.w3.org/2004/02/skos/core#prefLabel> <https://schema.org/name> "                \
-    "<https://www.w3.org/2019/wot/td#title> <http://purl.org/dc/elements/1.1/title> "           \
+#define LABEL_PREDICATES                                                                           \
+    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "                                           \
+    "<http://www.w3.org/2000/01/rdf-schema#label> "                                                \
+    "<http://www.w3.org/2004/02/skos/core#prefLabel> <https://schema.org/name> "                   \
+    "<https://www.w3.org/2019/wot/td#title> <http://purl.org/dc/elements/1.1/title> "              \
     "<http://purl.org/dc/terms/title>"
 
 /* An IRI that can go between < > in a query unchanged. */
@@ -261,9 +260,8 @@ static int on_triple(void *ctx, const ts_term *s, const ts_term *p, const ts_ter
     return 0;
 }
 
-ts_status ts_session_describe(ts_dataset *ds, const char *iri, ts_store *store,
-                              const char *source, const ts_query_opts *opts, size_t *n_triples,
-                              ts_error *err)
+ts_status ts_session_describe(ts_dataset *ds, const char *iri, ts_store *store, const char *source,
+                              const ts_query_opts *opts, size_t *n_triples, ts_error *err)
 {
     ts_error_clear(err);
     if (n_triples) {
@@ -276,17 +274,17 @@ ts_status ts_session_describe(ts_dataset *ds, const char *iri, ts_store *store,
      * points at (a board's subsystems, a model's conditions), a bounded
      * number of incoming triples, and the types and labels of everything
      * on those triples so the page reads as it does on local files. */
-    char *q = ts_asprintf(
-        "CONSTRUCT { <%1$s> ?p ?o . ?o ?bp ?bo . ?s ?q <%1$s> . ?x ?lp ?l . }\n"
-        "WHERE {\n"
-        "  { <%1$s> ?p ?o }\n"
-        "  UNION { <%1$s> ?p1 ?o . ?o ?bp ?bo FILTER (isBlank(?o)) }\n"
-        "  UNION { SELECT ?s ?q WHERE { ?s ?q <%1$s> } LIMIT %2$d }\n"
-        "  UNION { <%1$s> ?p2 ?x . ?x ?lp ?l VALUES ?lp { " LABEL_PREDICATES " } }\n"
-        "  UNION { { SELECT DISTINCT ?x WHERE { ?x ?q2 <%1$s> } LIMIT %2$d }\n"
-        "          ?x ?lp ?l VALUES ?lp { " LABEL_PREDICATES " } }\n"
-        "}",
-        iri, TS_DESCRIBE_MAX_IN);
+    char *q =
+        ts_asprintf("CONSTRUCT { <%1$s> ?p ?o . ?o ?bp ?bo . ?s ?q <%1$s> . ?x ?lp ?l . }\n"
+                    "WHERE {\n"
+                    "  { <%1$s> ?p ?o }\n"
+                    "  UNION { <%1$s> ?p1 ?o . ?o ?bp ?bo FILTER (isBlank(?o)) }\n"
+                    "  UNION { SELECT ?s ?q WHERE { ?s ?q <%1$s> } LIMIT %2$d }\n"
+                    "  UNION { <%1$s> ?p2 ?x . ?x ?lp ?l VALUES ?lp { " LABEL_PREDICATES " } }\n"
+                    "  UNION { { SELECT DISTINCT ?x WHERE { ?x ?q2 <%1$s> } LIMIT %2$d }\n"
+                    "          ?x ?lp ?l VALUES ?lp { " LABEL_PREDICATES " } }\n"
+                    "}",
+                    iri, TS_DESCRIBE_MAX_IN);
     ts_query_opts o = opts ? *opts : (ts_query_opts){0};
     if (!o.max_rows) {
         o.max_rows = TS_DESCRIBE_MAX_TRIPLES;

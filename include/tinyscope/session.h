@@ -20,8 +20,8 @@
 
 /** How to load. Every pointer is borrowed and must outlive the session. */
 typedef struct {
-    bool strict;       /**< any input error is fatal */
-    const char *base;  /**< base IRI instead of each file's URI, or NULL */
+    bool strict;                 /**< any input error is fatal */
+    const char *base;            /**< base IRI instead of each file's URI, or NULL */
     const char *const *contexts; /**< "URL=FILE" mappings of JSON-LD contexts */
     size_t n_contexts;
     char *const *paths; /**< files and directories; none: the sample graphs */
@@ -105,8 +105,7 @@ ts_remote *ts_session_remote(const ts_session *s);
  * ts_query_stream (cancel, time limit). Returns the query's status;
  * *n_triples (may be NULL) receives the number of triples received.
  */
-ts_status ts_session_describe(ts_dataset *ds, const char *iri, ts_store *store,
-                              const char *source, const ts_query_opts *opts, size_t *n_triples,
-                              ts_error *err);
+ts_status ts_session_describe(ts_dataset *ds, const char *iri, ts_store *store, const char *source,
+                              const ts_query_opts *opts, size_t *n_triples, ts_error *err);
 
 #endif

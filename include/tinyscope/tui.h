@@ -20,15 +20,15 @@
 typedef struct {
     char *const *paths; /**< files and directories; none: the sample graphs */
     size_t n_paths;
-    bool strict;       /**< any input error is fatal */
-    const char *base;  /**< base IRI, or NULL */
+    bool strict;                 /**< any input error is fatal */
+    const char *base;            /**< base IRI, or NULL */
     const char *const *contexts; /**< --context "URL=FILE" mappings */
     size_t n_contexts;
     const char *results;  /**< --results FILE; NULL: the default results file */
     const char *endpoint; /**< --endpoint URL: panes ask this SPARQL endpoint */
     const char *graph;    /**< --graph IRI with endpoint, or NULL */
-    const char *theme; /**< --theme NAME or a path; NULL: the config file's, else "default" */
-    bool ascii;        /**< --ascii: no UTF-8 box drawing or glyphs */
+    const char *theme;    /**< --theme NAME or a path; NULL: the config file's, else "default" */
+    bool ascii;           /**< --ascii: no UTF-8 box drawing or glyphs */
     /**
      * Keys come from this script file instead of the terminal, and curses
      * draws into a virtual screen sized by $COLUMNS x $LINES (80x24 by

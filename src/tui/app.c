@@ -31,8 +31,8 @@ typedef enum { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_EXPORT } prompt_k
 struct ts_app {
     ts_tui_opts opts;
     ts_session *session;
-    ts_store *store;  /* the session's, after a load */
-    ts_diags *diags;  /* the session's */
+    ts_store *store; /* the session's, after a load */
+    ts_diags *diags; /* the session's */
     bool loading;
     const char *load_path;
     size_t load_done, load_total;

@@ -42,7 +42,7 @@ typedef struct {
 
 typedef struct {
     ts_lines lines;
-    ts_lines home; /* the home page, built once per load: it scans every rdf:type */
+    ts_lines home;    /* the home page, built once per load: it scans every rdf:type */
     ts_lines classes; /* on an endpoint: the classes, once asked for */
     char *current;
     page *pg; /* on an endpoint: the current page's triples */
@@ -409,9 +409,8 @@ static void add_remote_error(ts_view *v, const char *what, ts_status st, const t
 static void fetch_classes(ts_view *v, ts_store *prefixes)
 {
     inspector *in = v->priv;
-    static const char *const q =
-        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
-        "GROUP BY ?class ORDER BY DESC(?n) ?class LIMIT 500";
+    static const char *const q = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
+                                 "GROUP BY ?class ORDER BY DESC(?n) ?class LIMIT 500";
     ts_app_message(v->app, false, "asking %s for the classes", ts_app_endpoint(v->app));
     ts_app_redraw_now(v->app);
     ts_query_result res = {0};
@@ -470,8 +469,8 @@ static page *fetch_page(ts_view *v, const char *res)
     ts_app_message(v->app, false, "asking %s about %s", endpoint, res);
     ts_app_redraw_now(v->app);
     ts_error err;
-    ts_status st = ts_session_describe(ts_app_dataset(v->app), res, store, endpoint, NULL, NULL,
-                                       &err);
+    ts_status st =
+        ts_session_describe(ts_app_dataset(v->app), res, store, endpoint, NULL, NULL, &err);
     ts_app_message(v->app, false, "%s", "");
     /* Past the bounds the page is partial but still worth showing. */
     if (st != TS_OK && st != TS_ERR_LIMIT) {

@@ -117,8 +117,8 @@ static int on_boolean(void *ctx, bool value)
     return 0;
 }
 
-ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query,
-                            ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err)
+ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query, ts_tui_sink *sink,
+                             const ts_tui_cancel *cancel, ts_error *err)
 {
     /* The store's prefixes (rdfs:, s3n:, nnet:, ...) need no PREFIX lines:
      * they go before the query, one per line, and positions in errors are

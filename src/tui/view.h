@@ -129,8 +129,8 @@ const char *ts_app_endpoint(ts_app *app);
  * Run query on ds for the Query pane as ts_tui_sparql_engine does on the
  * store (whose prefixes need no PREFIX lines): query_engine.c.
  */
-ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query,
-                            ts_tui_sink *sink, const ts_tui_cancel *cancel, ts_error *err);
+ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query, ts_tui_sink *sink,
+                             const ts_tui_cancel *cancel, ts_error *err);
 
 /* ---- Drawing (draw.c) -------------------------------------------------- */
 

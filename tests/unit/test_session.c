@@ -167,8 +167,8 @@ static void test_describe(void)
                                   NULL, &n, &err),
               TS_OK);
     CHECK_INT(n, 0);
-    CHECK_INT(ts_session_describe(ts_session_dataset(s), "x> } DROP ALL { <y", page, "test",
-                                  NULL, &n, &err),
+    CHECK_INT(ts_session_describe(ts_session_dataset(s), "x> } DROP ALL { <y", page, "test", NULL,
+                                  &n, &err),
               TS_ERR_BAD_ARG);
     CHECK_INT(ts_session_describe(ts_session_dataset(s), "", page, "test", NULL, &n, &err),
               TS_ERR_BAD_ARG);
