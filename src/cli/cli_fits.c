@@ -36,8 +36,10 @@ typedef struct {
     ts_cell cell;
 } pair;
 
-typedef enum { SORT_ACCURACY, SORT_MACS, SORT_RAM, SORT_FLASH, SORT_NAME } sort_key;
-static sort_key key = SORT_ACCURACY;
+/* In the order of sort_names. */
+enum { SORT_ACCURACY, SORT_MACS, SORT_RAM, SORT_FLASH, SORT_NAME };
+static const char *const sort_names[] = {"accuracy", "macs", "ram", "flash", "name"};
+static int key = SORT_ACCURACY;
 static int direction = 1;
 
 /* Fitting pairs first, then unknown, then those that do not fit. */
@@ -73,23 +75,6 @@ static int compare_models(const void *x, const void *y)
     case SORT_NAME: c = direction * strcasecmp(a->model->name, b->model->name); break;
     }
     return c ? c : strcasecmp(a->model->name, b->model->name);
-}
-
-static bool parse_sort(const char *s)
-{
-    static const char *const names[] = {"accuracy", "macs", "ram", "flash", "name"};
-    direction = 1;
-    if (*s == '-') {
-        direction = -1;
-        s++;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!strcasecmp(s, names[i])) {
-            key = (sort_key)i;
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Edit distance between two names, ignoring case; for suggestions. */
@@ -246,9 +231,7 @@ int ts_cmd_fits(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"sort", required_argument, NULL, 'S'},
         {"only-fits", no_argument, NULL, 'o'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -267,18 +250,17 @@ int ts_cmd_fits(int argc, char **argv)
             }
             break;
         case 'S':
-            if (!parse_sort(optarg)) {
-                ts_cli_error("fits: unknown sort key '%s' (accuracy, macs, ram, flash, name)",
-                             optarg);
+            if (!ts_cli_sort_parse("fits", optarg, sort_names, 5, &key, &direction)) {
                 return TS_EXIT_USAGE;
             }
             break;
         case 'o': only_fits = true; break;
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: fits_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            fits_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     if (optind >= argc) {

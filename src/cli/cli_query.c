@@ -116,9 +116,7 @@ int ts_cmd_query(int argc, char **argv)
         {"repeat", required_argument, NULL, 'r'},
         {"timeout", required_argument, NULL, 'T'},
         {"max-rows", required_argument, NULL, 'm'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -161,11 +159,12 @@ int ts_cmd_query(int argc, char **argv)
             qopts.max_rows = (size_t)n;
             break;
         }
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: query_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            query_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     bool from_stdin = false;
