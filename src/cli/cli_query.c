@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli_internal.h"
+#include "tinyscope/sparql.h"
 #include "tinyscope/query.h"
 
 static void query_usage(FILE *f)
@@ -103,6 +104,24 @@ static int count_triple(void *ctx, const ts_term *s, const ts_term *p, const ts_
     (void)o;
     (*(size_t *)ctx)++;
     return 0;
+}
+
+/* The query's own PREFIX declarations shorten IRIs in a table too (a
+ * prefix the store already binds keeps its name). A query that does not
+ * parse is left for the engine to report. */
+static void add_query_prefixes(ts_store *store, const char *text, size_t len, const char *base)
+{
+    ts_sparql_query *q = NULL;
+    ts_error err;
+    if (ts_sparql_parse(text, len, base, &q, &err) != TS_OK) {
+        return;
+    }
+    for (size_t i = 0; i < ts_sparql_prefix_count(q); i++) {
+        const char *name, *iri;
+        ts_sparql_prefix(q, i, &name, &iri);
+        ts_store_add_prefix(store, name, iri);
+    }
+    ts_sparql_free(q);
 }
 
 int ts_cmd_query(int argc, char **argv)
@@ -227,6 +246,7 @@ int ts_cmd_query(int argc, char **argv)
         return TS_EXIT_FAILURE;
     }
     double load_ms = now_ms() - t0;
+    add_query_prefixes(store, ts_buf_str(&text), text.len, data.base);
 
     interrupted = 0;
     struct sigaction sa, old_sa;
