@@ -26,9 +26,10 @@ static void devices_usage(FILE *f)
           f);
 }
 
-typedef enum { SORT_NAME, SORT_RAM, SORT_FLASH, SORT_CLOCK, SORT_SENSORS } sort_key;
+/* In the order of sort_names. */
+enum { SORT_NAME, SORT_RAM, SORT_FLASH, SORT_CLOCK, SORT_SENSORS };
 
-static sort_key key;
+static int key;
 static int direction = 1;
 
 static int compare(const void *x, const void *y)
@@ -45,22 +46,7 @@ static int compare(const void *x, const void *y)
     return c ? c : strcmp(a->iri, b->iri);
 }
 
-static bool parse_sort(const char *s)
-{
-    static const char *const names[] = {"name", "ram", "flash", "clock", "sensors"};
-    direction = 1;
-    if (*s == '-') {
-        direction = -1;
-        s++;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!strcasecmp(s, names[i])) {
-            key = (sort_key)i;
-            return true;
-        }
-    }
-    return false;
-}
+static const char *const sort_names[] = {"name", "ram", "flash", "clock", "sensors"};
 
 /* Sensor short names, comma-separated, in class order. */
 static char *sensor_list(const ts_catalog *cat, const ts_device *d)
@@ -121,9 +107,7 @@ int ts_cmd_devices(int argc, char **argv)
         {"filter", required_argument, NULL, 'F'},
         {"sort", required_argument, NULL, 'S'},
         {"format", required_argument, NULL, 'f'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -138,9 +122,7 @@ int ts_cmd_devices(int argc, char **argv)
         case 'h': devices_usage(stdout); return TS_EXIT_OK;
         case 'F': filter_text = optarg; break;
         case 'S':
-            if (!parse_sort(optarg)) {
-                ts_cli_error("devices: unknown sort key '%s' (name, ram, flash, clock, sensors)",
-                             optarg);
+            if (!ts_cli_sort_parse("devices", optarg, sort_names, 5, &key, &direction)) {
                 return TS_EXIT_USAGE;
             }
             break;
@@ -149,11 +131,12 @@ int ts_cmd_devices(int argc, char **argv)
                 return TS_EXIT_USAGE;
             }
             break;
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: devices_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            devices_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;
@@ -189,11 +172,8 @@ int ts_cmd_devices(int argc, char **argv)
 
     static const char *const heads[] = {"name", "ram_kb", "flash_kb", "sensors", "runtimes",
                                         "cpu", "clock_mhz", "usb", "iri"};
-    ts_text_table *table = format == TS_CLI_TABLE ? ts_text_table_new(heads, 9) : NULL;
-    json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
-    if (format == TS_CLI_CSV) {
-        ts_csv_record(stdout, heads, 9);
-    }
+    ts_cli_rows *rows = ts_cli_rows_new(format, heads, 9);
+    ts_text_table *table = ts_cli_rows_table(rows);
     if (table) {
         ts_text_table_align_right(table, 1);
         ts_text_table_align_right(table, 2);
@@ -204,8 +184,8 @@ int ts_cmd_devices(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         const ts_device *d = list[i];
-        if (arr) {
-            json_array_append_new(arr, device_json(cat, d));
+        if (ts_cli_rows_json(rows)) {
+            ts_cli_rows_add_json(rows, device_json(cat, d));
             continue;
         }
         char ram[32], flash[32], clock[32], usb[16] = "";
@@ -222,23 +202,11 @@ int ts_cmd_devices(int argc, char **argv)
                                ts_cli_num(d->clock_mhz, clock, sizeof clock),
                                usb,
                                d->iri};
-        if (table) {
-            ts_text_table_add(table, cells);
-        } else {
-            ts_csv_record(stdout, cells, 9);
-        }
+        ts_cli_rows_add(rows, cells);
         free(sensors);
         free(runtimes);
     }
-    if (table) {
-        ts_text_table_print(table, stdout);
-        printf("(%zu board%s)\n", n, n == 1 ? "" : "s");
-        ts_text_table_free(table);
-    }
-    if (arr) {
-        ts_cli_json_print(arr);
-        json_decref(arr);
-    }
+    ts_cli_rows_finish(rows, "board", "boards");
     free(list);
     ts_filter_free(filter);
     ts_cli_catalog_free(store, ds, cat);
