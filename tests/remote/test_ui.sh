@@ -38,6 +38,13 @@ VIEWS=$(requests)
 [ "$VIEWS" -gt 0 ] && [ "$VIEWS" -le "$(ls "$ROOT"/ontology/views/*.rq | wc -l)" ] ||
     fail "the catalog costs $VIEWS requests"
 
+# Off a terminal there is no UI to open: a usage error, as --graph alone.
+"$BIN" --endpoint "$URL" </dev/null >"$WORK/out" 2>"$WORK/err"
+[ $? -eq 2 ] || fail "--endpoint off a terminal: not a usage error"
+has "$WORK/err" "name a command"
+"$BIN" --graph http://example.org/g </dev/null >"$WORK/out" 2>"$WORK/err"
+[ $? -eq 2 ] || fail "--graph without --endpoint: not a usage error"
+
 # ---- headless: the panes, and the requests they cost ----------------------
 : >"$WORK/log"
 cat >"$WORK/s" <<S
