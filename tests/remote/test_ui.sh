@@ -59,6 +59,8 @@ cat >"$WORK/s" <<S
 :save-display $WORK/back.screen
 4<Enter><C-x>SELECT ?b WHERE { ?b a s3n:SmartSensor } ORDER BY ?b<C-r>
 :save-display $WORK/query.screen
+<Esc>6<Enter>
+:save-display $WORK/classes.screen
 S
 run_script 120x30 "$WORK/s" --endpoint "$URL" || fail "exit status $?"
 has "$WORK/devices.screen" "Devices: row 1 of $boards"
@@ -73,9 +75,12 @@ has "$WORK/inspect.screen" "back 1, forward 0"
 has "$WORK/back.screen" "back 0, forward 1"
 has "$WORK/query.screen" "$boards rows in"
 n=$(requests)
-# the catalog's, one inspector open, one query: nothing per board or model
-[ "$n" -eq $((VIEWS + 2)) ] || fail "$n requests: the catalog's $VIEWS, one open and one query"
-grep -o "[0-9]* requests" "$WORK/query.screen" | grep -qx "$n requests" ||
+has "$WORK/classes.screen" "Classes ("
+has "$WORK/classes.screen" "s3n:SmartSensor  $boards"
+# the catalog's, one inspector open, one query, the classes: nothing per
+# board or model
+[ "$n" -eq $((VIEWS + 3)) ] || fail "$n requests: the catalog's $VIEWS, one open, one query, classes"
+grep -o "[0-9]* requests" "$WORK/classes.screen" | grep -qx "$n requests" ||
     fail "the status line does not count $n requests"
 
 # ---- tmux: the real terminal --------------------------------------------
