@@ -180,10 +180,13 @@ cat >"$TMP/ui-script" <<S
 i
 :save-display $TMP/ui-inspect.screen
 S
-COLUMNS=120 LINES=30 TERM=xterm-256color TINYSCOPE_SCRIPT="$TMP/ui-script" \
+t0=$(date +%s%N)
+COLUMNS=200 LINES=30 TERM=xterm-256color TINYSCOPE_SCRIPT="$TMP/ui-script" \
     XDG_STATE_HOME="$TMP/state" XDG_CONFIG_HOME="$TMP/config" \
     "$TS" --endpoint "$URL" >"$TMP/out" 2>"$TMP/err"
 rc=$?
+echo "UI on Virtuoso: catalog and one Inspector open in $((($(date +%s%N) - t0) / 1000000)) ms," \
+    "$(grep -o '[0-9]* requests' "$TMP/ui-inspect.screen")"
 expect_rc 0 "the UI on the endpoint"
 checks=$((checks + 1))
 grep -qF "Devices: row 1 of $boards" "$TMP/ui-devices.screen" ||
