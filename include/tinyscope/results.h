@@ -91,6 +91,17 @@ ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *
 ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts_source **out);
 
 /**
+ * Add r to the store as the results file at path would hold it, in the
+ * graph of that file's source (created when no source has this path): how
+ * a result recorded while the program runs reaches the catalog and SPARQL
+ * without reloading. Call after ts_results_append succeeded.
+ */
+void ts_results_add(ts_store *store, const char *path, const ts_bench_result *r);
+
+/** True when the store holds the run iri (a tiny:BenchmarkRun). */
+bool ts_results_in_store(const ts_store *store, const char *iri);
+
+/**
  * Every tiny:BenchmarkRun in the store (any graph) read back into results,
  * oldest first (by tiny:startedAt, then IRI): the history the Bench pane
  * starts from. tiny:device and tiny:model IRIs go to device_iri/model_iri

@@ -127,28 +127,44 @@ char *ts_results_board_iri(const char *name)
     return ts_buf_steal(&b);
 }
 
-/* The run's lines go through the project's RDF writer (Serd), which does
- * the N-Triples escaping. */
-static void triple(ts_rdfout *w, const char *s, const char *p, ts_term o)
+/* A run's statements go to the results file (through the project's RDF
+ * writer, which does the N-Triples escaping) or straight into a store. */
+typedef struct {
+    ts_rdfout *out; /* the file's lines, or */
+    ts_store *store; /* the store, into src's graph */
+    ts_source *src;
+} run_sink;
+
+static void triple(run_sink *w, const char *s, const char *p, ts_term o)
 {
     ts_term ts = ts_term_iri(s), tp = ts_term_iri(p);
-    ts_rdfout_write(w, &ts, &tp, &o, NULL);
+    if (w->out) {
+        ts_rdfout_write(w->out, &ts, &tp, &o, NULL);
+    } else {
+        SordWorld *world = ts_store_world(w->store);
+        SordNode *ns = ts_term_to_sord(world, &ts), *np = ts_term_to_sord(world, &tp),
+                 *no = ts_term_to_sord(world, &o);
+        ts_store_add(w->store, w->src, ns, np, no, NULL);
+        sord_node_free(world, ns);
+        sord_node_free(world, np);
+        sord_node_free(world, no);
+    }
     ts_term_clear(&ts);
     ts_term_clear(&tp);
     ts_term_clear(&o);
 }
 
-static void triple_iri(ts_rdfout *w, const char *s, const char *p, const char *o)
+static void triple_iri(run_sink *w, const char *s, const char *p, const char *o)
 {
     triple(w, s, p, ts_term_iri(o));
 }
 
-static void triple_lit(ts_rdfout *w, const char *s, const char *p, const char *lex, const char *dt)
+static void triple_lit(run_sink *w, const char *s, const char *p, const char *lex, const char *dt)
 {
     triple(w, s, p, ts_term_literal(lex, dt, NULL));
 }
 
-static void triple_decimal(ts_rdfout *w, const char *s, const char *p, double v)
+static void triple_decimal(run_sink *w, const char *s, const char *p, double v)
 {
     if (!isfinite(v)) {
         return;
@@ -158,7 +174,7 @@ static void triple_decimal(ts_rdfout *w, const char *s, const char *p, double v)
     triple_lit(w, s, p, lex, XSD "decimal");
 }
 
-static void write_run(const ts_bench_result *r, ts_rdfout *out)
+static void write_run(const ts_bench_result *r, run_sink *out)
 {
     const char *s = r->iri;
     triple_iri(out, s, TS_NS_RDF "type", TS_NS_TINY "BenchmarkRun");
@@ -210,12 +226,41 @@ void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
         fputs("tinyscope: out of memory\n", stderr);
         exit(70);
     }
-    ts_rdfout *w = ts_rdfout_new(f, TS_OUT_NTRIPLES, NULL);
-    write_run(r, w);
-    ts_rdfout_free(w);
+    run_sink w = {.out = ts_rdfout_new(f, TS_OUT_NTRIPLES, NULL)};
+    write_run(r, &w);
+    ts_rdfout_free(w.out);
     fclose(f);
     ts_buf_append(out, text, len);
     free(text);
+}
+
+void ts_results_add(ts_store *store, const char *path, const ts_bench_result *r)
+{
+    run_sink w = {.store = store};
+    for (size_t i = 0; i < ts_store_source_count(store) && !w.src; i++) {
+        ts_source *src = ts_store_source(store, i);
+        if (!strcmp(src->path, path)) {
+            w.src = src;
+        }
+    }
+    if (!w.src) {
+        w.src = ts_store_add_source(store, path, NULL, TS_FMT_NTRIPLES);
+    }
+    write_run(r, &w);
+}
+
+bool ts_results_in_store(const ts_store *store, const char *iri)
+{
+    SordWorld *world = ts_store_world(store);
+    SordNode *s = sord_new_uri(world, (const uint8_t *)iri);
+    SordNode *p = sord_new_uri(world, (const uint8_t *)(TS_NS_RDF "type"));
+    SordNode *o = sord_new_uri(world, (const uint8_t *)(TS_NS_TINY "BenchmarkRun"));
+    SordQuad pat = {s, p, o, NULL};
+    bool found = sord_contains(ts_store_model(store), pat);
+    sord_node_free(world, s);
+    sord_node_free(world, p);
+    sord_node_free(world, o);
+    return found;
 }
 
 /* ---- the file ---- */
