@@ -112,6 +112,13 @@ bool ts_results_in_store(const ts_store *store, const char *iri);
 void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n);
 void ts_results_list_free(ts_bench_result *list, size_t n);
 
+/**
+ * The run iri read from the store into out (as ts_results_from_store reads
+ * each run; free with ts_bench_result_clear). False when the store does not
+ * hold it.
+ */
+bool ts_results_get(const ts_store *store, const char *iri, ts_bench_result *out);
+
 /** Results of one model on one board, summed up (a row of the Bench pane). */
 typedef struct {
     const char *device_iri;  ///< borrowed from the results summarised

@@ -15,6 +15,7 @@
 
 #include "tinyscope/loader.h"
 #include "tinyscope/rdfout.h"
+#include "tinyscope/strmap.h"
 #include "tinyscope/term.h"
 
 #define XSD "http://www.w3.org/2001/XMLSchema#"
@@ -527,6 +528,37 @@ static int cmp_result(const void *a, const void *b)
     return c ? c : strcmp(x->iri, y->iri);
 }
 
+/* One run, as ts_results_from_store reads it. */
+static void read_run(const ts_store *store, const SordNode *s, ts_bench_result *r)
+{
+    SordWorld *w = ts_store_world(store);
+    SordModel *model = ts_store_model(store);
+    memset(r, 0, sizeof *r);
+    r->iri = ts_strdup((const char *)sord_node_get_string(s));
+    const SordNode *node;
+    string_of(model, w, s, "device", &node);
+    iri_or_name(store, node, &r->device_iri, &r->device_name);
+    string_of(model, w, s, "model", &node);
+    iri_or_name(store, node, &r->model_iri, &r->model_name);
+    const char *v = string_of(model, w, s, "port", NULL);
+    r->port = v ? ts_strdup(v) : NULL;
+    v = string_of(model, w, s, "protocol", NULL);
+    r->protocol = v ? ts_strdup(v) : NULL;
+    v = string_of(model, w, s, "startedAt", NULL);
+    snprintf(r->started_at, sizeof r->started_at, "%s", v ? v : "");
+    double inf = number_of(model, w, s, "inferences");
+    r->inferences = isfinite(inf) ? (long long)inf : 0;
+    r->latency_min_us = number_of(model, w, s, "latencyMinUs");
+    r->latency_median_us = number_of(model, w, s, "latencyMedianUs");
+    r->latency_max_us = number_of(model, w, s, "latencyMaxUs");
+    r->inferences_per_second = number_of(model, w, s, "inferencesPerSecond");
+    r->macs_per_second = number_of(model, w, s, "macsPerSecond");
+    r->accuracy = number_of(model, w, s, "accuracy");
+    r->energy_uj = number_of(model, w, s, "energyUj");
+    v = string_of(model, w, s, "complete", NULL);
+    r->complete = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+}
+
 void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n)
 {
     *out = NULL;
@@ -536,53 +568,39 @@ void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t 
     SordNode *type = sord_new_uri(w, (const uint8_t *)TS_NS_RDF "type");
     SordNode *run = sord_new_uri(w, (const uint8_t *)TS_NS_TINY "BenchmarkRun");
     size_t cap = 0;
+    ts_strmap seen = {0}; /* the same run in two graphs is one run */
     SordIter *it = sord_search(model, NULL, type, run, NULL);
     for (; it && !sord_iter_end(it); sord_iter_next(it)) {
         const SordNode *s = sord_iter_get_node(it, SORD_SUBJECT);
-        const char *iri = (const char *)sord_node_get_string(s);
-        bool seen = false;
-        for (size_t i = 0; i < *n && !seen; i++) {
-            seen = !strcmp((*out)[i].iri, iri); /* the same run in two graphs */
-        }
-        if (seen) {
+        bool added;
+        ts_strmap_slot(&seen, (const char *)sord_node_get_string(s), &added);
+        if (!added) {
             continue;
         }
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = ts_reallocarray(*out, cap, sizeof **out);
         }
-        ts_bench_result *r = &(*out)[(*n)++];
-        memset(r, 0, sizeof *r);
-        r->iri = ts_strdup(iri);
-        const SordNode *node;
-        string_of(model, w, s, "device", &node);
-        iri_or_name(store, node, &r->device_iri, &r->device_name);
-        string_of(model, w, s, "model", &node);
-        iri_or_name(store, node, &r->model_iri, &r->model_name);
-        const char *v = string_of(model, w, s, "port", NULL);
-        r->port = v ? ts_strdup(v) : NULL;
-        v = string_of(model, w, s, "protocol", NULL);
-        r->protocol = v ? ts_strdup(v) : NULL;
-        v = string_of(model, w, s, "startedAt", NULL);
-        snprintf(r->started_at, sizeof r->started_at, "%s", v ? v : "");
-        double inf = number_of(model, w, s, "inferences");
-        r->inferences = isfinite(inf) ? (long long)inf : 0;
-        r->latency_min_us = number_of(model, w, s, "latencyMinUs");
-        r->latency_median_us = number_of(model, w, s, "latencyMedianUs");
-        r->latency_max_us = number_of(model, w, s, "latencyMaxUs");
-        r->inferences_per_second = number_of(model, w, s, "inferencesPerSecond");
-        r->macs_per_second = number_of(model, w, s, "macsPerSecond");
-        r->accuracy = number_of(model, w, s, "accuracy");
-        r->energy_uj = number_of(model, w, s, "energyUj");
-        v = string_of(model, w, s, "complete", NULL);
-        r->complete = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+        read_run(store, s, &(*out)[(*n)++]);
     }
     sord_iter_free(it);
+    ts_strmap_free(&seen);
     sord_node_free(w, type);
     sord_node_free(w, run);
     if (*n > 1) {
         qsort(*out, *n, sizeof **out, cmp_result);
     }
+}
+
+bool ts_results_get(const ts_store *store, const char *iri, ts_bench_result *out)
+{
+    if (!ts_results_in_store(store, iri)) {
+        return false;
+    }
+    SordNode *s = sord_new_uri(ts_store_world(store), (const uint8_t *)iri);
+    read_run(store, s, out);
+    sord_node_free(ts_store_world(store), s);
+    return true;
 }
 
 void ts_results_list_free(ts_bench_result *list, size_t n)

@@ -142,24 +142,17 @@ static const char *key_of(const char *iri, const char *name)
     return iri ? iri : name ? name : "";
 }
 
-/* Read every run from the store again and rebuild the rows (the cursor
- * stays on the same row). */
-static void reload_results(bench_pane *b)
+/* Rebuild the rows from b->list (the cursor stays on the same row). */
+static void summarize(bench_pane *b)
 {
     ts_table *t = &b->results;
     size_t cur = ts_table_current(t);
     ts_results_rows_free(b->rows, b->n_rows);
-    ts_results_list_free(b->list, b->n_list);
     free(b->row_run);
     b->rows = NULL;
-    b->list = NULL;
     b->row_run = NULL;
-    b->n_rows = b->n_list = 0;
-    ts_store *store = ts_app_store(b->view->app);
-    if (store) {
-        ts_results_from_store(store, &b->list, &b->n_list);
-        ts_results_summarize(b->list, b->n_list, &b->rows, &b->n_rows);
-    }
+    b->n_rows = 0;
+    ts_results_summarize(b->list, b->n_list, &b->rows, &b->n_rows);
     b->row_run = ts_calloc(b->n_rows ? b->n_rows : 1, sizeof *b->row_run);
     for (size_t i = 0; i < b->n_list; i++) {
         const ts_bench_result *r = &b->list[i];
@@ -209,6 +202,32 @@ static void reload_results(bench_pane *b)
     b->dirty = true;
 }
 
+/* Every run in the store, read again (at the start and after a reload). */
+static void reload_results(bench_pane *b)
+{
+    ts_results_list_free(b->list, b->n_list);
+    b->list = NULL;
+    b->n_list = 0;
+    ts_store *store = ts_app_store(b->view->app);
+    if (store) {
+        ts_results_from_store(store, &b->list, &b->n_list);
+    }
+    summarize(b);
+}
+
+/* A run just added to the store joins the list as the store has it (board
+ * and model labels from the graph), without reading every run again. */
+static void append_result(bench_pane *b, ts_store *store, const char *iri)
+{
+    ts_bench_result r;
+    if (!ts_results_get(store, iri, &r)) {
+        return;
+    }
+    b->list = ts_reallocarray(b->list, b->n_list + 1, sizeof *b->list);
+    b->list[b->n_list++] = r;
+    summarize(b);
+}
+
 /* A result the session has written to the results file: into the store,
  * the table and the log. */
 static void record_result(bench_pane *b, bench_port *p, const ts_bench_event *ev)
@@ -229,13 +248,13 @@ static void record_result(bench_pane *b, bench_port *p, const ts_bench_event *ev
     if (b->closing) {
         return;
     }
+    b->session = ts_reallocarray(b->session, b->n_session + 1, sizeof *b->session);
+    ts_bench_result_copy(&b->session[b->n_session++], r);
     ts_store *store = ts_app_store(b->view->app);
     if (store) {
         ts_results_add(store, b->results_path ? b->results_path : UNSAVED_SOURCE, r);
+        append_result(b, store, r->iri);
     }
-    b->session = ts_reallocarray(b->session, b->n_session + 1, sizeof *b->session);
-    ts_bench_result_copy(&b->session[b->n_session++], r);
-    reload_results(b);
 }
 
 /* ---- sessions ---------------------------------------------------------- */
