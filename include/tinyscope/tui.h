@@ -37,6 +37,16 @@ typedef struct {
     const char *script;
     const char *trace; /**< per-frame timing log (TINYSCOPE_TRACE), or NULL */
     uint64_t start_ns; /**< CLOCK_MONOTONIC at process start, 0: unknown */
+    /**
+     * The Bench pane: ports it lists besides the USB serial ports it
+     * discovers (pseudo-terminals, tcp:HOST:PORT), whether it starts a run
+     * on each of them at once, and the results file (NULL: the default one).
+     */
+    const char *const *bench_ports;
+    size_t n_bench_ports;
+    bool bench_autostart;
+    const char *bench_results;
+    bool start_on_bench; /**< open on the Bench pane instead of Devices */
 } ts_tui_opts;
 
 /**

@@ -1,5 +1,6 @@
 #include "tinyscope/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 #include "tinyscope/remote.h"
 #include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
+#include "tinyscope/sim.h"
 #include "tinyscope/tui.h"
 #include "ts_config.h"
 
@@ -342,6 +344,9 @@ static void usage(FILE *f)
           "      --theme NAME colour theme of the terminal UI (default, light,\n"
           "                   high-contrast, monochrome, or a file path)\n"
           "      --ascii      draw the UI with ASCII only\n"
+          "      --port PORT  list PORT in the Bench pane too (a pty, tcp:HOST:PORT;\n"
+          "                   USB serial ports are found by themselves; repeatable)\n"
+          "      --demo       open the Bench pane with simulated boards running\n"
           "\n"
           "On a terminal, the terminal UI opens; otherwise a summary of what was\n"
           "loaded is printed.\n"
@@ -355,6 +360,58 @@ static void usage(FILE *f)
 }
 
 static uint64_t start_ns;
+
+#define MAX_UI_PORTS 16
+
+/*
+ * --demo: simulated boards on pseudo-terminals, measured in the Bench pane
+ * from the start. Their results go to a scratch file that goes with them,
+ * not to the user's results file: they are not measurements of anything.
+ */
+static int run_demo(ts_tui_opts *ui)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = ts_asprintf("%s/tinyscope-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        ts_cli_error("--demo: cannot make a directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
+                     strerror(errno));
+        free(dir);
+        return TS_EXIT_FAILURE;
+    }
+    ts_sim *sims[MAX_UI_PORTS];
+    size_t n = 0;
+    ts_error err;
+    ts_status st = ts_sim_demo_start(dir, sims, MAX_UI_PORTS, &n, &err);
+    int rc = TS_EXIT_FAILURE;
+    char *results = ts_asprintf("%s/bench.nt", dir);
+    if (st != TS_OK) {
+        char msg[2600];
+        ts_cli_error("--demo: %s", ts_error_format(&err, msg, sizeof msg));
+    } else {
+        const char *ports[MAX_UI_PORTS];
+        size_t n_ports = 0;
+        for (size_t i = 0; i < ui->n_bench_ports && n_ports < MAX_UI_PORTS; i++) {
+            ports[n_ports++] = ui->bench_ports[i];
+        }
+        for (size_t i = 0; i < n && n_ports < MAX_UI_PORTS; i++) {
+            ports[n_ports++] = ts_sim_port(sims[i]);
+        }
+        ui->bench_ports = ports;
+        ui->n_bench_ports = n_ports;
+        ui->bench_autostart = true;
+        ui->bench_results = results;
+        ui->start_on_bench = true;
+        rc = ts_tui_run(ui);
+    }
+    for (size_t i = 0; i < n; i++) {
+        ts_sim_free(sims[i]);
+    }
+    unlink(results);
+    rmdir(dir);
+    free(results);
+    free(dir);
+    return rc;
+}
 
 /*
  * Without a command: on a terminal (or with TINYSCOPE_SCRIPT), the UI;
@@ -370,12 +427,16 @@ static int run_default(int argc, char **argv)
         {"theme", required_argument, NULL, 't'},
         {"ascii", no_argument, NULL, 'a'},
         {"dump-keys", no_argument, NULL, 'k'},
+        {"port", required_argument, NULL, 'p'},
+        {"demo", no_argument, NULL, 'D'},
         {"results", required_argument, NULL, 'r'},
         TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
     ts_tui_opts ui = {0};
+    const char *ports[MAX_UI_PORTS];
+    bool demo = false;
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
@@ -408,6 +469,17 @@ static int run_default(int argc, char **argv)
             /* Not in --help: it generates the KEYS section of tinyscope(1). */
             ts_tui_dump_keys(stdout);
             return TS_EXIT_OK;
+        case 'p':
+            if (ui.n_bench_ports == MAX_UI_PORTS) {
+                ts_cli_error("too many --port options (at most %d)", MAX_UI_PORTS);
+                return TS_EXIT_USAGE;
+            }
+            ports[ui.n_bench_ports++] = optarg;
+            ui.bench_ports = ports;
+            break;
+        case 'D':
+            demo = true;
+            break;
         default:
             usage(stderr);
             return TS_EXIT_USAGE;
@@ -431,13 +503,22 @@ static int run_default(int argc, char **argv)
         ui.contexts = cs.opts.contexts;
         ui.n_contexts = cs.opts.n_contexts;
         ui.results = cs.opts.results;
+        /* --results is the file the Bench pane appends to as well. */
+        if (cs.opts.results) {
+            ui.bench_results = cs.opts.results;
+        }
         ui.endpoint = cs.opts.endpoint;
         ui.graph = cs.opts.graph;
         ui.script = script && *script ? script : NULL;
         const char *trace = getenv("TINYSCOPE_TRACE");
         ui.trace = trace && *trace ? trace : NULL;
         ui.start_ns = start_ns;
-        return ts_tui_run(&ui);
+        return demo ? run_demo(&ui) : ts_tui_run(&ui);
+    }
+    if (demo || ui.n_bench_ports) {
+        ts_cli_error("%s opens the terminal UI: run it on a terminal",
+                     demo ? "--demo" : "--port");
+        return TS_EXIT_USAGE;
     }
 
     if (data.endpoint) {

@@ -5,6 +5,7 @@
  * It knows panes only through the table below and ts_view_ops.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <langinfo.h>
 #include <stdarg.h>
@@ -111,6 +112,11 @@ const char *ts_app_catalog_error(ts_app *app)
 const ts_catalog *ts_app_catalog(ts_app *app)
 {
     return app->loading ? NULL : app->catalog;
+}
+
+const ts_tui_opts *ts_app_opts(ts_app *app)
+{
+    return &app->opts;
 }
 
 ts_store *ts_app_store(ts_app *app)
@@ -431,6 +437,111 @@ static int read_terminal_key(bool block)
     return char_key((unsigned)wch);
 }
 
+/* ---- Waiting: the keyboard and what the views wait on ------------------ */
+
+#define MAX_POLL_FDS 64
+/* Views' output is drawn at most this often (a chatty board cannot make
+ * the UI redraw for every line). */
+#define FRAME_MIN_NS (40 * 1000000ull)
+
+/* Ask every view for its descriptors after fds[0..first); counts[i] gets
+ * view i's share. Returns the total. */
+static size_t views_pollfds(ts_app *app, struct pollfd *fds, size_t first, size_t *counts,
+                            int *timeout)
+{
+    size_t n = first;
+    for (size_t i = 0; i < N_TABS; i++) {
+        ts_view *v = &app->tabs[i];
+        counts[i] = 0;
+        if (v->ops->pollfds && !app->loading) {
+            counts[i] = v->ops->pollfds(v, fds + n, MAX_POLL_FDS - n, timeout);
+            n += counts[i];
+        }
+    }
+    return n;
+}
+
+/* Let every view handle what poll() found; true when one wants a redraw. */
+static bool views_step(ts_app *app, struct pollfd *fds, size_t first, const size_t *counts)
+{
+    bool changed = false;
+    size_t at = first;
+    for (size_t i = 0; i < N_TABS; i++) {
+        ts_view *v = &app->tabs[i];
+        if (v->ops->step && !app->loading) {
+            changed |= v->ops->step(v, fds + at, counts[i]);
+        }
+        at += counts[i];
+    }
+    return changed;
+}
+
+/* The views' descriptors without waiting (the scripted mode, which reads
+ * keys from a file, steps them between keys). */
+static void views_poll_now(ts_app *app)
+{
+    struct pollfd fds[MAX_POLL_FDS];
+    size_t counts[N_TABS];
+    int timeout = -1;
+    size_t n = views_pollfds(app, fds, 0, counts, &timeout);
+    if (poll(fds, n, 0) < 0) {
+        for (size_t i = 0; i < n; i++) {
+            fds[i].revents = 0;
+        }
+    }
+    views_step(app, fds, 0, counts);
+}
+
+/*
+ * The next key from the terminal. Meanwhile the views' descriptors (serial
+ * ports) are polled alongside the keyboard and stepped, and the screen is
+ * redrawn when they change it: nothing a board does blocks the keys.
+ */
+static int wait_key(ts_app *app)
+{
+    uint64_t last_frame = ts_now_ns();
+    bool dirty = false, hangup = false;
+    for (;;) {
+        int k = read_terminal_key(false);
+        if (k < 0 && hangup) {
+            app->quit = true; /* the terminal went away */
+        }
+        if (k >= 0 || app->quit) {
+            if (dirty) {
+                draw_frame(app);
+            }
+            return k;
+        }
+        struct pollfd fds[MAX_POLL_FDS];
+        size_t counts[N_TABS];
+        fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        int timeout = -1;
+        size_t n = views_pollfds(app, fds, 1, counts, &timeout);
+        if (dirty) {
+            uint64_t since = ts_now_ns() - last_frame;
+            int left = since >= FRAME_MIN_NS ? 0 : (int)((FRAME_MIN_NS - since) / 1000000u) + 1;
+            timeout = timeout < 0 || left < timeout ? left : timeout;
+        }
+        int rc = poll(fds, n, timeout);
+        if (rc < 0) {
+            if (errno != EINTR) {
+                return -1;
+            }
+            /* A signal (SIGWINCH): curses reports the resize as a key. */
+            for (size_t i = 0; i < n; i++) {
+                fds[i].revents = 0;
+            }
+        }
+        hangup = rc > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL));
+        dirty |= views_step(app, fds, 1, counts);
+        if (dirty && ts_now_ns() - last_frame >= FRAME_MIN_NS) {
+            draw_frame(app);
+            last_frame = ts_now_ns();
+            dirty = false;
+        }
+    }
+}
+
 static int next_key(ts_app *app)
 {
     if (app->n_pending) {
@@ -439,14 +550,11 @@ static int next_key(ts_app *app)
         return k;
     }
     if (app->script) {
+        views_poll_now(app);
         script_fill(app);
         return app->queue_pos < app->queue_len ? app->queue[app->queue_pos++] : -1;
     }
-    int k;
-    do {
-        k = read_terminal_key(true);
-    } while (k < 0 && !app->quit && errno == EINTR);
-    return k;
+    return wait_key(app);
 }
 
 /* Ctrl-C while a job runs: the terminal sends SIGINT (see ts_app_job_begin). */
@@ -1291,6 +1399,11 @@ int ts_tui_run(const ts_tui_opts *opts)
     }
     set_theme(app, opts->theme ? opts->theme : app->cfg.theme ? app->cfg.theme : "default");
     app->current = 0;
+    for (size_t i = 0; i < N_TABS && opts->start_on_bench; i++) {
+        if (tab_ops[i] == &ts_bench_ops) {
+            app->current = i;
+        }
+    }
     app->exit_status = 0;
     if (!load_sources(app)) {
         stop_curses(app);

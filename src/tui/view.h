@@ -7,6 +7,7 @@
 #define TINYSCOPE_TUI_VIEW_H
 
 #include <curses.h>
+#include <poll.h>
 #include <signal.h>
 
 #include "tinyscope/query.h"
@@ -48,6 +49,19 @@ typedef struct {
     bool (*export_csv)(ts_view *v, FILE *f);
     /** Free the pane's state. */
     void (*done)(ts_view *v);
+    /**
+     * Descriptors the pane waits on besides the keyboard (serial ports):
+     * fill at most max of fds, return how many, and lower *timeout_ms (-1:
+     * no limit) to when step() is due at the latest. Asked before every
+     * wait, whichever pane is shown. NULL: the pane waits on nothing.
+     */
+    size_t (*pollfds)(ts_view *v, struct pollfd *fds, size_t max, int *timeout_ms);
+    /**
+     * Handle what the wait found in the descriptors pollfds() gave (revents
+     * set, or all zero after a timeout); never blocks. True when the screen
+     * needs redrawing.
+     */
+    bool (*step)(ts_view *v, const struct pollfd *fds, size_t n);
 } ts_view_ops;
 
 struct ts_view {
@@ -85,6 +99,8 @@ void ts_view_draw_empty(ts_rect r, const char *text);
 /** The first key bound to act, or "" (one of four static buffers, for texts that name keys). */
 const char *ts_app_key_for(ts_app *app, ts_action act);
 
+/** What the UI was started with. Borrowed. */
+const ts_tui_opts *ts_app_opts(ts_app *app);
 /** The store (NULL while loading). Borrowed. */
 ts_store *ts_app_store(ts_app *app);
 /** True while sources are being (re)loaded. */
