@@ -212,12 +212,12 @@ static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_m
         const char *verdict = ts_verdict_name(p->cell.verdict);
         if (arr) {
             json_t *o = json_object();
-            json_object_set_new(o, "model", json_string(p->model->iri));
-            json_object_set_new(o, "model_name", json_string(p->model->name));
-            json_object_set_new(o, "board", json_string(p->board->iri));
-            json_object_set_new(o, "board_name", json_string(p->board->name));
-            json_object_set_new(o, "verdict", json_string(verdict));
-            json_object_set_new(o, "reasons", json_string(ts_buf_str(&reasons)));
+            json_object_set_new(o, "model", ts_cli_json_text(p->model->iri));
+            json_object_set_new(o, "model_name", ts_cli_json_text(p->model->name));
+            json_object_set_new(o, "board", ts_cli_json_text(p->board->iri));
+            json_object_set_new(o, "board_name", ts_cli_json_text(p->board->name));
+            json_object_set_new(o, "verdict", ts_cli_json_text(verdict));
+            json_object_set_new(o, "reasons", ts_cli_json_text(ts_buf_str(&reasons)));
             json_object_set_new(o, "ram_pct", ts_cli_json_num(p->cell.ram_pct));
             json_object_set_new(o, "flash_pct", ts_cli_json_num(p->cell.flash_pct));
             json_array_append_new(arr, o);
