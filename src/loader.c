@@ -117,10 +117,10 @@ typedef struct {
     } undefined[8];
     size_t n_undefined;
     struct nest_scan {
-        int state;    /* NEST_CODE, NEST_COMMENT, ... */
-        int quote;    /* the quote character of the string being read */
-        int quotes;   /* consecutive quote characters seen */
-        bool escape;  /* the previous byte was a backslash */
+        int state;   /* NEST_CODE, NEST_COMMENT, ... */
+        int quote;   /* the quote character of the string being read */
+        int quotes;  /* consecutive quote characters seen */
+        bool escape; /* the previous byte was a backslash */
         unsigned depth;
         unsigned line, col;
         bool too_deep; /* the input was cut where nesting went too deep */

@@ -101,16 +101,16 @@ static json_t *device_json(const ts_catalog *cat, const ts_device *d)
     json_t *o = json_object();
     json_object_set_new(o, "iri", ts_cli_json_text(d->iri));
     json_object_set_new(o, "name", ts_cli_json_text(d->name));
-    json_object_set_new(o, "description", d->description ? ts_cli_json_text(d->description) : json_null());
+    json_object_set_new(o, "description", ts_cli_json_text(d->description));
     json_object_set_new(o, "ram_kb", ts_cli_json_num(d->ram_kb));
     json_object_set_new(o, "flash_kb", ts_cli_json_num(d->flash_kb));
     json_object_set_new(o, "sensors", sensors);
     json_object_set_new(o, "sensor_classes", classes);
     json_object_set_new(o, "runtimes", runtimes);
-    json_object_set_new(o, "cpu", d->cpu ? ts_cli_json_text(d->cpu) : json_null());
+    json_object_set_new(o, "cpu", ts_cli_json_text(d->cpu));
     json_object_set_new(o, "clock_mhz", ts_cli_json_num(d->clock_mhz));
-    json_object_set_new(o, "usb_vendor_id", d->usb_vid ? ts_cli_json_text(d->usb_vid) : json_null());
-    json_object_set_new(o, "usb_product_id", d->usb_pid ? ts_cli_json_text(d->usb_pid) : json_null());
+    json_object_set_new(o, "usb_vendor_id", ts_cli_json_text(d->usb_vid));
+    json_object_set_new(o, "usb_product_id", ts_cli_json_text(d->usb_pid));
     return o;
 }
 

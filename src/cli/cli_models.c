@@ -90,7 +90,7 @@ static char *sensor_list(const ts_catalog *cat, const ts_model *m)
 
 static json_t *str_or_null(const char *s)
 {
-    return s ? ts_cli_json_text(s) : json_null();
+    return ts_cli_json_text(s);
 }
 
 static json_t *model_json(const ts_catalog *cat, const ts_model *m)

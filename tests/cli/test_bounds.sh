@@ -96,6 +96,16 @@ run "$TS" stats "$TMP/objects.jsonld"
 expect_rc 0 "nested JSON-LD objects"
 expect_err "nested deeper than"
 
+# JSON-LD contexts that would multiply work without end are cut off.
+"$PY" - "$TMP/contexts.jsonld" <<'PY'
+import json, sys
+ctx = {"t%d" % i: "http://example.org/t%d" % i for i in range(300)}
+doc = {"@context": [ctx] * 1000, "@id": "http://example.org/s", "t1": "x"}
+json.dump(doc, open(sys.argv[1], "w"))
+PY
+run "$TS" stats "$TMP/contexts.jsonld"
+expect_err "more than 200000 term definitions"
+
 for q in "SELECT * WHERE { $(nest '{ ' '} ' 5000) }" \
          "SELECT * WHERE { FILTER($(nest '(' ')' 5000)) }" \
          "SELECT * WHERE { FILTER($(nest '!' '' 5000)true) }" \
