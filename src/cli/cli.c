@@ -286,6 +286,20 @@ const char *ts_cli_num(double v, char *buf, size_t n)
     return buf;
 }
 
+json_t *ts_cli_json_text(const char *s)
+{
+    if (!s) {
+        return json_null();
+    }
+    json_t *j = json_string(s);
+    if (!j) {
+        char *valid = ts_utf8_valid(s);
+        j = json_string(valid);
+        free(valid);
+    }
+    return j;
+}
+
 json_t *ts_cli_json_num(double v)
 {
     if (isnan(v) || isinf(v)) {

@@ -78,25 +78,25 @@ static json_t *device_json(const ts_catalog *cat, const ts_device *d)
     json_t *sensors = json_array(), *classes = json_array(), *runtimes = json_array();
     for (size_t i = 0; i < d->n_sensors; i++) {
         const char *iri = cat->classes[d->sensors[i]];
-        json_array_append_new(sensors, json_string(ts_class_short_name(iri)));
-        json_array_append_new(classes, json_string(iri));
+        json_array_append_new(sensors, ts_cli_json_text(ts_class_short_name(iri)));
+        json_array_append_new(classes, ts_cli_json_text(iri));
     }
     for (size_t i = 0; i < d->n_runtimes; i++) {
-        json_array_append_new(runtimes, json_string(d->runtimes[i]));
+        json_array_append_new(runtimes, ts_cli_json_text(d->runtimes[i]));
     }
     json_t *o = json_object();
-    json_object_set_new(o, "iri", json_string(d->iri));
-    json_object_set_new(o, "name", json_string(d->name));
-    json_object_set_new(o, "description", d->description ? json_string(d->description) : json_null());
+    json_object_set_new(o, "iri", ts_cli_json_text(d->iri));
+    json_object_set_new(o, "name", ts_cli_json_text(d->name));
+    json_object_set_new(o, "description", ts_cli_json_text(d->description));
     json_object_set_new(o, "ram_kb", ts_cli_json_num(d->ram_kb));
     json_object_set_new(o, "flash_kb", ts_cli_json_num(d->flash_kb));
     json_object_set_new(o, "sensors", sensors);
     json_object_set_new(o, "sensor_classes", classes);
     json_object_set_new(o, "runtimes", runtimes);
-    json_object_set_new(o, "cpu", d->cpu ? json_string(d->cpu) : json_null());
+    json_object_set_new(o, "cpu", ts_cli_json_text(d->cpu));
     json_object_set_new(o, "clock_mhz", ts_cli_json_num(d->clock_mhz));
-    json_object_set_new(o, "usb_vendor_id", d->usb_vid ? json_string(d->usb_vid) : json_null());
-    json_object_set_new(o, "usb_product_id", d->usb_pid ? json_string(d->usb_pid) : json_null());
+    json_object_set_new(o, "usb_vendor_id", ts_cli_json_text(d->usb_vid));
+    json_object_set_new(o, "usb_product_id", ts_cli_json_text(d->usb_pid));
     return o;
 }
 
@@ -165,6 +165,10 @@ int ts_cmd_devices(int argc, char **argv)
         if (ts_filter_match_device(filter, cat, cat->devices[i])) {
             list[n++] = cat->devices[i];
         }
+    }
+    if (ts_filter_gave_up(filter)) {
+        ts_cli_error("devices: --filter: a ~ pattern backtracks too much; the values it gave up "
+                     "on count as not matching");
     }
     if (n) {
         qsort(list, n, sizeof *list, compare);

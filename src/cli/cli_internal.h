@@ -171,6 +171,11 @@ int ts_cli_cmp_num(double a, double b, int dir);
 const char *ts_cli_num(double v, char *buf, size_t n);
 /** A number for JSON: null when unknown. */
 json_t *ts_cli_json_num(double v);
+/**
+ * A JSON string for text from the data (NULL gives null). Bytes that are not
+ * UTF-8 (file names, serial lines) become U+FFFD instead of losing the value.
+ */
+json_t *ts_cli_json_text(const char *s);
 /** Print a JSON document to stdout with a final newline. */
 void ts_cli_json_print(json_t *doc);
 

@@ -73,7 +73,7 @@ static char *sensor_list(const ts_catalog *cat, const ts_model *m)
 
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return ts_cli_json_text(s);
 }
 
 static json_t *model_json(const ts_catalog *cat, const ts_model *m)
@@ -81,12 +81,12 @@ static json_t *model_json(const ts_catalog *cat, const ts_model *m)
     json_t *sensors = json_array(), *classes = json_array();
     for (size_t i = 0; i < m->n_sensors; i++) {
         const char *iri = cat->classes[m->sensors[i]];
-        json_array_append_new(sensors, json_string(ts_class_short_name(iri)));
-        json_array_append_new(classes, json_string(iri));
+        json_array_append_new(sensors, ts_cli_json_text(ts_class_short_name(iri)));
+        json_array_append_new(classes, ts_cli_json_text(iri));
     }
     json_t *o = json_object();
-    json_object_set_new(o, "iri", json_string(m->iri));
-    json_object_set_new(o, "name", json_string(m->name));
+    json_object_set_new(o, "iri", ts_cli_json_text(m->iri));
+    json_object_set_new(o, "name", ts_cli_json_text(m->name));
     json_object_set_new(o, "identifier", str_or_null(m->identifier));
     json_object_set_new(o, "description", str_or_null(m->description));
     json_object_set_new(o, "creator", str_or_null(m->creator));
@@ -170,6 +170,10 @@ int ts_cmd_models(int argc, char **argv)
         if (ts_filter_match_model(filter, cat, cat->models[i])) {
             list[n++] = cat->models[i];
         }
+    }
+    if (ts_filter_gave_up(filter)) {
+        ts_cli_error("models: --filter: a ~ pattern backtracks too much; the values it gave up "
+                     "on count as not matching");
     }
     if (n) {
         qsort(list, n, sizeof *list, compare);

@@ -989,19 +989,43 @@ static void open_prompt(ts_app *app, prompt_kind kind, const char *initial)
     app->prompt_hist_pos = app->prompt_hist.count;
 }
 
+/* Written to a temporary file beside path and renamed over it once complete,
+ * so an existing file is never left half overwritten. */
 static void export_csv(ts_app *app, ts_view *v, const char *path)
 {
-    FILE *f = fopen(path, "w");
+    char *tmp = ts_asprintf("%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!f) {
         ts_app_message(app, true, "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
         return;
     }
-    bool ok = v->ops->export_csv(v, f);
-    if (fclose(f) != 0) {
-        ts_app_message(app, true, "cannot write %s: %s", path, strerror(errno));
-    } else if (ok) {
-        ts_app_message(app, false, "exported to %s", path);
+    /* a view that exports nothing has said why */
+    bool exported = v->ops->export_csv(v, f);
+    bool ok = exported && fflush(f) == 0 && fsync(fd) == 0;
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        saved = errno;
     }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok) {
+        ts_app_message(app, false, "exported to %s", path);
+    } else {
+        unlink(tmp);
+        if (exported) {
+            ts_app_message(app, true, "cannot write %s: %s", path, strerror(saved));
+        }
+    }
+    free(tmp);
 }
 
 static void accept_prompt(ts_app *app)
