@@ -8,6 +8,7 @@
 
 #include "tinyscope/buf.h"
 #include "tinyscope/compat.h"
+#include "tinyscope/sanitize.h"
 #include "tinyscope/text_table.h"
 
 /* Records are formatted by up to MAX_THREADS threads, CELLS_PER_BLOCK cells
@@ -188,6 +189,8 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
     for (size_t i = 0; i < n_models && plain_reasons; i++) {
         plain_reasons = !models[i]->runtime || !strpbrk(models[i]->runtime, ",\"\r\n");
     }
+    /* Names reach a terminal escaped; files and pipes get the bytes. */
+    bool tty = ts_sanitize_is_tty(f);
     matrix_ctx mx = {cat,  models, boards, n_boards, mpart,
                      bpart, mlen,   blen,   json,     plain_reasons};
     bool failed = false;
@@ -230,7 +233,7 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
         }
         for (size_t t = 0; t < used; t++) {
             if (blocks[t].out.len &&
-                fwrite(blocks[t].out.data, 1, blocks[t].out.len, f) != blocks[t].out.len) {
+                !ts_sanitize_fwrite(f, blocks[t].out.data, blocks[t].out.len, tty)) {
                 failed = true;
             }
         }
@@ -278,7 +281,7 @@ bool ts_matrix_write_pairs(FILE *f, const ts_catalog *cat, ts_model *const *mode
         put_record_tail(&out, &cell, &reasons, json, false);
     }
     ts_buf_puts(&out, json ? (n ? "\n]\n" : "]\n") : "");
-    bool ok = fwrite(out.data, 1, out.len, f) == out.len && fflush(f) == 0;
+    bool ok = ts_sanitize_fwrite(f, out.data, out.len, ts_sanitize_is_tty(f)) && fflush(f) == 0;
     ts_buf_free(&out);
     ts_buf_free(&reasons);
     return ok;

@@ -87,6 +87,12 @@ for cmd in devices models; do
     expect_rc 0 "$cmd csv on a tty"
     expect_clean "$cmd csv on a tty"
 done
+# matrix and fits write their records through the same gate.
+for cmd in "matrix --format csv" "matrix --format json"; do
+    on_tty "$TS" $cmd "$H"
+    expect_rc 0 "$cmd on a tty"
+    expect_clean "$cmd on a tty"
+done
 on_tty "$TS" models --format csv "$H"
 expect_out 'Colour\e[41;97mred\u009B31mcsi,'
 for fmt in csv tsv json; do
