@@ -2,9 +2,10 @@
 # The Bench pane of the real binary in tmux, with simulated boards on
 # pseudo-terminals (`tinyscope sim`, `tinyscope --demo`) and a fake sysfs
 # for USB hot-plug. Polls the screen with bounded waits (no fixed sleeps).
-# Skips (77) without tmux. Usage: bench.sh CASE
+# Skips (77) without tmux, but for the headless case "history".
+# Usage: bench.sh CASE
 . "$(dirname "$0")/lib.sh"
-need_tmux
+[ "$1" = history ] || need_tmux
 
 KG="$ROOT/tests/data/bench/boards.ttl"
 RESULTS="$XDG_DATA_HOME/tinyscope/bench.nt"
@@ -169,6 +170,44 @@ case_hotplug() {
     rm -rf "$TINYSCOPE_SYSFS/class/tty/ttyACM7"
     wait_for "No boards attached" 2 || return
     wait_for "ttyACM7 unplugged" || return
+}
+
+# Runs already in the results file fill the table at start (headless, on a
+# key script): one row per board and model, summed up, with the sparkline.
+case_history() {
+    mkdir -p "$XDG_DATA_HOME/tinyscope"
+    local T='https://w3id.org/tinyscope/ns#' X='http://www.w3.org/2001/XMLSchema#'
+    local i=0
+    for median in 20000 21000 19000; do
+        i=$((i + 1))
+        local s="<urn:uuid:00000000-0000-4000-8000-00000000000$i>"
+        cat <<NT
+$s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <${T}BenchmarkRun> .
+$s <${T}device> <http://example.org/board/nano33ble> .
+$s <${T}model> <http://example.org/model/kws> .
+$s <${T}startedAt> "2026-01-0${i}T10:00:00Z"^^<${X}dateTime> .
+$s <${T}inferences> "100"^^<${X}integer> .
+$s <${T}latencyMinUs> "$((median - 500)).000"^^<${X}decimal> .
+$s <${T}latencyMedianUs> "$median.000"^^<${X}decimal> .
+$s <${T}latencyMaxUs> "$((median + 500)).000"^^<${X}decimal> .
+$s <${T}inferencesPerSecond> "50.000"^^<${X}decimal> .
+$s <${T}accuracy> "0.9$i"^^<${X}decimal> .
+$s <${T}complete> "$([ "$i" = 2 ] && echo false || echo true)"^^<${X}boolean> .
+NT
+    done >"$RESULTS"
+    cat >"$WORK/s" <<S
+5<Enter>
+:save-display $WORK/wide.screen
+:resize 80x24
+:save-display $WORK/narrow.screen
+S
+    run_script 160x50 "$WORK/s" "$KG" || fail "exit status $?"
+    [ "$(wc -l <"$WORK/wide.screen")" -eq 50 ] || fail "not 50 lines"
+    has "$WORK/wide.screen" "Arduino Nano 33 BLE… Keyword_Spotting 3 (1 cut)   18500      20000   21500  50.00            0.930"
+    has "$WORK/wide.screen" "Recent median latency (3 runs): ▅█▁ 19000..21000 us"
+    has "$WORK/wide.screen" "Bench: 0 ports, 0 running, 1 result row"
+    [ "$(wc -L <"$WORK/narrow.screen")" -le 80 ] || fail "a line wider than 80"
+    has "$WORK/narrow.screen" "Recent median latency (3 runs)"
 }
 
 "case_$1"
