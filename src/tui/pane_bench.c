@@ -519,6 +519,9 @@ static void bench_open(ts_view *v)
 static size_t bench_pollfds(ts_view *v, struct pollfd *fds, size_t max, int *timeout)
 {
     bench_pane *b = v->priv;
+    if (!b) {
+        return 0;
+    }
     int64_t now = ts_bench_now_ms();
     int t = b->next_scan <= now ? 0 : (int)(b->next_scan - now);
     b->n_polled = 0;
@@ -545,6 +548,9 @@ static size_t bench_pollfds(ts_view *v, struct pollfd *fds, size_t max, int *tim
 static bool bench_step(ts_view *v, const struct pollfd *fds, size_t n)
 {
     bench_pane *b = v->priv;
+    if (!b) {
+        return false;
+    }
     int64_t now = ts_bench_now_ms();
     for (size_t i = 0; i < b->n_port; i++) {
         bench_port *p = b->port[i];
