@@ -445,8 +445,9 @@ static void fill_ports(bench_pane *b)
             ts_bench_proto pr = ts_bench_get_protocol(p->bench);
             proto = pr == TS_PROTO_AUTO ? "" : ts_bench_proto_name(pr);
         }
-        const char *cells[] = {p->name, board ? board : "", p->usb ? p->usb : "",
-                               port_state(p), proto, results, skipped};
+        const char *cells[] = {
+            p->name, board ? board : "", p->usb ? p->usb : "", port_state(p), proto, results,
+            skipped};
         ts_table_add_row(t, cells, p->board_iri);
     }
     ts_table_refresh(t);
@@ -475,7 +476,7 @@ static void bench_open(ts_view *v)
         b->view = v;
         ts_table_init(&b->ports);
         ts_table_init(&b->results);
-        static const char *const pcols[] = {"Port",  "Board", "USB",    "State",
+        static const char *const pcols[] = {"Port",  "Board",   "USB",    "State",
                                             "Proto", "Results", "Skipped"};
         static const bool pnum[] = {false, false, false, false, false, true, true};
         ts_table_set_columns(&b->ports, pcols, pnum, 7);
@@ -485,8 +486,8 @@ static void bench_open(ts_view *v)
         ts_table_set_columns(&b->results, rcols, rnum, 10);
         b->results.cols[0].max_width = 20;
         b->results.cols[1].max_width = 20;
-        b->results_path = opts->bench_results ? ts_strdup(opts->bench_results)
-                                              : ts_results_default_path();
+        b->results_path =
+            opts->bench_results ? ts_strdup(opts->bench_results) : ts_results_default_path();
         for (size_t i = 0; i < opts->n_bench_ports; i++) {
             port_add(b, opts->bench_ports[i], true);
         }
@@ -684,9 +685,7 @@ static bool bench_request(ts_view *v, ts_action act)
     bench_pane *b = v->priv;
     bench_port *p;
     switch (act) {
-    case TS_ACT_ENTER:
-        b->focus_results = !b->focus_results;
-        return true;
+    case TS_ACT_ENTER: b->focus_results = !b->focus_results; return true;
     case TS_ACT_BENCH_START:
         p = selected_port(b);
         if (!p) {
