@@ -208,6 +208,17 @@ S
     has "$WORK/wide.screen" "Bench: 0 ports, 0 running, 1 result row"
     [ "$(wc -L <"$WORK/narrow.screen")" -le 80 ] || fail "a line wider than 80"
     has "$WORK/narrow.screen" "Recent median latency (3 runs)"
+
+    # A port that is not there: the run fails with the port's name and why.
+    printf '5b\n:save-display %s\n' "$WORK/failed.screen" >"$WORK/s2"
+    run_script 80x24 "$WORK/s2" --port "$WORK/no-such-board" "$KG" || fail "exit status $?"
+    grep -qE "no-such-board +failed" "$WORK/failed.screen" || fail "the port does not show failed"
+    has "$WORK/failed.screen" "$WORK/no-such-board: "
+
+    # --demo and --port need a terminal.
+    "$BIN" --demo </dev/null >/dev/null 2>"$WORK/err"
+    [ $? -eq 2 ] || fail "--demo without a terminal: not exit status 2"
+    has "$WORK/err" "--demo opens the terminal UI: run it on a terminal"
 }
 
 "case_$1"
