@@ -620,19 +620,33 @@ static void draw_spark(bench_pane *b, ts_rect r)
     ts_buf_free(&t);
 }
 
-static void bench_draw(ts_view *v, ts_rect r)
+/* The pane's boxes: ports on top (as tall as its rows, up to a quarter),
+ * the log at the bottom, the results between. */
+static void layout(const bench_pane *b, ts_rect r, ts_rect *ports, ts_rect *results, ts_rect *log)
 {
-    bench_pane *b = v->priv;
-    ts_app *app = v->app;
-    fill_ports(b);
     int log_h = r.h >= 30 ? r.h / 4 : r.h >= 18 ? 5 : 0;
     int cap = r.h / 4 > 4 ? r.h / 4 : 4;
     int ports_h = (int)b->n_port + 3;
     ports_h = ports_h < 4 ? 4 : ports_h > cap ? cap : ports_h;
     int results_h = r.h - ports_h - log_h;
-    ts_rect ports = {r.y, r.x, ports_h, r.w};
-    ts_rect results = {r.y + ports_h, r.x, results_h, r.w};
-    ts_rect log = {r.y + ports_h + results_h, r.x, log_h, r.w};
+    *ports = (ts_rect){r.y, r.x, ports_h, r.w};
+    *results = (ts_rect){r.y + ports_h, r.x, results_h, r.w};
+    *log = (ts_rect){r.y + ports_h + results_h, r.x, log_h, r.w};
+}
+
+/* Inside a box's border. */
+static ts_rect inner(ts_rect r)
+{
+    return (ts_rect){r.y + 1, r.x + 1, r.h - 2, r.w - 2};
+}
+
+static void bench_draw(ts_view *v, ts_rect r)
+{
+    bench_pane *b = v->priv;
+    ts_app *app = v->app;
+    fill_ports(b);
+    ts_rect ports, results, log;
+    layout(b, r, &ports, &results, &log);
 
     ts_draw_box(ports, "Ports", b->focus_results ? TS_EL_BORDER : TS_EL_KEY);
     /* The pane's own keys, on the right of the top border. */
@@ -645,8 +659,7 @@ static void bench_draw(ts_view *v, ts_rect r)
         ts_draw_text(ports.y, ports.x + ports.w - kw - 2, kw, keys, TS_EL_DIM);
     }
     ts_draw_box(results, "Results", b->focus_results ? TS_EL_KEY : TS_EL_BORDER);
-    ts_rect pin = {ports.y + 1, ports.x + 1, ports.h - 2, ports.w - 2};
-    ts_rect rin = {results.y + 1, results.x + 1, results.h - 2, results.w - 2};
+    ts_rect pin = inner(ports), rin = inner(results);
     if (b->n_port) {
         ts_table_draw(&b->ports, pin);
     } else {
@@ -669,9 +682,9 @@ static void bench_draw(ts_view *v, ts_rect r)
                  ts_app_key_for(app, TS_ACT_BENCH_START));
         ts_view_draw_empty(rin, text);
     }
-    if (log_h >= 3) {
+    if (log.h >= 3) {
         ts_draw_box(log, "Log", TS_EL_BORDER);
-        draw_log(b, (ts_rect){log.y + 1, log.x + 1, log.h - 2, log.w - 2});
+        draw_log(b, inner(log));
     }
 }
 
@@ -730,15 +743,18 @@ static void bench_search(ts_view *v, const char *text, int dir)
 static void bench_click(ts_view *v, ts_rect r, int y, int x)
 {
     bench_pane *b = v->priv;
-    /* The same split as bench_draw: the ports box first. */
-    int cap = r.h / 4 > 4 ? r.h / 4 : 4;
-    int ports_h = (int)b->n_port + 3;
-    ports_h = ports_h < 4 ? 4 : ports_h > cap ? cap : ports_h;
-    b->focus_results = y >= r.y + ports_h;
-    ts_rect in = b->focus_results
-                     ? (ts_rect){r.y + ports_h + 1, r.x + 1, r.h - ports_h - 2, r.w - 2}
-                     : (ts_rect){r.y + 1, r.x + 1, ports_h - 2, r.w - 2};
-    ts_table_click(focused(b), in, y, x);
+    ts_rect ports, results, log;
+    layout(b, r, &ports, &results, &log);
+    ts_rect pin = inner(ports), rin = inner(results);
+    rin.h--; /* the sparkline's line */
+    if (y >= pin.y && y < pin.y + pin.h) {
+        b->focus_results = false;
+        fill_ports(b);
+        ts_table_click(&b->ports, pin, y, x);
+    } else if (y >= rin.y && y < rin.y + rin.h) {
+        b->focus_results = true;
+        ts_table_click(&b->results, rin, y, x);
+    }
 }
 
 static void bench_status(ts_view *v, ts_buf *out)

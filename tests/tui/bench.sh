@@ -195,9 +195,15 @@ $s <${T}accuracy> "0.9$i"^^<${X}decimal> .
 $s <${T}complete> "$([ "$i" = 2 ] && echo false || echo true)"^^<${X}boolean> .
 NT
     done >"$RESULTS"
+    # A click on the row puts the cursor in the results; i inspects the
+    # row's latest run.
     cat >"$WORK/s" <<S
-5<Enter>
+5
+:click 7 5
 :save-display $WORK/wide.screen
+i
+:save-display $WORK/inspect.screen
+5
 :resize 80x24
 :save-display $WORK/narrow.screen
 S
@@ -206,6 +212,9 @@ S
     has "$WORK/wide.screen" "Arduino Nano 33 BLE… Keyword_Spotting 3 (1 cut)   18500      20000   21500  50.00            0.930"
     has "$WORK/wide.screen" "Recent median latency (3 runs): ▅█▁ 19000..21000 us"
     has "$WORK/wide.screen" "Bench: 0 ports, 0 running, 1 result row"
+    has "$WORK/wide.screen" "<Enter> ports"
+    has "$WORK/inspect.screen" "urn:uuid:00000000-0000-4000-8000-000000000003"
+    has "$WORK/inspect.screen" "tiny:latencyMedianUs"
     [ "$(wc -L <"$WORK/narrow.screen")" -le 80 ] || fail "a line wider than 80"
     has "$WORK/narrow.screen" "Recent median latency (3 runs)"
 
