@@ -41,7 +41,8 @@ typedef struct {
     bool extra;
     bool present; /* extra, or seen by the last scan */
     ts_bench *bench;
-    size_t results; /* recorded by this session */
+    size_t results;   /* recorded by this session */
+    double latest_us; /* the latest measurement (an MLPerf window, a result), or NAN */
 } bench_port;
 
 typedef struct {
@@ -241,6 +242,9 @@ static void record_result(bench_pane *b, bench_port *p, const ts_bench_event *ev
         return;
     }
     p->results++;
+    if (isfinite(r->latency_median_us)) {
+        p->latest_us = r->latency_median_us;
+    }
     log_addf(b, p, r->complete ? TS_EL_OK : TS_EL_WARN, "=",
              "%s: median %.0f us, %.2f inferences/s over %lld inferences%s",
              r->model_name ? r->model_name : "result", r->latency_median_us,
@@ -279,7 +283,7 @@ static void on_event(void *ctx, const ts_bench_event *ev)
         ts_buf_free(&t);
         break;
     }
-    case TS_BENCH_EV_WINDOW: break;
+    case TS_BENCH_EV_WINDOW: p->latest_us = ev->latency_us; break;
     case TS_BENCH_EV_RESULT: record_result(b, p, ev); break;
     case TS_BENCH_EV_NOTICE: log_add(b, p, TS_EL_MESSAGE, "*", ev->text, ev->len); break;
     case TS_BENCH_EV_ERROR:
@@ -341,6 +345,7 @@ static bench_port *port_add(bench_pane *b, const char *path, bool extra)
     const char *base = !strncmp(path, "tcp:", 4) || !slash || !slash[1] ? path : slash + 1;
     p->name = ts_strdup(base);
     p->extra = p->present = extra;
+    p->latest_us = NAN;
     b->port = ts_reallocarray(b->port, b->n_port + 1, sizeof *b->port);
     b->port[b->n_port++] = p;
     return p;
@@ -435,7 +440,10 @@ static void fill_ports(bench_pane *b)
         if (p->bench && ts_bench_board_name(p->bench) && !p->board_iri) {
             board = ts_bench_board_name(p->bench);
         }
-        char results[32] = "", skipped[32] = "";
+        char results[32] = "", skipped[32] = "", latest[32] = "";
+        if (isfinite(p->latest_us)) {
+            snprintf(latest, sizeof latest, "%.0f", p->latest_us);
+        }
         const char *proto = "";
         if (p->bench) {
             const ts_bench_stats *s = ts_bench_get_stats(p->bench);
@@ -445,9 +453,14 @@ static void fill_ports(bench_pane *b)
             ts_bench_proto pr = ts_bench_get_protocol(p->bench);
             proto = pr == TS_PROTO_AUTO ? "" : ts_bench_proto_name(pr);
         }
-        const char *cells[] = {
-            p->name, board ? board : "", p->usb ? p->usb : "", port_state(p), proto, results,
-            skipped};
+        const char *cells[] = {p->name,
+                               board ? board : "",
+                               p->usb ? p->usb : "",
+                               port_state(p),
+                               proto,
+                               latest,
+                               results,
+                               skipped};
         ts_table_add_row(t, cells, p->board_iri);
     }
     ts_table_refresh(t);
@@ -476,10 +489,10 @@ static void bench_open(ts_view *v)
         b->view = v;
         ts_table_init(&b->ports);
         ts_table_init(&b->results);
-        static const char *const pcols[] = {"Port",  "Board",   "USB",    "State",
-                                            "Proto", "Results", "Skipped"};
-        static const bool pnum[] = {false, false, false, false, false, true, true};
-        ts_table_set_columns(&b->ports, pcols, pnum, 7);
+        static const char *const pcols[] = {"Port",  "Board",     "USB",     "State",
+                                            "Proto", "Latest us", "Results", "Skipped"};
+        static const bool pnum[] = {false, false, false, false, false, true, true, true};
+        ts_table_set_columns(&b->ports, pcols, pnum, 8);
         static const char *const rcols[] = {"Board",  "Model", "Runs",  "Min us",   "Median us",
                                             "Max us", "Inf/s", "MAC/s", "Accuracy", "Energy uJ"};
         static const bool rnum[] = {false, false, true, true, true, true, true, true, true, true};
