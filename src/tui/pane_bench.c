@@ -311,8 +311,12 @@ static void start_run(bench_pane *b, bench_port *p)
         .ctx = p,
     };
     p->bench = ts_bench_new(&o);
-    log_addf(b, p, TS_EL_MESSAGE, "*", "run started%s%s", b->results_path ? "; results go to " : "",
-             b->results_path ? b->results_path : "");
+    if (b->results_path) {
+        log_addf(b, p, TS_EL_MESSAGE, "*", "run started; results go to %s", b->results_path);
+    } else {
+        log_addf(b, p, TS_EL_WARN, "*",
+                 "run started; results are not saved (set HOME or XDG_DATA_HOME)");
+    }
 }
 
 static bool running(const bench_port *p)
