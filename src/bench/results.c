@@ -131,7 +131,7 @@ char *ts_results_board_iri(const char *name)
 /* A run's statements go to the results file (through the project's RDF
  * writer, which does the N-Triples escaping) or straight into a store. */
 typedef struct {
-    ts_rdfout *out; /* the file's lines, or */
+    ts_rdfout *out;  /* the file's lines, or */
     ts_store *store; /* the store, into src's graph */
     ts_source *src;
 } run_sink;

@@ -41,7 +41,8 @@ typedef struct {
     bool extra;
     bool present; /* extra, or seen by the last scan */
     ts_bench *bench;
-    size_t results; /* recorded by this session */
+    size_t results;   /* recorded by this session */
+    double latest_us; /* the latest measurement (an MLPerf window, a result), or NAN */
 } bench_port;
 
 typedef struct {
@@ -241,6 +242,9 @@ static void record_result(bench_pane *b, bench_port *p, const ts_bench_event *ev
         return;
     }
     p->results++;
+    if (isfinite(r->latency_median_us)) {
+        p->latest_us = r->latency_median_us;
+    }
     log_addf(b, p, r->complete ? TS_EL_OK : TS_EL_WARN, "=",
              "%s: median %.0f us, %.2f inferences/s over %lld inferences%s",
              r->model_name ? r->model_name : "result", r->latency_median_us,
@@ -279,7 +283,7 @@ static void on_event(void *ctx, const ts_bench_event *ev)
         ts_buf_free(&t);
         break;
     }
-    case TS_BENCH_EV_WINDOW: break;
+    case TS_BENCH_EV_WINDOW: p->latest_us = ev->latency_us; break;
     case TS_BENCH_EV_RESULT: record_result(b, p, ev); break;
     case TS_BENCH_EV_NOTICE: log_add(b, p, TS_EL_MESSAGE, "*", ev->text, ev->len); break;
     case TS_BENCH_EV_ERROR:
@@ -307,8 +311,12 @@ static void start_run(bench_pane *b, bench_port *p)
         .ctx = p,
     };
     p->bench = ts_bench_new(&o);
-    log_addf(b, p, TS_EL_MESSAGE, "*", "run started%s%s", b->results_path ? "; results go to " : "",
-             b->results_path ? b->results_path : "");
+    if (b->results_path) {
+        log_addf(b, p, TS_EL_MESSAGE, "*", "run started; results go to %s", b->results_path);
+    } else {
+        log_addf(b, p, TS_EL_WARN, "*",
+                 "run started; results are not saved (set HOME or XDG_DATA_HOME)");
+    }
 }
 
 static bool running(const bench_port *p)
@@ -341,6 +349,7 @@ static bench_port *port_add(bench_pane *b, const char *path, bool extra)
     const char *base = !strncmp(path, "tcp:", 4) || !slash || !slash[1] ? path : slash + 1;
     p->name = ts_strdup(base);
     p->extra = p->present = extra;
+    p->latest_us = NAN;
     b->port = ts_reallocarray(b->port, b->n_port + 1, sizeof *b->port);
     b->port[b->n_port++] = p;
     return p;
@@ -435,7 +444,10 @@ static void fill_ports(bench_pane *b)
         if (p->bench && ts_bench_board_name(p->bench) && !p->board_iri) {
             board = ts_bench_board_name(p->bench);
         }
-        char results[32] = "", skipped[32] = "";
+        char results[32] = "", skipped[32] = "", latest[32] = "";
+        if (isfinite(p->latest_us)) {
+            snprintf(latest, sizeof latest, "%.0f", p->latest_us);
+        }
         const char *proto = "";
         if (p->bench) {
             const ts_bench_stats *s = ts_bench_get_stats(p->bench);
@@ -445,8 +457,14 @@ static void fill_ports(bench_pane *b)
             ts_bench_proto pr = ts_bench_get_protocol(p->bench);
             proto = pr == TS_PROTO_AUTO ? "" : ts_bench_proto_name(pr);
         }
-        const char *cells[] = {p->name, board ? board : "", p->usb ? p->usb : "",
-                               port_state(p), proto, results, skipped};
+        const char *cells[] = {p->name,
+                               board ? board : "",
+                               p->usb ? p->usb : "",
+                               port_state(p),
+                               proto,
+                               latest,
+                               results,
+                               skipped};
         ts_table_add_row(t, cells, p->board_iri);
     }
     ts_table_refresh(t);
@@ -475,18 +493,18 @@ static void bench_open(ts_view *v)
         b->view = v;
         ts_table_init(&b->ports);
         ts_table_init(&b->results);
-        static const char *const pcols[] = {"Port",  "Board", "USB",    "State",
-                                            "Proto", "Results", "Skipped"};
-        static const bool pnum[] = {false, false, false, false, false, true, true};
-        ts_table_set_columns(&b->ports, pcols, pnum, 7);
+        static const char *const pcols[] = {"Port",  "Board",     "USB",     "State",
+                                            "Proto", "Latest us", "Results", "Skipped"};
+        static const bool pnum[] = {false, false, false, false, false, true, true, true};
+        ts_table_set_columns(&b->ports, pcols, pnum, 8);
         static const char *const rcols[] = {"Board",  "Model", "Runs",  "Min us",   "Median us",
                                             "Max us", "Inf/s", "MAC/s", "Accuracy", "Energy uJ"};
         static const bool rnum[] = {false, false, true, true, true, true, true, true, true, true};
         ts_table_set_columns(&b->results, rcols, rnum, 10);
         b->results.cols[0].max_width = 20;
         b->results.cols[1].max_width = 20;
-        b->results_path = opts->bench_results ? ts_strdup(opts->bench_results)
-                                              : ts_results_default_path();
+        b->results_path =
+            opts->bench_results ? ts_strdup(opts->bench_results) : ts_results_default_path();
         for (size_t i = 0; i < opts->n_bench_ports; i++) {
             port_add(b, opts->bench_ports[i], true);
         }
@@ -519,6 +537,9 @@ static void bench_open(ts_view *v)
 static size_t bench_pollfds(ts_view *v, struct pollfd *fds, size_t max, int *timeout)
 {
     bench_pane *b = v->priv;
+    if (!b) {
+        return 0;
+    }
     int64_t now = ts_bench_now_ms();
     int t = b->next_scan <= now ? 0 : (int)(b->next_scan - now);
     b->n_polled = 0;
@@ -545,6 +566,9 @@ static size_t bench_pollfds(ts_view *v, struct pollfd *fds, size_t max, int *tim
 static bool bench_step(ts_view *v, const struct pollfd *fds, size_t n)
 {
     bench_pane *b = v->priv;
+    if (!b) {
+        return false;
+    }
     int64_t now = ts_bench_now_ms();
     for (size_t i = 0; i < b->n_port; i++) {
         bench_port *p = b->port[i];
@@ -613,19 +637,33 @@ static void draw_spark(bench_pane *b, ts_rect r)
     ts_buf_free(&t);
 }
 
-static void bench_draw(ts_view *v, ts_rect r)
+/* The pane's boxes: ports on top (as tall as its rows, up to a quarter),
+ * the log at the bottom, the results between. */
+static void layout(const bench_pane *b, ts_rect r, ts_rect *ports, ts_rect *results, ts_rect *log)
 {
-    bench_pane *b = v->priv;
-    ts_app *app = v->app;
-    fill_ports(b);
     int log_h = r.h >= 30 ? r.h / 4 : r.h >= 18 ? 5 : 0;
     int cap = r.h / 4 > 4 ? r.h / 4 : 4;
     int ports_h = (int)b->n_port + 3;
     ports_h = ports_h < 4 ? 4 : ports_h > cap ? cap : ports_h;
     int results_h = r.h - ports_h - log_h;
-    ts_rect ports = {r.y, r.x, ports_h, r.w};
-    ts_rect results = {r.y + ports_h, r.x, results_h, r.w};
-    ts_rect log = {r.y + ports_h + results_h, r.x, log_h, r.w};
+    *ports = (ts_rect){r.y, r.x, ports_h, r.w};
+    *results = (ts_rect){r.y + ports_h, r.x, results_h, r.w};
+    *log = (ts_rect){r.y + ports_h + results_h, r.x, log_h, r.w};
+}
+
+/* Inside a box's border. */
+static ts_rect inner(ts_rect r)
+{
+    return (ts_rect){r.y + 1, r.x + 1, r.h - 2, r.w - 2};
+}
+
+static void bench_draw(ts_view *v, ts_rect r)
+{
+    bench_pane *b = v->priv;
+    ts_app *app = v->app;
+    fill_ports(b);
+    ts_rect ports, results, log;
+    layout(b, r, &ports, &results, &log);
 
     ts_draw_box(ports, "Ports", b->focus_results ? TS_EL_BORDER : TS_EL_KEY);
     /* The pane's own keys, on the right of the top border. */
@@ -638,8 +676,7 @@ static void bench_draw(ts_view *v, ts_rect r)
         ts_draw_text(ports.y, ports.x + ports.w - kw - 2, kw, keys, TS_EL_DIM);
     }
     ts_draw_box(results, "Results", b->focus_results ? TS_EL_KEY : TS_EL_BORDER);
-    ts_rect pin = {ports.y + 1, ports.x + 1, ports.h - 2, ports.w - 2};
-    ts_rect rin = {results.y + 1, results.x + 1, results.h - 2, results.w - 2};
+    ts_rect pin = inner(ports), rin = inner(results);
     if (b->n_port) {
         ts_table_draw(&b->ports, pin);
     } else {
@@ -662,9 +699,9 @@ static void bench_draw(ts_view *v, ts_rect r)
                  ts_app_key_for(app, TS_ACT_BENCH_START));
         ts_view_draw_empty(rin, text);
     }
-    if (log_h >= 3) {
+    if (log.h >= 3) {
         ts_draw_box(log, "Log", TS_EL_BORDER);
-        draw_log(b, (ts_rect){log.y + 1, log.x + 1, log.h - 2, log.w - 2});
+        draw_log(b, inner(log));
     }
 }
 
@@ -678,9 +715,7 @@ static bool bench_request(ts_view *v, ts_action act)
     bench_pane *b = v->priv;
     bench_port *p;
     switch (act) {
-    case TS_ACT_ENTER:
-        b->focus_results = !b->focus_results;
-        return true;
+    case TS_ACT_ENTER: b->focus_results = !b->focus_results; return true;
     case TS_ACT_BENCH_START:
         p = selected_port(b);
         if (!p) {
@@ -725,15 +760,18 @@ static void bench_search(ts_view *v, const char *text, int dir)
 static void bench_click(ts_view *v, ts_rect r, int y, int x)
 {
     bench_pane *b = v->priv;
-    /* The same split as bench_draw: the ports box first. */
-    int cap = r.h / 4 > 4 ? r.h / 4 : 4;
-    int ports_h = (int)b->n_port + 3;
-    ports_h = ports_h < 4 ? 4 : ports_h > cap ? cap : ports_h;
-    b->focus_results = y >= r.y + ports_h;
-    ts_rect in = b->focus_results
-                     ? (ts_rect){r.y + ports_h + 1, r.x + 1, r.h - ports_h - 2, r.w - 2}
-                     : (ts_rect){r.y + 1, r.x + 1, ports_h - 2, r.w - 2};
-    ts_table_click(focused(b), in, y, x);
+    ts_rect ports, results, log;
+    layout(b, r, &ports, &results, &log);
+    ts_rect pin = inner(ports), rin = inner(results);
+    rin.h--; /* the sparkline's line */
+    if (y >= pin.y && y < pin.y + pin.h) {
+        b->focus_results = false;
+        fill_ports(b);
+        ts_table_click(&b->ports, pin, y, x);
+    } else if (y >= rin.y && y < rin.y + rin.h) {
+        b->focus_results = true;
+        ts_table_click(&b->results, rin, y, x);
+    }
 }
 
 static void bench_status(ts_view *v, ts_buf *out)

@@ -2,9 +2,10 @@
 # The Bench pane of the real binary in tmux, with simulated boards on
 # pseudo-terminals (`tinyscope sim`, `tinyscope --demo`) and a fake sysfs
 # for USB hot-plug. Polls the screen with bounded waits (no fixed sleeps).
-# Skips (77) without tmux. Usage: bench.sh CASE
+# Skips (77) without tmux, but for the headless case "history".
+# Usage: bench.sh CASE
 . "$(dirname "$0")/lib.sh"
-need_tmux
+[ "$1" = history ] || need_tmux
 
 KG="$ROOT/tests/data/bench/boards.ttl"
 RESULTS="$XDG_DATA_HOME/tinyscope/bench.nt"
@@ -67,7 +68,9 @@ case_results_80x24() {
     capture >"$WORK/stopped"
     grep -qE "board +bench-board +done +jsonl" "$WORK/stopped" || fail "the port does not show done"
     local shown
-    shown=$(awk '$1 == "│board" || $1 == "board" { print $5 }' "$WORK/stopped" | head -1)
+    # The port's row ends "Latest us, Results, Skipped │".
+    shown=$(awk '$1 == "│board" && $NF == "│" { print $(NF - 2) }' "$WORK/stopped" | head -1)
+    [ -n "$shown" ] || fail "no results count on the port's row"
     sleep 0.5
     capture >"$WORK/later"
     cmp -s "$WORK/stopped" "$WORK/later" || fail "results still arrive after the run was stopped"
@@ -81,7 +84,7 @@ case_results_80x24() {
         >"$WORK/q.csv" || fail "query failed"
     [ "$(sed -n 2p "$WORK/q.csv" | tr -d '\r')" = "$n" ] ||
         fail "query counts $(sed -n 2p "$WORK/q.csv") runs, the results file $n"
-    [ -z "$shown" ] || [ "$shown" = "$n" ] || fail "the pane showed $shown results, the file has $n"
+    [ "$shown" = "$n" ] || fail "the pane showed $shown results, the file has $n"
 }
 
 # While a run goes on, the Query pane sees its results in the store.
@@ -169,6 +172,64 @@ case_hotplug() {
     rm -rf "$TINYSCOPE_SYSFS/class/tty/ttyACM7"
     wait_for "No boards attached" 2 || return
     wait_for "ttyACM7 unplugged" || return
+}
+
+# Runs already in the results file fill the table at start (headless, on a
+# key script): one row per board and model, summed up, with the sparkline.
+case_history() {
+    mkdir -p "$XDG_DATA_HOME/tinyscope"
+    local T='https://w3id.org/tinyscope/ns#' X='http://www.w3.org/2001/XMLSchema#'
+    local i=0
+    for median in 20000 21000 19000; do
+        i=$((i + 1))
+        local s="<urn:uuid:00000000-0000-4000-8000-00000000000$i>"
+        cat <<NT
+$s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <${T}BenchmarkRun> .
+$s <${T}device> <http://example.org/board/nano33ble> .
+$s <${T}model> <http://example.org/model/kws> .
+$s <${T}startedAt> "2026-01-0${i}T10:00:00Z"^^<${X}dateTime> .
+$s <${T}inferences> "100"^^<${X}integer> .
+$s <${T}latencyMinUs> "$((median - 500)).000"^^<${X}decimal> .
+$s <${T}latencyMedianUs> "$median.000"^^<${X}decimal> .
+$s <${T}latencyMaxUs> "$((median + 500)).000"^^<${X}decimal> .
+$s <${T}inferencesPerSecond> "50.000"^^<${X}decimal> .
+$s <${T}accuracy> "0.9$i"^^<${X}decimal> .
+$s <${T}complete> "$([ "$i" = 2 ] && echo false || echo true)"^^<${X}boolean> .
+NT
+    done >"$RESULTS"
+    # A click on the row puts the cursor in the results; i inspects the
+    # row's latest run.
+    cat >"$WORK/s" <<S
+5
+:click 7 5
+:save-display $WORK/wide.screen
+i
+:save-display $WORK/inspect.screen
+5
+:resize 80x24
+:save-display $WORK/narrow.screen
+S
+    run_script 160x50 "$WORK/s" "$KG" || fail "exit status $?"
+    [ "$(wc -l <"$WORK/wide.screen")" -eq 50 ] || fail "not 50 lines"
+    has "$WORK/wide.screen" "Arduino Nano 33 BLE… Keyword_Spotting 3 (1 cut)   18500      20000   21500  50.00            0.930"
+    has "$WORK/wide.screen" "Recent median latency (3 runs): ▅█▁ 19000..21000 us"
+    has "$WORK/wide.screen" "Bench: 0 ports, 0 running, 1 result row"
+    has "$WORK/wide.screen" "<Enter> ports"
+    has "$WORK/inspect.screen" "urn:uuid:00000000-0000-4000-8000-000000000003"
+    has "$WORK/inspect.screen" "tiny:latencyMedianUs"
+    [ "$(wc -L <"$WORK/narrow.screen")" -le 80 ] || fail "a line wider than 80"
+    has "$WORK/narrow.screen" "Recent median latency (3 runs)"
+
+    # A port that is not there: the run fails with the port's name and why.
+    printf '5b\n:save-display %s\n' "$WORK/failed.screen" >"$WORK/s2"
+    run_script 80x24 "$WORK/s2" --port "$WORK/no-such-board" "$KG" || fail "exit status $?"
+    grep -qE "no-such-board +failed" "$WORK/failed.screen" || fail "the port does not show failed"
+    has "$WORK/failed.screen" "$WORK/no-such-board: "
+
+    # --demo and --port need a terminal.
+    "$BIN" --demo </dev/null >/dev/null 2>"$WORK/err"
+    [ $? -eq 2 ] || fail "--demo without a terminal: not exit status 2"
+    has "$WORK/err" "--demo opens the terminal UI: run it on a terminal"
 }
 
 "case_$1"
