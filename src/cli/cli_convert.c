@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli_internal.h"
+#include "tinyscope/outfile.h"
 #include "tinyscope/rdfout.h"
 
 static void convert_usage(FILE *f)
@@ -61,41 +62,27 @@ static int write_output(ts_store *store, ts_out_format fmt, const char *out_path
         }
         return TS_EXIT_OK;
     }
-    /* A temporary file beside OUT, renamed over it once complete. */
-    char *tmp = ts_asprintf("%s.tmp-XXXXXX", out_path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        ts_cli_error("convert: cannot create %s: %s", tmp, strerror(errno));
-        free(tmp);
+    /* OUT is replaced whole once complete, or left as it was. */
+    ts_outfile *out = ts_outfile_open(out_path);
+    if (!out) {
+        ts_cli_error("convert: cannot write %s: %s", out_path, strerror(errno));
         return TS_EXIT_FAILURE;
     }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        ts_cli_error("convert: cannot write %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return TS_EXIT_FAILURE;
-    }
-    ts_rdfout *w = ts_rdfout_new(f, fmt, store);
+    ts_rdfout *w = ts_rdfout_new(ts_outfile_stream(out), fmt, store);
     ts_status st = write_store(store, w);
     ts_status fin = ts_rdfout_finish(w);
     ts_rdfout_free(w);
-    bool ok = st == TS_OK && fin == TS_OK && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int saved = errno;
-    if (fclose(f) != 0) {
+    bool ok;
+    if (st == TS_OK && fin == TS_OK) {
+        ok = ts_outfile_commit(out);
+    } else {
         ok = false;
-        saved = errno;
-    }
-    if (ok && rename(tmp, out_path) != 0) {
-        ok = false;
-        saved = errno;
+        ts_outfile_abort(out);
+        errno = EIO;
     }
     if (!ok) {
-        unlink(tmp);
-        ts_cli_error("convert: cannot write %s: %s", out_path, strerror(saved));
+        ts_cli_error("convert: cannot write %s: %s", out_path, strerror(errno));
     }
-    free(tmp);
     return ok ? TS_EXIT_OK : TS_EXIT_FAILURE;
 }
 

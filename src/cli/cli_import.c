@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli_internal.h"
+#include "tinyscope/outfile.h"
 #include "tinyscope/tflite.h"
 
 static void import_usage(FILE *f)
@@ -32,52 +33,34 @@ static void import_usage(FILE *f)
           f);
 }
 
-/* Write to a temporary file beside path, then rename it into place, so a
- * reader never sees a half-written file. */
+/* path is replaced whole once complete, or left as it was. */
 static bool write_atomically(const char *path, const ts_tflite *model, const char *model_path,
                              const ts_tflite_meta *meta, ts_tflite_abi abi)
 {
-    char *tmp = ts_asprintf("%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        ts_cli_error("%s: cannot create: %s", path, strerror(errno));
-        free(tmp);
-        return false;
-    }
-    /* mkstemp makes the file private; give it the mode a plain create would. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        ts_cli_error("%s: %s", tmp, strerror(errno));
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        ts_cli_error("%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
+    ts_outfile *out = ts_outfile_open(path);
+    if (!out) {
+        ts_cli_error("%s: cannot write: %s", path, strerror(errno));
         return false;
     }
     ts_error err;
-    ts_status st = ts_tflite_write_turtle(model, model_path, meta, abi, f, &err);
-    bool ok = st == TS_OK && fsync(fileno(f)) == 0;
-    if (fclose(f) != 0) {
-        ok = false;
+    ts_status st =
+        ts_tflite_write_turtle(model, model_path, meta, abi, ts_outfile_stream(out), &err);
+    if (st != TS_OK && st != TS_ERR_IO) {
+        ts_outfile_abort(out);
+        char line[2600];
+        ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
+        return false;
     }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
+    if (st != TS_OK) {
+        ts_outfile_abort(out);
+        ts_cli_error("%s: cannot write", path);
+        return false;
     }
-    if (!ok) {
-        if (st != TS_OK && st != TS_ERR_IO) {
-            char line[2600];
-            ts_cli_error("%s", ts_error_format(&err, line, sizeof line));
-        } else {
-            ts_cli_error("%s: cannot write: %s", path, strerror(errno));
-        }
-        unlink(tmp);
+    if (!ts_outfile_commit(out)) {
+        ts_cli_error("%s: cannot write: %s", path, strerror(errno));
+        return false;
     }
-    free(tmp);
-    return ok;
+    return true;
 }
 
 ts_tflite *ts_cli_load_tflite(const char *path)

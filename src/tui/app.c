@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tinyscope/catalog_views.h"
+#include "tinyscope/outfile.h"
 #include "tinyscope/sanitize.h"
 #include "tinyscope/session.h"
 #include "view.h"
@@ -989,43 +990,24 @@ static void open_prompt(ts_app *app, prompt_kind kind, const char *initial)
     app->prompt_hist_pos = app->prompt_hist.count;
 }
 
-/* Written to a temporary file beside path and renamed over it once complete,
- * so an existing file is never left half overwritten. */
+/* path is replaced whole once complete, or left as it was (outfile.h). */
 static void export_csv(ts_app *app, ts_view *v, const char *path)
 {
-    char *tmp = ts_asprintf("%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-    if (!f) {
+    ts_outfile *out = ts_outfile_open(path);
+    if (!out) {
         ts_app_message(app, true, "cannot write %s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
         return;
     }
     /* a view that exports nothing has said why */
-    bool exported = v->ops->export_csv(v, f);
-    bool ok = exported && fflush(f) == 0 && fsync(fd) == 0;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
+    if (!v->ops->export_csv(v, ts_outfile_stream(out))) {
+        ts_outfile_abort(out);
+        return;
     }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok) {
+    if (ts_outfile_commit(out)) {
         ts_app_message(app, false, "exported to %s", path);
     } else {
-        unlink(tmp);
-        if (exported) {
-            ts_app_message(app, true, "cannot write %s: %s", path, strerror(saved));
-        }
+        ts_app_message(app, true, "cannot write %s: %s", path, strerror(errno));
     }
-    free(tmp);
 }
 
 static void accept_prompt(ts_app *app)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tinyscope/outfile.h"
 #include "tui_internal.h"
 
 #define DEFAULT_MAX 500
@@ -122,38 +123,15 @@ ts_status ts_history_save(const ts_history *h, const char *path)
         }
         ts_buf_putc(&b, '\n');
     }
-    char *tmp = ts_asprintf("%s.tmp.%ld", path, (long)getpid());
-    ts_status st = TS_OK;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        st = TS_ERR_IO;
-    } else {
-        size_t off = 0;
-        while (off < b.len) {
-            ssize_t w = write(fd, b.data + off, b.len - off);
-            if (w < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                st = TS_ERR_IO;
-                break;
-            }
-            off += (size_t)w;
-        }
-        if (st == TS_OK && fsync(fd) != 0) {
-            st = TS_ERR_IO;
-        }
-        if (close(fd) != 0) {
-            st = TS_ERR_IO;
-        }
-        if (st == TS_OK && rename(tmp, path) != 0) {
-            st = TS_ERR_IO;
-        }
-        if (st != TS_OK) {
-            unlink(tmp);
+    ts_status st = TS_ERR_IO;
+    ts_outfile *out = ts_outfile_open(path);
+    if (out) {
+        if (b.len && fwrite(b.data, 1, b.len, ts_outfile_stream(out)) != b.len) {
+            ts_outfile_abort(out);
+        } else if (ts_outfile_commit(out)) {
+            st = TS_OK;
         }
     }
-    free(tmp);
     ts_buf_free(&b);
     return st;
 }
