@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tinyscope/loader.h"
@@ -828,6 +829,10 @@ static void export_csv(ts_app *app, ts_view *v, const char *path)
         return;
     }
     /* a view that exports nothing has said why */
+    /* mkstemp's 0600 would make the export private: use what open(2) would */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     bool exported = v->ops->export_csv(v, f);
     bool ok = exported && fflush(f) == 0 && fsync(fd) == 0;
     int saved = errno;
