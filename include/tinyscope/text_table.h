@@ -30,12 +30,21 @@ void ts_text_table_print(const ts_text_table *t, FILE *out);
 /** The number of terminal columns s occupies once printed. */
 size_t ts_display_width(const char *s);
 
-/** Write one CSV field (RFC 4180 quoting when needed). */
+/**
+ * Write one CSV field (RFC 4180 quoting when needed). On a terminal the
+ * field passes the sanitiser (ts_sanitize_fwrite); files and pipes get it
+ * byte for byte.
+ */
 void ts_csv_field(FILE *out, const char *s);
-/** Write a whole CSV record (fields separated by commas, CRLF-free "\n" end). */
+/** Write a whole CSV record (fields separated by commas, CRLF-free "\n" end),
+ * sanitised on a terminal like ts_csv_field. */
 void ts_csv_record(FILE *out, const char *const *fields, size_t n);
 
-/** Append s to out as a JSON string literal (quoted and escaped). */
+/**
+ * Append s to out as a JSON string literal (quoted and escaped). Control,
+ * C1 and bidirectional characters are written as \u escapes, and bytes that
+ * are not UTF-8 as \ufffd, so the result is always valid JSON.
+ */
 void ts_json_string(ts_buf *out, const char *s);
 /** Append s to out as one CSV field. */
 void ts_csv_append(ts_buf *out, const char *s);

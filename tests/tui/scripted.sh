@@ -334,6 +334,10 @@ S
     has "$WORK/export.screen" "exported to $WORK/out.csv"
     has "$WORK/out.csv" "old,name"
     has "$WORK/out.csv" "ex:kws,Keyword spotting"
+    # Written beside the target and renamed: nothing left, the usual mode.
+    ls "$WORK" | grep -q 'out.csv.tmp' && fail "a temporary export file was left"
+    [ "$(stat -c %a "$WORK/out.csv")" = "$(printf '%o' $((0666 & ~$(umask))))" ] ||
+        fail "the export's mode ignores the umask: $(stat -c %a "$WORK/out.csv")"
 }
 
 case_config() {
