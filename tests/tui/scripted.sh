@@ -188,7 +188,7 @@ S
     has "$WORK/models.screen" "Hello_World"
     has "$WORK/models.screen" "Boards that fit"
     has "$WORK/matrix.screen" "✓"
-    has "$WORK/matrix.screen" ": fits"
+    has "$WORK/matrix.screen" " fits: RAM "
 }
 
 case_mouse() {
