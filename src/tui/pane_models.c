@@ -17,7 +17,7 @@
 typedef struct {
     ts_table_pane tp;     /* first: the generic table-pane operations use it */
     ts_catalog_filter qf; /* the quick filter, over the app's catalog */
-    ts_dataset *ds;       /* over the app's store, made at the first fetch */
+    ts_dataset *ds;       /* over the app's store, when there are models */
     char *layers_of;      /* the model whose layers are in layers, or NULL */
     ts_table layers;      /* its layer table */
     char *layers_error;   /* why they could not be fetched, or NULL */
@@ -77,25 +77,18 @@ static void drop_layers(models_pane *p)
 }
 
 /* The layers of m into the layer table, unless they are there already. */
-static void fetch_layers(ts_view *v, models_pane *p, const ts_model *m)
+static void fetch_layers(models_pane *p, const ts_model *m)
 {
     if (p->layers_of && !strcmp(p->layers_of, m->iri)) {
         return;
     }
     drop_layers(p);
     p->layers_of = ts_strdup(m->iri);
-    ts_store *store = ts_app_store(v->app);
-    if (!store) {
-        return;
-    }
-    if (!p->ds) {
-        p->ds = ts_dataset_local(store);
-    }
     ts_layer *layers = NULL;
     size_t n = 0;
     ts_error err;
     ts_error_clear(&err);
-    ts_status st = ts_layers_fetch(p->ds, m->iri, &layers, &n, &err);
+    ts_status st = p->ds ? ts_layers_fetch(p->ds, m->iri, &layers, &n, &err) : TS_OK;
     if (st != TS_OK && st != TS_ERR_LIMIT && !m->n_layers) {
         char msg[2600];
         p->layers_error = ts_strdup(ts_error_format(&err, msg, sizeof msg));
@@ -144,7 +137,7 @@ static void draw_layers(models_pane *p, ts_detail *d, int h)
         /* Narrow: the start of each name, the whole row once Enter gives it the pane. */
         static const int narrow[] = {0, 13, 6, 7, 0, 0};
         for (size_t c = 0; c < p->layers.n_cols && c < 6; c++) {
-            p->layers.cols[c].max_width = narrow[c];
+            p->layers.cols[c].max_width = d->r.w < 60 ? narrow[c] : 0;
         }
         ts_table_draw(&p->layers, (ts_rect){d->y, d->r.x, h, d->r.w});
         d->y += h;
@@ -159,7 +152,7 @@ static void models_detail(ts_view *v, size_t row, ts_rect r)
         return;
     }
     const ts_model *m = cat->models[row];
-    fetch_layers(v, p, m);
+    fetch_layers(p, m);
     ts_detail d = {r, r.y};
     ts_detail_head(&d, m->name, m->description);
     ts_detail_memory(&d, m->ram_kb, m->flash_kb);
@@ -289,11 +282,17 @@ static void models_open(ts_view *v)
         p->qf.target = TS_FILTER_MODELS;
     }
     ts_table_set_columns(&p->tp.table, columns, numeric, sizeof columns / sizeof columns[0]);
-    /* A reload makes a new store: the dataset over the old one goes. */
+    /* A reload makes a new store: the dataset over the old one goes. The
+     * new one is made now, while the UI shows the loading, because its
+     * index takes most of a second at 1M triples: not at the first key. */
     ts_dataset_free(p->ds);
     p->ds = NULL;
     drop_layers(p);
     const ts_catalog *cat = ts_app_catalog(v->app);
+    ts_store *store = ts_app_store(v->app);
+    if (cat && cat->n_models && store) {
+        p->ds = ts_dataset_local(store);
+    }
     ts_catalog_filter_reset(&p->qf, cat, &p->tp.table);
     if (cat) {
         fill(p, cat);

@@ -22,6 +22,8 @@ command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
 SOCK="tinyscope-panes-$$"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null' EXIT
 export LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$OUT/config" XDG_STATE_HOME="$OUT/state"
+# The views from this tree, wherever the binary is.
+export TINYSCOPE_DATADIR=${TINYSCOPE_DATADIR:-$PWD}
 
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "n/a" }'; }
@@ -80,6 +82,10 @@ for size in $SIZES; do
         sleep 0.05
     done
     echo "-- $(grep '^loaded' "$T" | field triples) triples ($(load))"
+    if tmux -L "$SOCK" capture-pane -p | grep -q "No device catalog"; then
+        echo "no catalog: the figures would not be the panes'" >&2
+        exit 1
+    fi
     grep '^loaded' "$T" | field load_ms | sed 's/^/load, ms: /'
     awk '/^loaded/ { on = 1; next } on && /^frame/ { print; exit }' "$T" | field since_start_ms |
         sed 's/^/start to the first frame with data, ms: /'
