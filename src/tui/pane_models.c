@@ -118,7 +118,13 @@ static void fetch_layers(models_pane *p, const ts_model *m)
 /* "Layers (12)" and as much of the layer table as h lines hold. */
 static void draw_layers(models_pane *p, ts_detail *d, int h)
 {
-    char *title = ts_asprintf("Layers (%zu)", p->layers.n_rows);
+    int room = d->r.y + d->r.h - d->y - 1; /* below the title */
+    if (h > room) {
+        h = room;
+    }
+    bool cut = h < (int)p->layers.n_rows + 1;
+    char *title = ts_asprintf("Layers (%zu)%s", p->layers.n_rows,
+                              p->layers.n_rows && cut ? ", Enter to see all" : "");
     ts_detail_text(d, title, TS_EL_HEADER);
     free(title);
     if (p->layers_error) {
@@ -128,10 +134,6 @@ static void draw_layers(models_pane *p, ts_detail *d, int h)
     if (!p->layers.n_rows) {
         ts_detail_text(d, "none stated", TS_EL_DIM);
         return;
-    }
-    int bottom = d->r.y + d->r.h;
-    if (h > bottom - d->y) {
-        h = bottom - d->y;
     }
     if (h >= 2) {
         /* Narrow: the start of each name, the whole row once Enter gives it the pane. */
