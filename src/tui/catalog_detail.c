@@ -61,7 +61,8 @@ void ts_detail_fits(ts_detail *d, const ts_catalog *cat, const ts_model *m, cons
             continue;
         }
         const char *name = m ? di->name : mi->name;
-        char *note = isnan(c.ram_pct) ? ts_strdup(name) : ts_asprintf("%3.0f%% %s", c.ram_pct, name);
+        char *note =
+            isnan(c.ram_pct) ? ts_strdup(name) : ts_asprintf("%3.0f%% %s", c.ram_pct, name);
         ts_detail_bar(d, NULL, c.ram_pct, 100, note);
         free(note);
     }

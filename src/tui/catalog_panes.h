@@ -15,7 +15,7 @@
 
 /** The record's name as a title, and its description dimmed below it. */
 void ts_detail_head(ts_detail *d, const char *name, const char *description);
-/** "RAM" and "Flash" in kB, "not stated" when unknown, then a blank line's gap is the caller's. */
+/** "RAM" and "Flash" fields in kB, "not stated" when unknown. */
 void ts_detail_memory(ts_detail *d, double ram_kb, double flash_kb);
 /** Append the short names of the classes idx[0..n) of cat, comma-separated. */
 void ts_detail_join_classes(ts_buf *out, const ts_catalog *cat, const size_t *idx, size_t n);

@@ -1,11 +1,10 @@
 /*
  * The layers of one model, fetched when the model is selected: the layers
  * view restricted to that model, sent through the dataset interface, so a
- * remote endpoint answers it the same way as the local store. The catalog
- * keeps no layers for this: a graph of thousands of models would carry
- * hundreds of thousands of layer records nobody looks at.
+ * remote endpoint answers it the same way as the local store, and the UI
+ * needs no layer records in the catalog (a graph of thousands of models
+ * has hundreds of thousands of layers, and one model is looked at).
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,8 +106,8 @@ typedef struct {
 
 static int on_begin(void *ctx, ts_query_form form, const char *const *vars, size_t n_vars)
 {
-    static const char *const names[N_COLS] = {"layer", "role", "index", "type", "activation",
-                                              "quantization", "shapeIn", "shapeOut"};
+    static const char *const names[N_COLS] = {"layer",      "role",         "index",   "type",
+                                              "activation", "quantization", "shapeIn", "shapeOut"};
     fetch_ctx *f = ctx;
     (void)form;
     for (size_t i = 0; i < N_COLS; i++) {

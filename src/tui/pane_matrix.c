@@ -23,25 +23,30 @@
 /* Board columns show the start of the name; the status line the rest. */
 #define BOARD_WIDTH 9
 #define NO_ROW ((size_t)-1)
+/* Cells whose verdicts are kept (a byte each). */
+#define MAX_CACHED ((size_t)1 << 28)
 
 typedef struct {
     const ts_catalog *cat; /* the app's, as of the last open */
     uint8_t *verdicts;     /* n_models x n_boards: 0 not yet computed, else verdict + 1 */
     size_t n_models, n_boards;
-    int *board_w;          /* per board: its column's width */
-    int name_w;            /* the widest model name */
-    size_t *order;         /* the models shown (filtered), as catalog indices */
+    int *board_w;  /* per board: its column's width */
+    int name_w;    /* the widest model name */
+    size_t *order; /* the models shown (filtered), as catalog indices */
     size_t n_order;
-    size_t row, top;       /* cursor and first shown, indices into order */
-    size_t col, left;      /* cursor board and first board shown */
-    int page;              /* rows shown at the last draw */
-    ts_filter *filter;     /* the quick filter on models, or NULL */
+    size_t row, top;   /* cursor and first shown, indices into order */
+    size_t col, left;  /* cursor board and first board shown */
+    int page;          /* rows shown at the last draw */
+    ts_filter *filter; /* the quick filter on models, or NULL */
     char *filter_text;
-    int col_x;             /* where board columns start at the last draw */
+    int col_x; /* where board columns start at the last draw */
 } matrix_pane;
 
 static ts_verdict verdict_at(matrix_pane *p, size_t m, size_t d)
 {
+    if (!p->verdicts) {
+        return ts_compat_check(p->cat, p->cat->models[m], p->cat->devices[d]).verdict;
+    }
     uint8_t *v = &p->verdicts[m * p->n_boards + d];
     if (!*v) {
         *v = (uint8_t)(ts_compat_check(p->cat, p->cat->models[m], p->cat->devices[d]).verdict + 1);
@@ -98,8 +103,11 @@ static void matrix_open(ts_view *v)
     }
     p->n_models = p->cat->n_models;
     p->n_boards = p->cat->n_devices;
-    /* calloc'd pages are only touched once a cell is drawn. */
-    p->verdicts = ts_calloc(ts_mul_size(p->n_models, p->n_boards), 1);
+    /* calloc'd pages are only touched once a cell is drawn. Beyond
+     * MAX_CACHED cells nothing is kept: a screenful costs little anyway. */
+    if (p->n_models <= MAX_CACHED / p->n_boards) {
+        p->verdicts = ts_calloc(p->n_models * p->n_boards, 1);
+    }
     p->board_w = ts_calloc(p->n_boards, sizeof *p->board_w);
     for (size_t d = 0; d < p->n_boards; d++) {
         int w = ts_text_width(p->cat->devices[d]->name);

@@ -61,8 +61,8 @@ static void fill(models_pane *p, const ts_catalog *cat)
     }
 }
 
-static const char *const layer_columns[] = {"#",          "Type",     "Activation",
-                                            "Quantization", "Shape in", "Shape out"};
+static const char *const layer_columns[] = {"#",        "Type",     "Activation", "Quantization",
+                                            "Shape in", "Shape out"};
 static const bool layer_numeric[] = {true, false, false, false, false, false};
 
 static void drop_layers(models_pane *p)

@@ -36,7 +36,7 @@ static ts_status fake_run(void *impl, const char *query, const ts_query_opts *op
     if (f->answer != TS_OK) {
         return ts_error_set(err, f->answer, "endpoint", 3, 7, "no such thing");
     }
-    static const char *const vars[] = {"model", "layer", "role", "index", "type",
+    static const char *const vars[] = {"model",      "layer",        "role",    "index",   "type",
                                        "activation", "quantization", "shapeIn", "shapeOut"};
     sink->begin(ctx, TS_QUERY_SELECT, vars, 9);
     ts_term row[9];
@@ -92,8 +92,8 @@ static void test_query_text(void)
     CHECK(q && strstr(q, "ASK\nVALUES ?model { <http://ex/m> }") != NULL);
     free(q);
     /* Blank nodes and IRIs that would break out of <...> are refused. */
-    static const char *const bad[] = {"b12", "", "http://ex/a>b", "http://ex/a b",
-                                      "http://ex/a}\nDELETE", "http://ex/\"q"};
+    static const char *const bad[] = {
+        "b12", "", "http://ex/a>b", "http://ex/a b", "http://ex/a}\nDELETE", "http://ex/\"q"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ts_error_clear(&err);
         CHECK(ts_layers_query(view, bad[i], &err) == NULL);
@@ -151,8 +151,7 @@ static void test_fetch_tflite(void)
         {{4}, 1, 2, true, 1, false, "b"},     {{1, 4}, 2, 9, false, 1, false, "y"},
         {{1, 4}, 2, 9, false, 1, false, "z"},
     };
-    static const tb_op ops[] = {{9, {0, 1, 2}, 3, {3}, 1, 8, 1, 0},
-                                {25, {3}, 1, {4}, 1, 0, 0, 0}};
+    static const tb_op ops[] = {{9, {0, 1, 2}, 3, {3}, 1, 8, 1, 0}, {25, {3}, 1, {4}, 1, 0, 0, 0}};
     static const int in[] = {0}, out[] = {4};
     tb_model d = {t, 5, ops, 2, in, 1, out, 1, 0, false, 0};
     size_t size;
