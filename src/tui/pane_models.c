@@ -215,7 +215,11 @@ static bool models_request(ts_view *v, ts_action act)
 {
     models_pane *p = v->priv;
     if (!p->layers_focus) {
-        if (act == TS_ACT_ENTER && ts_table_current(&p->tp.table) != (size_t)-1) {
+        const ts_catalog *cat = ts_app_catalog(v->app);
+        size_t row = ts_table_current(&p->tp.table);
+        if (act == TS_ACT_ENTER && cat && row < cat->n_models) {
+            /* Without room for the detail area nothing was fetched yet. */
+            fetch_layers(p, cat->models[row]);
             p->layers_focus = true;
             return true;
         }

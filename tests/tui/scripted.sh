@@ -395,6 +395,8 @@ $(printf 'h%.0s' $(seq 1 30))g
 :save-display $WORK/m-filtered.screen
 e<C-u>$WORK/matrix.csv<Enter>
 :save-display $WORK/m-exported.screen
+e<C-u>/dev/full<Enter>
+:save-display $WORK/m-full.screen
 <Enter>
 :save-display $WORK/m-board.screen
 3i
@@ -454,6 +456,7 @@ S
         fail "the exported matrix differs from tinyscope matrix --models $filter"
     [ "$(wc -l <"$WORK/matrix.csv")" -eq $((shown * boards + 1)) ] ||
         fail "export: not $shown x $boards records"
+    [ -w /dev/full ] && has "$WORK/m-full.screen" "the export failed: a write error"
     # Enter inspects the cell's board; i the model of the row.
     sed -n 2p "$WORK/m-board.screen" | grep -qF "$(sed -n 1p "$WORK/boards" | cut -c1-20)" ||
         fail "Enter did not inspect the first board"
@@ -514,6 +517,11 @@ case_layers_80x24() {
     layers_case 80x24
     # The detail area is narrow at 80 columns: names are cut, never wrapped.
     [ "$(wc -L <"$WORK/l-tflite.screen")" -le 80 ] || fail "a line is wider than 80"
+    # Too narrow for a detail area: Enter still shows the selected model's layers.
+    printf '2j<Enter>\n:save-display %s\n' "$WORK/l-narrow.screen" >"$WORK/s"
+    run_script 50x20 "$WORK/s" "$DATA" "$WORK/Tiny_Net.tflite" || fail "exit status $?"
+    has "$WORK/l-narrow.screen" "Layers of Tiny_Net"
+    has "$WORK/l-narrow.screen" "Softmax"
 }
 case_layers_160x50() {
     layers_case 160x50
