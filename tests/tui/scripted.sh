@@ -188,7 +188,7 @@ S
     has "$WORK/models.screen" "Hello_World"
     has "$WORK/models.screen" "Boards that fit"
     has "$WORK/matrix.screen" "✓"
-    has "$WORK/matrix.screen" ": fits"
+    has "$WORK/matrix.screen" " fits: RAM "
 }
 
 case_mouse() {
@@ -375,6 +375,159 @@ case_pipe() {
     # Not a terminal: the summary of what was loaded, no UI.
     "$BIN" "$DATA" </dev/null >"$WORK/out" || fail "exit status $?"
     has "$WORK/out" "triples in 1 source"
+}
+
+# matrix_case SIZE FILTER FILE...: the Matrix pane at SIZE: frozen headers
+# while scrolling both ways, the cursor cell's verdict, reasons and headroom
+# on the status line, the quick filter, inspecting the board and the model,
+# and the export, all checked against `tinyscope matrix` on the same files.
+matrix_case() {
+    local size=$1 filter=$2 rows=${1#*x}
+    shift 2
+    cat >"$WORK/s" <<S
+3
+:save-display $WORK/m-start.screen
+$(printf 'l%.0s' $(seq 1 30))
+:save-display $WORK/m-right.screen
+jjjjj<PgDn>
+:save-display $WORK/m-down.screen
+G
+:save-display $WORK/m-last.screen
+$(printf 'h%.0s' $(seq 1 30))g
+:save-display $WORK/m-home.screen
+/$filter<Enter>
+:save-display $WORK/m-filtered.screen
+e<C-u>$WORK/matrix.csv<Enter>
+:save-display $WORK/m-exported.screen
+<Enter>
+:save-display $WORK/m-board.screen
+3i
+:save-display $WORK/m-model.screen
+S
+    run_script "$size" "$WORK/s" "$@" || fail "exit status $?"
+    "$BIN" matrix --format csv "$@" >"$WORK/cli.csv" || fail "tinyscope matrix failed"
+    "$BIN" matrix --format csv --models "$filter" "$@" >"$WORK/cli-filtered.csv"
+    # Models and boards in name order, as the CLI lists them.
+    awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' "$WORK/cli.csv" >"$WORK/models"
+    awk -F, 'NR > 1 && !seen[$4]++ { print $4 }' "$WORK/cli.csv" >"$WORK/boards"
+    local models boards shown first last board
+    models=$(wc -l <"$WORK/models")
+    boards=$(wc -l <"$WORK/boards")
+    shown=$(awk -F, 'NR > 1 && !seen[$2]++' "$WORK/cli-filtered.csv" | wc -l)
+    first=$(head -1 "$WORK/models")
+    last=$(tail -1 "$WORK/models")
+    board=$(sed -n 31p "$WORK/boards")
+    [ "$boards" -gt 31 ] && [ "$models" -gt $((rows * 2)) ] || fail "too few models or boards to scroll"
+    for f in start right down last home; do
+        # The header row and the model column stay whatever the scrolling.
+        sed -n 2p "$WORK/m-$f.screen" | grep -q "^Model " || fail "$f: the header row moved"
+        [ "$(wc -l <"$WORK/m-$f.screen")" -eq "$rows" ] || fail "$f: not $rows lines"
+    done
+    has "$WORK/m-start.screen" "$first"
+    sed -n 2p "$WORK/m-start.screen" | grep -q "←" && fail "an arrow left before scrolling"
+    sed -n 2p "$WORK/m-start.screen" | grep -q "→" || fail "no arrow for the boards on the right"
+    has "$WORK/m-right.screen" "$first"
+    sed -n 2p "$WORK/m-right.screen" | grep -q "←" || fail "no arrow for the boards on the left"
+    has "$WORK/m-right.screen" "${board:0:8}"
+    has "$WORK/m-last.screen" "$last"
+    lacks "$WORK/m-last.screen" "$first"
+    sed -n 2p "$WORK/m-home.screen" | grep -q "←" && fail "an arrow left back at the first board"
+    has "$WORK/m-home.screen" "$first"
+    # The status line gives the cursor cell's verdict and reasons as
+    # `tinyscope matrix` does, first, then the headroom.
+    local verdict reasons line
+    verdict=$(awk -F, -v m="$last" -v b="$board" '$2 == m && $4 == b { print $5 }' "$WORK/cli.csv")
+    reasons=$(awk -F, -v m="$last" -v b="$board" '$2 == m && $4 == b { print $6 }' "$WORK/cli.csv")
+    [ -n "$verdict" ] || fail "no cell for $last on $board in tinyscope matrix's output"
+    line=$(sed -n "$((rows - 1))p" "$WORK/m-last.screen")
+    local want=" $verdict${reasons:+: $reasons}"
+    [ "${line:0:${#want}}" = "$want" ] || fail "status line '$line' does not start with '$want'"
+    if [ "$size" = 160x50 ]; then
+        has "$WORK/m-last.screen" "RAM "
+        has "$WORK/m-start.screen" "[1/$models x 1/$boards]"
+        has "$WORK/m-right.screen" "[1/$models x 31/$boards]"
+        has "$WORK/m-last.screen" "| $last on $board [$models/$models x 31/$boards]"
+        has "$WORK/m-home.screen" "[1/$models x 1/$boards]"
+        has "$WORK/m-filtered.screen" "[1/$shown x 1/$boards, filter: $filter]"
+    fi
+    # The filter keeps the models it matches; the export is the matrix
+    # writer's, for the models shown.
+    has "$WORK/m-filtered.screen" "$(awk -F, 'NR == 2 { print $2 }' "$WORK/cli-filtered.csv" | cut -c1-20)"
+    has "$WORK/m-exported.screen" "exported to $WORK/matrix.csv"
+    cmp -s "$WORK/cli-filtered.csv" "$WORK/matrix.csv" ||
+        fail "the exported matrix differs from tinyscope matrix --models $filter"
+    [ "$(wc -l <"$WORK/matrix.csv")" -eq $((shown * boards + 1)) ] ||
+        fail "export: not $shown x $boards records"
+    # Enter inspects the cell's board; i the model of the row.
+    sed -n 2p "$WORK/m-board.screen" | grep -qF "$(sed -n 1p "$WORK/boards" | cut -c1-20)" ||
+        fail "Enter did not inspect the first board"
+    sed -n 2p "$WORK/m-model.screen" | grep -qF "$(awk -F, 'NR == 2 { print $2 }' \
+        "$WORK/cli-filtered.csv" | cut -c1-20)" || fail "i did not inspect the model"
+}
+
+# A graph with more models and boards than either size shows (kggen).
+matrix_graph() {
+    "${TS_KGGEN:?TS_KGGEN is not set}" --models 150 --boards 45 -o "$WORK/kg.ttl" 2>/dev/null ||
+        fail "kggen"
+}
+case_matrix_80x24() { matrix_graph; matrix_case 80x24 _1 "$WORK/kg.ttl"; }
+case_matrix_160x50() { matrix_graph; matrix_case 160x50 _2 "$WORK/kg.ttl"; }
+
+# layers_case SIZE: a .tflite model built by the tests, loaded beside a
+# Turtle file whose model has no layers: the layer table of the model under
+# the cursor, fetched as the cursor moves, and scrolled with the whole pane.
+layers_case() {
+    local size=$1
+    "${TS_MAKE_TFLITE:?TS_MAKE_TFLITE is not set}" "$WORK/Tiny_Net.tflite" || fail "make_tflite"
+    cat >"$WORK/s" <<S
+2
+:save-display $WORK/l-first.screen
+j
+:save-display $WORK/l-tflite.screen
+<Enter>
+:save-display $WORK/l-table.screen
+jj
+:save-display $WORK/l-scrolled.screen
+<BS>
+:save-display $WORK/l-back.screen
+k
+:save-display $WORK/l-again.screen
+S
+    run_script "$size" "$WORK/s" "$DATA" "$WORK/Tiny_Net.tflite" || fail "exit status $?"
+    has "$WORK/l-first.screen" "Keyword spotting"
+    has "$WORK/l-first.screen" "Layers (0)"
+    has "$WORK/l-first.screen" "none stated"
+    has "$WORK/l-tflite.screen" "Layers (3)"
+    has "$WORK/l-tflite.screen" "Softmax"
+    has "$WORK/l-tflite.screen" "FullyConnec"
+    has "$WORK/l-tflite.screen" "Models: row 2 of 2"
+    # Every column at full width once the table has the pane.
+    has "$WORK/l-table.screen" "Layers of Tiny_Net"
+    has "$WORK/l-table.screen" "# Type           Activation  Quantization  Shape in  Shape out"
+    has "$WORK/l-table.screen" "1 FullyConnected Relu        Int8          [1 8]"
+    has "$WORK/l-table.screen" "3 Softmax"
+    has "$WORK/l-table.screen" "[1 4]"
+    has "$WORK/l-table.screen" "Layers: row 1 of 3"
+    has "$WORK/l-scrolled.screen" "Layers: row 3 of 3"
+    has "$WORK/l-back.screen" "Models: row 2 of 2"
+    has "$WORK/l-back.screen" "Boards that fit"
+    has "$WORK/l-again.screen" "Layers (0)"
+}
+
+case_layers_80x24() {
+    layers_case 80x24
+    # The detail area is narrow at 80 columns: names are cut, never wrapped.
+    [ "$(wc -L <"$WORK/l-tflite.screen")" -le 80 ] || fail "a line is wider than 80"
+    # Too narrow for a detail area: Enter still shows the selected model's layers.
+    printf '2j<Enter>\n:save-display %s\n' "$WORK/l-narrow.screen" >"$WORK/s"
+    run_script 50x20 "$WORK/s" "$DATA" "$WORK/Tiny_Net.tflite" || fail "exit status $?"
+    has "$WORK/l-narrow.screen" "Layers of Tiny_Net"
+    has "$WORK/l-narrow.screen" "Softmax"
+}
+case_layers_160x50() {
+    layers_case 160x50
+    # Wide enough for the whole layer table beside the list.
+    has "$WORK/l-tflite.screen" "1 FullyConnected Relu        Int8          [1 8]"
 }
 
 "case_$1"

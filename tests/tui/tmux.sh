@@ -188,5 +188,64 @@ case_hostile() {
     return 0
 }
 
+# The Matrix pane on a kggen graph bigger than the screen: scrolling both
+# ways keeps the header row and the model column; the status line follows
+# the cursor cell.
+matrix_tmux() {
+    local size=$1 rows=${1#*x}
+    "${TS_KGGEN:?TS_KGGEN is not set}" --models 150 --boards 45 -o "$WORK/kg.ttl" 2>/dev/null
+    "$BIN" matrix --format csv "$WORK/kg.ttl" >"$WORK/cli.csv"
+    local first last
+    first=$(awk -F, 'NR == 2 { print $2 }' "$WORK/cli.csv")
+    last=$(awk -F, 'NR > 1 { m = $2 } END { print m }' "$WORK/cli.csv")
+    tmux_start "$size" "$WORK/kg.ttl"
+    wait_for "Devices: row 1 of" || return
+    tmux_keys 3
+    wait_for "$first" || return
+    # At 80 columns the names on the status line are cut: the verdict comes first.
+    local wide=false
+    [ "${size%x*}" -ge 160 ] && wide=true
+    $wide && { wait_for " | $first on " || return; }
+    for _ in $(seq 1 30); do tmux_keys l; done
+    wait_for "←" || return
+    tmux_keys G
+    wait_for "$last" || return
+    $wide && { wait_for " | $last on " || return; }
+    wait_gone "$first" || return
+    capture >"$WORK/screen"
+    sed -n 2p "$WORK/screen" | grep -q "^Model .*←" || fail "the header row moved"
+    grep -qF "$first" "$WORK/screen" && fail "$first still shown at the end"
+    sed -n "$((rows - 1))p" "$WORK/screen" | grep -qE "^ (fits|no|unknown)" ||
+        fail "no verdict first on the status line"
+    [ "$(wc -L <"$WORK/screen")" -le "${size%x*}" ] || fail "a line wider than the terminal"
+    tmux_keys g
+    for _ in $(seq 1 30); do tmux_keys h; done
+    wait_for "$first" || return
+    wait_gone "←"
+}
+case_matrix_80x24() { matrix_tmux 80x24; }
+case_matrix_160x50() { matrix_tmux 160x50; }
+
+# The layer table of a .tflite model built by the tests.
+layers_tmux() {
+    "${TS_MAKE_TFLITE:?TS_MAKE_TFLITE is not set}" "$WORK/Tiny_Net.tflite"
+    tmux_start "$1" "$DATA" "$WORK/Tiny_Net.tflite"
+    wait_for "Devices: row 1 of 2" || return
+    tmux_keys 2
+    wait_for "Layers (0)" || return
+    tmux_keys j
+    wait_for "Layers (3)" || return
+    wait_for "Softmax" || return
+    tmux_keys Enter
+    wait_for "Layers of Tiny_Net" || return
+    wait_for "1 FullyConnected Relu        Int8          [1 8]" || return
+    tmux_keys j j
+    wait_for "Layers: row 3 of 3" || return
+    tmux_keys BSpace
+    wait_for "Models: row 2 of 2" || return
+}
+case_layers_80x24() { layers_tmux 80x24; }
+case_layers_160x50() { layers_tmux 160x50; }
+
 "case_$1"
 finish
