@@ -271,7 +271,23 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
 {
     jl_proc *p = ns->p;
     unsigned cont = kdef->container;
-    const char *index_key = kdef->index ? kdef->index : "@index";
+    /* The index mapping, and the values made of the index, come from the
+     * context with the key's own scoped context applied: a TD's nested
+     * "properties" redefines itself there (@index "propertyName"), as
+     * jsonld.js reads it. The index's property IRI comes from the active
+     * context. */
+    jl_ctx *term_ctx = jl_ctx_ref(ns->ctx);
+    if (kdef->has_context) {
+        jl_ctx *next = NULL;
+        ts_status sst = apply_scoped(p, ns->ctx, (jl_term *)kdef, true, true, &next);
+        if (sst != TS_OK) {
+            jl_ctx_unref(term_ctx);
+            return sst;
+        }
+        swap_ctx(&term_ctx, next);
+    }
+    const jl_term *tdef = jl_ctx_get(term_ctx, key);
+    const char *index_key = (tdef && tdef->index) ? tdef->index : "@index";
     json_t *ev = json_array();
     size_t n;
     const char **keys = sorted_keys(value, &n);
@@ -329,7 +345,7 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
                 }
                 if ((cont & JL_C_INDEX) && strcmp(index_key, "@index") && !none) {
                     json_t *idx = json_string(index);
-                    json_t *re = value_expand(p, ns->ctx, index_key, idx);
+                    json_t *re = value_expand(p, term_ctx, index_key, idx);
                     json_decref(idx);
                     char *ko;
                     const char *eik = jl_expand_iri(p, ns->ctx, index_key, false, true, &ko);
@@ -378,6 +394,7 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
         jl_pop(p);
     }
     free(keys);
+    jl_ctx_unref(term_ctx);
     if (st != TS_OK) {
         json_decref(ev);
         return st;

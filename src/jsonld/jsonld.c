@@ -370,3 +370,28 @@ ts_status ts_jsonld_text_to_rdf(const char *text, size_t len, const ts_jsonld_op
     json_decref(doc);
     return st;
 }
+
+/* ---- options ---- */
+
+static const char *const direction_names[] = {
+    [TS_JSONLD_DIR_DROP] = "none",
+    [TS_JSONLD_DIR_I18N] = "i18n-datatype",
+    [TS_JSONLD_DIR_COMPOUND] = "compound-literal",
+};
+
+bool ts_jsonld_direction_parse(const char *name, ts_jsonld_direction *out)
+{
+    for (size_t i = 0; name && i < sizeof direction_names / sizeof direction_names[0]; i++) {
+        if (!strcmp(name, direction_names[i])) {
+            *out = (ts_jsonld_direction)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *ts_jsonld_direction_name(ts_jsonld_direction d)
+{
+    return (unsigned)d < sizeof direction_names / sizeof direction_names[0] ? direction_names[d]
+                                                                             : "none";
+}

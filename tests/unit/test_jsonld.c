@@ -179,6 +179,18 @@ static void test_literals(void)
     out = rdf_of(dir_doc, NULL);
     HAS(out, "\"x\"@AR-EG");
     free(out);
+
+    /* The option by name, as --rdf-direction takes it. */
+    ts_jsonld_direction d = TS_JSONLD_DIR_DROP;
+    CHECK(ts_jsonld_direction_parse("i18n-datatype", &d) && d == TS_JSONLD_DIR_I18N);
+    CHECK(ts_jsonld_direction_parse("compound-literal", &d) && d == TS_JSONLD_DIR_COMPOUND);
+    CHECK(ts_jsonld_direction_parse("none", &d) && d == TS_JSONLD_DIR_DROP);
+    CHECK(!ts_jsonld_direction_parse("rtl", &d) && d == TS_JSONLD_DIR_DROP);
+    CHECK(!ts_jsonld_direction_parse(NULL, &d));
+    for (int i = TS_JSONLD_DIR_DROP; i <= TS_JSONLD_DIR_COMPOUND; i++) {
+        CHECK(ts_jsonld_direction_parse(ts_jsonld_direction_name((ts_jsonld_direction)i), &d) &&
+              (int)d == i);
+    }
 }
 
 static void test_lists_reverse_graphs(void)
@@ -241,6 +253,24 @@ static void test_containers(void)
     HAS(out, "\"hello\"@en");
     HAS(out, "\"bonjour\"@fr");
     HAS(out, "<http://ex.org/in> <http://ex.org/label> \"G\" _:");
+    free(out);
+}
+
+/* A property-valued index map whose term redefines itself in its own
+ * scoped context takes the index mapping from there (the TD 1.1 context's
+ * nested "properties"), as jsonld.js does. */
+static void test_scoped_index_mapping(void)
+{
+    char *out = rdf_of("{\"@context\": {\"@vocab\": \"http://ex.org/\","
+                       " \"props\": {\"@id\": \"http://ex.org/props\", \"@container\": \"@index\","
+                       "   \"@index\": \"name\", \"@context\": {\"props\": {\"@id\":"
+                       "   \"http://ex.org/props\", \"@container\": \"@index\","
+                       "   \"@index\": \"inner\"}}}},"
+                       " \"@id\": \"http://ex.org/s\","
+                       " \"props\": {\"a\": {\"@id\": \"http://ex.org/a\"}}}",
+                       NULL);
+    HAS(out, "<http://ex.org/a> <http://ex.org/inner> \"a\" .");
+    CHECK(!strstr(out, "<http://ex.org/name>"));
     free(out);
 }
 
@@ -424,6 +454,7 @@ int main(void)
     test_lists_reverse_graphs();
     test_containers();
     test_scoped_nest_included();
+    test_scoped_index_mapping();
     test_errors();
     test_duplicates();
     test_store();
