@@ -115,6 +115,14 @@ typedef struct jl_proc {
     ts_buf scratch;
 } jl_proc;
 
+/* ---- reading JSON ---- */
+/**
+ * Read text as json_loadb does with JSON_DECODE_ANY, JSON_DECODE_INT_AS_REAL
+ * and JSON_ALLOW_NUL (a new reference), faster; NULL for text jansson
+ * would refuse (read it with jansson then, for the message).
+ */
+json_t *jl_json_read(const char *text, size_t len);
+
 /* ---- errors and path ---- */
 ts_status jl_fail(jl_proc *p, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
