@@ -58,6 +58,7 @@ typedef struct jl_term {
 
 typedef struct jl_memo {
     char *key;
+    json_t *local; /* the context applied (a reference): found by identity first */
     struct jl_ctx *result;
 } jl_memo;
 
