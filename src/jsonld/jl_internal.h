@@ -120,9 +120,11 @@ typedef struct jl_proc {
 /**
  * Read text as json_loadb does with JSON_DECODE_ANY, JSON_DECODE_INT_AS_REAL
  * and JSON_ALLOW_NUL (a new reference), faster; NULL for text jansson
- * would refuse (read it with jansson then, for the message).
+ * would refuse (read it with jansson then, for the message). A key
+ * repeated in an object is a warning in diags (may be NULL) naming source,
+ * line and column.
  */
-json_t *jl_json_read(const char *text, size_t len);
+json_t *jl_json_read(const char *text, size_t len, const char *source, ts_diags *diags);
 
 /* ---- errors and path ---- */
 ts_status jl_fail(jl_proc *p, const char *code, const char *fmt, ...)

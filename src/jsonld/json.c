@@ -22,10 +22,36 @@
 enum { MAX_NESTING = 2048 }; /* jansson's JSON_PARSER_MAX_DEPTH */
 
 typedef struct {
-    const char *p, *end;
+    const char *text, *p, *end;
     ts_buf buf; /* decoded strings with escapes */
     unsigned depth;
+    const char *source; /* for the duplicate key warnings */
+    ts_diags *diags;
+    size_t duplicates;
 } reader;
+
+enum { MAX_DUPLICATES_REPORTED = 20 };
+
+/* A key seen twice in one object: jansson keeps the last value; say so,
+ * with the key's line and column (of its first character). */
+static void warn_duplicate(reader *r, const char *key_start, const char *key, size_t n)
+{
+    if (!r->diags || r->duplicates++ >= MAX_DUPLICATES_REPORTED) {
+        return;
+    }
+    unsigned line = 1;
+    const char *line_start = r->text;
+    for (const char *q = r->text; q < key_start; q++) {
+        if (*q == '\n') {
+            line++;
+            line_start = q + 1;
+        }
+    }
+    ts_diags_addf(r->diags, TS_DIAG_WARNING, TS_OK, r->source, line,
+                  (unsigned)(key_start - line_start),
+                  "duplicate key \"%.*s\" in an object; the last value is used",
+                  (int)(n < 200 ? n : 200), key);
+}
 
 static json_t *read_value(reader *r);
 
@@ -359,6 +385,7 @@ static json_t *read_object(reader *r)
             break;
         }
         r->p++;
+        const char *key_start = r->p;
         const char *k;
         size_t kn;
         if (!read_string(r, &k, &kn) || memchr(k, '\0', kn)) {
@@ -377,7 +404,11 @@ static json_t *read_object(reader *r)
             v = read_value(r);
         }
         if (v) {
+            size_t before = json_object_size(obj);
             json_object_setn_new_nocheck(obj, key, kn, v);
+            if (json_object_size(obj) == before) {
+                warn_duplicate(r, key_start, key, kn);
+            }
         }
         if (key != stackbuf) {
             free(key);
@@ -460,9 +491,13 @@ static json_t *read_value(reader *r)
     }
 }
 
-json_t *jl_json_read(const char *text, size_t len)
+json_t *jl_json_read(const char *text, size_t len, const char *source, ts_diags *diags)
 {
-    reader r = {.p = text, .end = text + len};
+    reader r = {.text = text, .p = text, .end = text + len, .source = source};
+    /* Warnings wait until the text proves valid: jansson reads it again
+     * otherwise, and the scan of ts_jsonld_parse reports them. */
+    ts_diags found = {.max_kept = diags ? diags->max_kept : 0};
+    r.diags = diags ? &found : NULL;
     skip_space(&r);
     json_t *v = read_value(&r);
     skip_space(&r);
@@ -470,6 +505,12 @@ json_t *jl_json_read(const char *text, size_t len)
         json_decref(v);
         v = NULL;
     }
+    if (v && diags) {
+        for (size_t i = 0; i < found.count; i++) {
+            ts_diags_add(diags, found.items[i].level, &found.items[i].err);
+        }
+    }
+    ts_diags_clear(&found);
     ts_buf_free(&r.buf);
     return v;
 }

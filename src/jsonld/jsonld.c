@@ -274,13 +274,13 @@ ts_status ts_jsonld_parse(const char *text, size_t len, const ts_jsonld_opts *op
     const char *source = (opts && opts->source) ? opts->source : "<json-ld>";
     size_t flags = JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL;
     json_error_t je;
-    *out = jl_json_read(text, len);
+    *out = jl_json_read(text, len, source, opts ? opts->diags : NULL);
     if (!*out) {
         /* Not JSON, or JSON our reader leaves to jansson: its message. */
         *out = json_loadb(text, len, flags, &je);
-    }
-    if (*out && opts && opts->diags) {
-        warn_duplicates(text, len, source, opts->diags);
+        if (*out && opts && opts->diags) {
+            warn_duplicates(text, len, source, opts->diags);
+        }
     }
     if (!*out) {
         return ts_error_set(err, TS_ERR_SYNTAX, source, je.line > 0 ? (unsigned)je.line : 0,
