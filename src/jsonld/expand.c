@@ -90,10 +90,10 @@ static json_t *iri_json(jl_proc *p, const jl_ctx *c, const char *value, bool doc
     return j;
 }
 
-/* Value expansion (5.3.2): a new reference. */
-static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *value)
+/* Value expansion (5.3.2) with t, the active property's definition in c
+ * (or NULL): a new reference. */
+static json_t *value_expand_def(jl_proc *p, jl_ctx *c, const jl_term *t, json_t *value)
 {
-    const jl_term *t = aprop ? jl_ctx_get(c, aprop) : NULL;
     if (t && t->type && json_is_string(value)) {
         if (!strcmp(t->type, "@id")) {
             json_t *o = json_object();
@@ -136,6 +136,11 @@ static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *va
         }
     }
     return o;
+}
+
+static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *value)
+{
+    return value_expand_def(p, c, aprop ? jl_ctx_get(c, aprop) : NULL, value);
 }
 
 /* Apply a term's scoped context to c, returning a new reference in *out. */
@@ -671,8 +676,12 @@ static ts_status expand_entries(node_state *ns, json_t *element)
         if (!strcmp(key, "@context")) {
             continue;
         }
-        char *owned;
-        const char *eprop = jl_expand_iri(p, ns->ctx, key, false, true, &owned);
+        char *owned = NULL;
+        /* A term's key expands to its IRI mapping (5.2.2 step 4): one
+         * lookup gives both. */
+        const jl_term *kdef = key[0] == '@' ? NULL : jl_ctx_get(ns->ctx, key);
+        const char *eprop =
+            kdef ? kdef->iri : jl_expand_iri(p, ns->ctx, key, false, true, &owned);
         if (!eprop || (!strchr(eprop, ':') && !jl_is_keyword(eprop))) {
             free(owned);
             continue;
@@ -686,7 +695,9 @@ static ts_status expand_entries(node_state *ns, json_t *element)
             continue;
         }
         jl_push_key(p, key);
-        const jl_term *kdef = jl_ctx_get(ns->ctx, key);
+        if (!kdef) {
+            kdef = jl_ctx_get(ns->ctx, key);
+        }
         unsigned cont = kdef ? kdef->container : 0;
         json_t *ev = NULL;
         if (kdef && kdef->type && !strcmp(kdef->type, "@json")) {
@@ -1106,7 +1117,7 @@ static ts_status expand_inner(jl_proc *p, jl_ctx *active, const char *aprop, jso
             jl_ctx_unref(c);
             return TS_OK;
         }
-        *out = value_expand(p, active, aprop, element);
+        *out = value_expand_def(p, active, apdef, element);
         return TS_OK;
     }
     if (json_is_array(element)) {
