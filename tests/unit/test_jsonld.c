@@ -257,6 +257,60 @@ static void test_containers(void)
     free(out);
 }
 
+/* The bundled TD 1.1 context, on a TD written here: each vocabulary
+ * section's terms where the specification puts them. */
+static void test_bundled_td11(void)
+{
+    const char *root = getenv("TS_SOURCE_ROOT");
+    char *path = ts_asprintf("%s/ontology/contexts/td-1.1.jsonld", root ? root : ".");
+    ts_error err;
+    CHECK(ts_jsonld_ctxstore_add_file(contexts, "https://www.w3.org/2022/wot/td/v1.1", path,
+                                      &err) == TS_OK);
+    free(path);
+    char *out = rdf_of(
+        "{\"@context\": \"https://www.w3.org/2022/wot/td/v1.1\", \"id\": \"urn:dev:lamp\","
+        " \"@type\": \"Thing\", \"title\": \"Lamp\", \"titles\": {\"de\": \"Lampe\"},"
+        " \"securityDefinitions\": {\"basic_sc\": {\"scheme\": \"basic\", \"in\": \"header\"}},"
+        " \"security\": \"basic_sc\","
+        " \"properties\": {\"status\": {\"type\": \"object\", \"readOnly\": true,"
+        "   \"properties\": {\"level\": {\"type\": \"integer\", \"minimum\": 0, \"unit\": \"om:percent\"}},"
+        "   \"forms\": [{\"href\": \"http://lamp.example/status\", \"op\": \"readproperty\","
+        "               \"contentType\": \"application/json\"}]}},"
+        " \"actions\": {\"toggle\": {\"input\": {\"type\": \"boolean\"}, \"safe\": false}},"
+        " \"events\": {\"overheat\": {\"data\": {\"type\": \"string\"}}}}",
+        NULL);
+#define TD "https://www.w3.org/2019/wot/td#"
+#define JS "https://www.w3.org/2019/wot/json-schema#"
+#define SEC "https://www.w3.org/2019/wot/security#"
+#define HCTL "https://www.w3.org/2019/wot/hypermedia#"
+    HAS(out, "<urn:dev:lamp> <" RDF "type> <" TD "Thing> .");
+    HAS(out, "<urn:dev:lamp> <" TD "title> \"Lamp\"@en .");
+    HAS(out, "<urn:dev:lamp> <" TD "titleInLanguage> \"Lampe\"@de .");
+    HAS(out, "<urn:dev:lamp> <" TD "hasSecurityConfiguration> \"basic_sc\" .");
+    HAS(out, "<" RDF "type> <" SEC "BasicSecurityScheme> .");
+    HAS(out, "<" SEC "in> \"header\" .");
+    HAS(out, "<" TD "hasInstanceConfiguration> <http://ex.org/basic_sc> .");
+    HAS(out, "<" TD "name> \"status\" .");
+    HAS(out, "<" RDF "type> <" JS "ObjectSchema> .");
+    HAS(out, "<" JS "readOnly> \"true\"^^<" XSD "boolean> .");
+    HAS(out, "<" JS "propertyName> \"level\" .");
+    HAS(out, "<" RDF "type> <" JS "IntegerSchema> .");
+    HAS(out, "<" JS "minimum> \"0\"^^<" XSD "integer> .");
+    HAS(out, "<" HCTL "hasTarget> \"http://lamp.example/status\"^^<" XSD "anyURI> .");
+    HAS(out, "<" HCTL "hasOperationType> <" TD "readProperty> .");
+    HAS(out, "<" HCTL "forContentType> \"application/json\" .");
+    HAS(out, "<" TD "hasInputSchema> _:");
+    HAS(out, "<" RDF "type> <" JS "BooleanSchema> .");
+    HAS(out, "<" TD "isSafe> \"false\"^^<" XSD "boolean> .");
+    HAS(out, "<" TD "hasNotificationSchema> _:");
+    HAS(out, "<" RDF "type> <" JS "StringSchema> .");
+#undef TD
+#undef JS
+#undef SEC
+#undef HCTL
+    free(out);
+}
+
 /* A property-valued index map whose term redefines itself in its own
  * scoped context takes the index mapping from there (the TD 1.1 context's
  * nested "properties"), as jsonld.js does. */
@@ -529,6 +583,7 @@ int main(void)
     test_containers();
     test_scoped_nest_included();
     test_scoped_index_mapping();
+    test_bundled_td11();
     test_errors();
     test_duplicates();
     test_store();
