@@ -263,7 +263,15 @@ static ts_status language_map(node_state *ns, const jl_term *kdef, json_t *value
                 if (!jl_is_lang_tag(lang)) {
                     jl_warn(p, "\"%s\" is not a well-formed language tag", lang);
                 }
-                json_object_set_new_nocheck(v, "@language", json_string(lang));
+                /* Language tags are case-insensitive; a map's keys are
+                 * lower-cased, as jsonld.js does, so that both give the
+                 * same literals. */
+                char *lower = ts_strdup(lang);
+                for (char *q = lower; *q; q++) {
+                    *q = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
+                }
+                json_object_set_new_nocheck(v, "@language", json_string(lower));
+                free(lower);
             }
             if (dir == JL_DIR_LTR || dir == JL_DIR_RTL) {
                 json_object_set_new_nocheck(v, "@direction",

@@ -269,7 +269,7 @@ static void test_bundled_td11(void)
     free(path);
     char *out = rdf_of(
         "{\"@context\": \"https://www.w3.org/2022/wot/td/v1.1\", \"id\": \"urn:dev:lamp\","
-        " \"@type\": \"Thing\", \"title\": \"Lamp\", \"titles\": {\"de\": \"Lampe\"},"
+        " \"@type\": \"Thing\", \"title\": \"Lamp\", \"titles\": {\"de-DE\": \"Lampe\"},"
         " \"securityDefinitions\": {\"basic_sc\": {\"scheme\": \"basic\", \"in\": \"header\"}},"
         " \"security\": \"basic_sc\","
         " \"properties\": {\"status\": {\"type\": \"object\", \"readOnly\": true,"
@@ -285,7 +285,7 @@ static void test_bundled_td11(void)
 #define HCTL "https://www.w3.org/2019/wot/hypermedia#"
     HAS(out, "<urn:dev:lamp> <" RDF "type> <" TD "Thing> .");
     HAS(out, "<urn:dev:lamp> <" TD "title> \"Lamp\"@en .");
-    HAS(out, "<urn:dev:lamp> <" TD "titleInLanguage> \"Lampe\"@de .");
+    HAS(out, "<urn:dev:lamp> <" TD "titleInLanguage> \"Lampe\"@de-de .");
     HAS(out, "<urn:dev:lamp> <" TD "hasSecurityConfiguration> \"basic_sc\" .");
     HAS(out, "<" RDF "type> <" SEC "BasicSecurityScheme> .");
     HAS(out, "<" SEC "in> \"header\" .");
