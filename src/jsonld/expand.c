@@ -688,8 +688,7 @@ static ts_status expand_entries(node_state *ns, json_t *element)
         /* A term's key expands to its IRI mapping (5.2.2 step 4): one
          * lookup gives both. */
         const jl_term *kdef = key[0] == '@' ? NULL : jl_ctx_get(ns->ctx, key);
-        const char *eprop =
-            kdef ? kdef->iri : jl_expand_iri(p, ns->ctx, key, false, true, &owned);
+        const char *eprop = kdef ? kdef->iri : jl_expand_iri(p, ns->ctx, key, false, true, &owned);
         if (!eprop || (!strchr(eprop, ':') && !jl_is_keyword(eprop))) {
             free(owned);
             continue;
@@ -1005,7 +1004,8 @@ static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop, co
         json_object_foreach(element, k, x)
         {
             const jl_term *t = k[0] == '@' ? NULL : jl_ctx_get(type_ctx, k);
-            if (k[0] == '@' ? strcmp(k, "@type") != 0 : !(t && t->iri && !strcmp(t->iri, "@type"))) {
+            if (k[0] == '@' ? strcmp(k, "@type") != 0
+                            : !(t && t->iri && !strcmp(t->iri, "@type"))) {
                 continue;
             }
             if (n == cap) {

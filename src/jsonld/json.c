@@ -149,25 +149,20 @@ static void put_utf8(ts_buf *b, unsigned cp)
  */
 static bool read_string(reader *r, const char **s, size_t *n)
 {
-    /* Bytes that end the run of plain characters: the quote, a backslash,
-     * control characters and the start of a multibyte sequence. */
-    static const unsigned char stop[256] = {
+    /* ASCII bytes that end a run of plain characters: the quote, the
+     * backslash and control characters (and, below, any byte >= 0x80). */
+    static const unsigned char stop[128] = {
         [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
         [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
         [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
         [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
         [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1,
-#define HI8(b) [b] = 1, [b + 1] = 1, [b + 2] = 1, [b + 3] = 1, [b + 4] = 1, [b + 5] = 1, \
-                     [b + 6] = 1, [b + 7] = 1
-        HI8(0x80), HI8(0x88), HI8(0x90), HI8(0x98), HI8(0xa0), HI8(0xa8), HI8(0xb0), HI8(0xb8),
-        HI8(0xc0), HI8(0xc8), HI8(0xd0), HI8(0xd8), HI8(0xe0), HI8(0xe8), HI8(0xf0), HI8(0xf8),
-#undef HI8
     };
     const char *start = r->p;
     const char *q = start;
     /* The common case: no escapes, printable ASCII or valid UTF-8. */
     while (q < r->end) {
-        while (q < r->end && !stop[(unsigned char)*q]) {
+        while (q < r->end && (unsigned char)*q < 0x80 && !stop[(unsigned char)*q]) {
             q++;
         }
         if (q >= r->end) {

@@ -397,5 +397,5 @@ bool ts_jsonld_direction_parse(const char *name, ts_jsonld_direction *out)
 const char *ts_jsonld_direction_name(ts_jsonld_direction d)
 {
     return (unsigned)d < sizeof direction_names / sizeof direction_names[0] ? direction_names[d]
-                                                                             : "none";
+                                                                            : "none";
 }
