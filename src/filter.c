@@ -61,7 +61,13 @@ struct ts_filter {
     size_t n_terms;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
+    bool *gave_up; /* set through a const filter by a match that hit the limit */
 };
+
+bool ts_filter_gave_up(const ts_filter *f)
+{
+    return f && f->gave_up && *f->gave_up;
+}
 
 const char *ts_filter_fields(ts_filter_target target)
 {
@@ -90,6 +96,7 @@ void ts_filter_free(ts_filter *f)
     free(f->terms);
     pcre2_match_data_free(f->md);
     pcre2_match_context_free(f->mctx);
+    free(f->gave_up);
     free(f);
 }
 
@@ -299,7 +306,8 @@ ts_filter *ts_filter_compile(const char *text, ts_filter_target target,
     }
     f->md = pcre2_match_data_create(1, NULL);
     f->mctx = pcre2_match_context_create(NULL);
-    pcre2_set_match_limit(f->mctx, 1000000);
+    pcre2_set_match_limit(f->mctx, TS_FILTER_MATCH_LIMIT);
+    f->gave_up = ts_calloc(1, sizeof *f->gave_up);
     return f;
 }
 
@@ -322,8 +330,14 @@ static bool match_text(const ts_filter *f, const term *t, const char *value)
     switch (t->op) {
     case OP_EQ: return !strcasecmp(value, t->text);
     case OP_NE: return strcasecmp(value, t->text) != 0;
-    case OP_MATCH:
-        return pcre2_match(t->re, (PCRE2_SPTR)value, strlen(value), 0, 0, f->md, f->mctx) >= 0;
+    case OP_MATCH: {
+        int rc = pcre2_match(t->re, (PCRE2_SPTR)value, strlen(value), 0, 0, f->md, f->mctx);
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+            rc == PCRE2_ERROR_HEAPLIMIT) {
+            *f->gave_up = true;
+        }
+        return rc >= 0;
+    }
     default: return contains_ci(value, t->text);
     }
 }

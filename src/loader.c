@@ -116,6 +116,15 @@ typedef struct {
         size_t uses;
     } undefined[8];
     size_t n_undefined;
+    struct nest_scan {
+        int state;   /* NEST_CODE, NEST_COMMENT, ... */
+        int quote;   /* the quote character of the string being read */
+        int quotes;  /* consecutive quote characters seen */
+        bool escape; /* the previous byte was a backslash */
+        unsigned depth;
+        unsigned line, col;
+        bool too_deep; /* the input was cut where nesting went too deep */
+    } nest;
 } rdf_ctx;
 
 /* Find where "name:" is first used as a prefixed name in a Turtle-family
@@ -510,6 +519,9 @@ static SerdStatus on_statement(void *handle, SerdStatementFlags flags,
 static SerdStatus on_error(void *handle, const SerdError *error)
 {
     rdf_ctx *ctx = handle;
+    if (ctx->nest.too_deep) {
+        return SERD_SUCCESS; /* the cut input's errors say nothing new */
+    }
     ctx->src->errors++;
     if (ctx->first_error == TS_OK) {
         ctx->first_error = TS_ERR_SYNTAX;
@@ -546,10 +558,101 @@ static SerdStatus on_error(void *handle, const SerdError *error)
     return SERD_SUCCESS;
 }
 
+/*
+ * Serd reads nested collections and blank nodes by recursion without a
+ * bound, so a deep enough "( ( ( ..." overflows the stack. The bytes handed
+ * to Serd are watched for nesting (outside IRIs, strings and comments) and
+ * the input ends, with an error, where it goes deeper than this.
+ */
+#define MAX_NESTING 256
+
+enum { NEST_CODE, NEST_COMMENT, NEST_IRI, NEST_OPEN_QUOTES, NEST_STRING, NEST_LONG_STRING };
+
+/* How many of the n bytes at p Serd may see: n, or fewer where nesting
+ * becomes too deep. */
+static size_t nest_scan(rdf_ctx *ctx, const unsigned char *p, size_t n)
+{
+    struct nest_scan *ns = &ctx->nest;
+    for (size_t i = 0; i < n; i++) {
+        int c = p[i];
+        if (c == '\n') {
+            ns->line++;
+            ns->col = 0;
+        } else {
+            ns->col++;
+        }
+        if (ns->state == NEST_OPEN_QUOTES) {
+            if (c == ns->quote && ns->quotes < 3) {
+                if (++ns->quotes == 3) {
+                    ns->state = NEST_LONG_STRING;
+                    ns->quotes = 0;
+                }
+                continue;
+            }
+            /* "" is an empty string; one quote opens a short string */
+            ns->state = ns->quotes == 2 ? NEST_CODE : NEST_STRING;
+            ns->quotes = 0;
+        }
+        if (ns->escape) {
+            ns->escape = false;
+            continue;
+        }
+        switch (ns->state) {
+        case NEST_COMMENT: ns->state = c == '\n' || c == '\r' ? NEST_CODE : ns->state; break;
+        case NEST_IRI: ns->state = c == '>' || c == '\n' ? NEST_CODE : ns->state; break;
+        case NEST_STRING:
+            ns->escape = c == '\\';
+            ns->state = c == ns->quote || c == '\n' ? NEST_CODE : ns->state;
+            break;
+        case NEST_LONG_STRING:
+            ns->escape = c == '\\';
+            ns->quotes = c == ns->quote ? ns->quotes + 1 : 0;
+            if (ns->quotes == 3) {
+                ns->state = NEST_CODE;
+                ns->quotes = 0;
+            }
+            break;
+        default:
+            if (c == '#') {
+                ns->state = NEST_COMMENT;
+            } else if (c == '<') {
+                ns->state = NEST_IRI;
+            } else if (c == '"' || c == '\'') {
+                ns->state = NEST_OPEN_QUOTES;
+                ns->quote = c;
+                ns->quotes = 1;
+            } else if (c == '\\') {
+                ns->escape = true;
+            } else if (c == '(' || c == '[') {
+                if (++ns->depth > MAX_NESTING) {
+                    ns->too_deep = true;
+                    ctx->src->errors++;
+                    ctx->first_error = TS_ERR_LIMIT;
+                    if (ctx->opts && ctx->opts->diags) {
+                        ts_diags_addf(ctx->opts->diags, TS_DIAG_ERROR, TS_ERR_LIMIT,
+                                      ctx->src->path, ns->line, ns->col,
+                                      "collections and blank nodes nested deeper than %d "
+                                      "levels; the rest of the file is skipped",
+                                      MAX_NESTING);
+                    }
+                    return i;
+                }
+            } else if ((c == ')' || c == ']') && ns->depth) {
+                ns->depth--;
+            }
+            break;
+        }
+    }
+    return n;
+}
+
 static size_t source_read(void *buf, size_t size, size_t nmemb, void *stream)
 {
     rdf_ctx *ctx = stream;
     size_t n;
+    if (ctx->nest.too_deep) {
+        return 0;
+    }
     if (ctx->text) {
         n = ctx->text_len - ctx->done;
         if (n > size * nmemb) {
@@ -559,6 +662,9 @@ static size_t source_read(void *buf, size_t size, size_t nmemb, void *stream)
         n /= size;
     } else {
         n = fread(buf, size, nmemb, ctx->file);
+    }
+    if (size == 1 && (ctx->src->format == TS_FMT_TURTLE || ctx->src->format == TS_FMT_TRIG)) {
+        n = nest_scan(ctx, buf, n);
     }
     ctx->done += n * size;
     if (ctx->opts && ctx->opts->progress) {
@@ -676,10 +782,15 @@ static ts_status read_rdf_stream(rdf_ctx *ctx)
             break;
         }
         ctx->max_error_line = 0;
+        memset(&ctx->nest, 0, sizeof ctx->nest);
+        ctx->nest.line = ctx->line_base;
         size_t errors_before = ctx->src->errors;
         SerdStatus st = serd_reader_read_source(reader, source_read, source_error, ctx,
                                                 (const uint8_t *)ctx->src->path, 65536);
         serd_reader_free(reader);
+        if (ctx->nest.too_deep) {
+            break;
+        }
         if (st <= SERD_FAILURE && ctx->src->errors == errors_before) {
             break;
         }

@@ -8,6 +8,7 @@
 
 #include "tinyscope/buf.h"
 #include "tinyscope/compat.h"
+#include "tinyscope/sanitize.h"
 #include "tinyscope/text_table.h"
 
 /* Records are formatted by up to MAX_THREADS threads, CELLS_PER_BLOCK cells
@@ -15,9 +16,8 @@
 #define MAX_THREADS 8
 #define CELLS_PER_BLOCK 16384
 
-/* A percentage with one decimal, without printf: the matrix can have tens
- * of millions of cells. */
-static void put_pct(ts_buf *out, double pct)
+/* Without printf: the matrix can have tens of millions of cells. */
+void ts_matrix_put_pct(ts_buf *out, double pct)
 {
     if (!(pct >= 0 && pct <= 1e12)) {
         return;
@@ -37,6 +37,81 @@ static void put_pct(ts_buf *out, double pct)
     }
 }
 
+
+/* The part of a record after the board: verdict, reasons and percentages.
+ * plain_reasons: the reasons need no CSV quoting (checked once per run). */
+static void put_record_tail(ts_buf *out, const ts_cell *cell, const ts_buf *reasons, bool json,
+                            bool plain_reasons)
+{
+    if (json) {
+        ts_buf_putc(out, '"');
+        ts_buf_puts(out, ts_verdict_name(cell->verdict));
+        ts_buf_puts(out, "\",\"reasons\":");
+        ts_json_string(out, reasons->len ? reasons->data : "");
+        ts_buf_puts(out, ",\"ram_pct\":");
+        size_t before = out->len;
+        ts_matrix_put_pct(out, cell->ram_pct);
+        if (out->len == before) {
+            ts_buf_puts(out, "null");
+        }
+        ts_buf_puts(out, ",\"flash_pct\":");
+        before = out->len;
+        ts_matrix_put_pct(out, cell->flash_pct);
+        if (out->len == before) {
+            ts_buf_puts(out, "null");
+        }
+        ts_buf_putc(out, '}');
+        return;
+    }
+    static const char *const verdicts[] = {"fits,", "no,", "unknown,"};
+    static const size_t verdict_len[] = {5, 3, 8};
+    ts_buf_append(out, verdicts[cell->verdict], verdict_len[cell->verdict]);
+    if (reasons->len && plain_reasons) {
+        ts_buf_append(out, reasons->data, reasons->len);
+    } else if (reasons->len) {
+        ts_csv_append(out, reasons->data);
+    }
+    ts_buf_putc(out, ',');
+    ts_matrix_put_pct(out, cell->ram_pct);
+    ts_buf_putc(out, ',');
+    ts_matrix_put_pct(out, cell->flash_pct);
+    ts_buf_putc(out, '\n');
+}
+
+/* A model's fixed part of a record, up to the board. */
+static void put_model_part(ts_buf *b, const ts_model *model, bool json)
+{
+    if (json) {
+        ts_buf_puts(b, "{\"model\":");
+        ts_json_string(b, model->iri);
+        ts_buf_puts(b, ",\"model_name\":");
+        ts_json_string(b, model->name);
+        ts_buf_puts(b, ",\"board\":");
+    } else {
+        ts_csv_append(b, model->iri);
+        ts_buf_putc(b, ',');
+        ts_csv_append(b, model->name);
+        ts_buf_putc(b, ',');
+    }
+}
+
+/* A board's fixed part of a record, up to the verdict. */
+static void put_board_part(ts_buf *b, const ts_device *board, bool json)
+{
+    if (json) {
+        ts_json_string(b, board->iri);
+        ts_buf_puts(b, ",\"board_name\":");
+        ts_json_string(b, board->name);
+        ts_buf_puts(b, ",\"verdict\":");
+    } else {
+        ts_csv_append(b, board->iri);
+        ts_buf_putc(b, ',');
+        ts_csv_append(b, board->name);
+        ts_buf_putc(b, ',');
+    }
+}
+
+static const char csv_head[] = "model,model_name,board,board_name,verdict,reasons,ram_pct,flash_pct\n";
 
 /* What every writer of a block of rows shares (read-only). */
 typedef struct {
@@ -69,46 +144,12 @@ static void format_rows(row_block *blk)
             if (cell.verdict != TS_FITS) {
                 ts_compat_reasons(mx->cat, mx->models[m], mx->boards[b], &cell, reasons);
             }
-            if (mx->json) {
-                if (m != 0 || b != 0) {
-                    ts_buf_puts(out, ",\n");
-                }
-                ts_buf_append(out, mx->mpart[m], mx->mlen[m]);
-                ts_buf_append(out, mx->bpart[b], mx->blen[b]);
-                ts_buf_putc(out, '"');
-                ts_buf_puts(out, ts_verdict_name(cell.verdict));
-                ts_buf_puts(out, "\",\"reasons\":");
-                ts_json_string(out, ts_buf_str(reasons));
-                ts_buf_puts(out, ",\"ram_pct\":");
-                size_t before = out->len;
-                put_pct(out, cell.ram_pct);
-                if (out->len == before) {
-                    ts_buf_puts(out, "null");
-                }
-                ts_buf_puts(out, ",\"flash_pct\":");
-                before = out->len;
-                put_pct(out, cell.flash_pct);
-                if (out->len == before) {
-                    ts_buf_puts(out, "null");
-                }
-                ts_buf_putc(out, '}');
-            } else {
-                static const char *const verdicts[] = {"fits,", "no,", "unknown,"};
-                static const size_t verdict_len[] = {5, 3, 8};
-                ts_buf_append(out, mx->mpart[m], mx->mlen[m]);
-                ts_buf_append(out, mx->bpart[b], mx->blen[b]);
-                ts_buf_append(out, verdicts[cell.verdict], verdict_len[cell.verdict]);
-                if (reasons->len && mx->plain_reasons) {
-                    ts_buf_append(out, reasons->data, reasons->len);
-                } else if (reasons->len) {
-                    ts_csv_append(out, reasons->data);
-                }
-                ts_buf_putc(out, ',');
-                put_pct(out, cell.ram_pct);
-                ts_buf_putc(out, ',');
-                put_pct(out, cell.flash_pct);
-                ts_buf_putc(out, '\n');
+            if (mx->json && (m != 0 || b != 0)) {
+                ts_buf_puts(out, ",\n");
             }
+            ts_buf_append(out, mx->mpart[m], mx->mlen[m]);
+            ts_buf_append(out, mx->bpart[b], mx->blen[b]);
+            put_record_tail(out, &cell, reasons, mx->json, mx->plain_reasons);
         }
     }
 }
@@ -129,34 +170,13 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
     size_t *blen = ts_calloc(n_boards + 1, sizeof *blen);
     for (size_t i = 0; i < n_models; i++) {
         ts_buf b = {0};
-        if (json) {
-            ts_buf_puts(&b, "{\"model\":");
-            ts_json_string(&b, models[i]->iri);
-            ts_buf_puts(&b, ",\"model_name\":");
-            ts_json_string(&b, models[i]->name);
-            ts_buf_puts(&b, ",\"board\":");
-        } else {
-            ts_csv_append(&b, models[i]->iri);
-            ts_buf_putc(&b, ',');
-            ts_csv_append(&b, models[i]->name);
-            ts_buf_putc(&b, ',');
-        }
+        put_model_part(&b, models[i], json);
         mlen[i] = b.len;
         mpart[i] = ts_buf_steal(&b);
     }
     for (size_t i = 0; i < n_boards; i++) {
         ts_buf b = {0};
-        if (json) {
-            ts_json_string(&b, boards[i]->iri);
-            ts_buf_puts(&b, ",\"board_name\":");
-            ts_json_string(&b, boards[i]->name);
-            ts_buf_puts(&b, ",\"verdict\":");
-        } else {
-            ts_csv_append(&b, boards[i]->iri);
-            ts_buf_putc(&b, ',');
-            ts_csv_append(&b, boards[i]->name);
-            ts_buf_putc(&b, ',');
-        }
+        put_board_part(&b, boards[i], json);
         blen[i] = b.len;
         bpart[i] = ts_buf_steal(&b);
     }
@@ -169,11 +189,12 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
     for (size_t i = 0; i < n_models && plain_reasons; i++) {
         plain_reasons = !models[i]->runtime || !strpbrk(models[i]->runtime, ",\"\r\n");
     }
+    /* Names reach a terminal escaped; files and pipes get the bytes. */
+    bool tty = ts_sanitize_is_tty(f);
     matrix_ctx mx = {cat,  models, boards, n_boards, mpart,
                      bpart, mlen,   blen,   json,     plain_reasons};
     bool failed = false;
-    const char *head = json ? "[\n" : "model,model_name,board,board_name,verdict,reasons,"
-                                     "ram_pct,flash_pct\n";
+    const char *head = json ? "[\n" : csv_head;
     if (fputs(head, f) == EOF) {
         failed = true;
     }
@@ -212,7 +233,7 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
         }
         for (size_t t = 0; t < used; t++) {
             if (blocks[t].out.len &&
-                fwrite(blocks[t].out.data, 1, blocks[t].out.len, f) != blocks[t].out.len) {
+                !ts_sanitize_fwrite(f, blocks[t].out.data, blocks[t].out.len, tty)) {
                 failed = true;
             }
         }
@@ -240,3 +261,28 @@ bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, si
     return !failed;
 }
 
+
+bool ts_matrix_write_pairs(FILE *f, const ts_catalog *cat, ts_model *const *models,
+                           ts_device *const *boards, size_t n, bool json)
+{
+    ts_buf out = {0}, reasons = {0};
+    ts_buf_puts(&out, json ? "[\n" : csv_head);
+    for (size_t i = 0; i < n; i++) {
+        ts_cell cell = ts_compat_check(cat, models[i], boards[i]);
+        ts_buf_truncate(&reasons, 0);
+        if (cell.verdict != TS_FITS) {
+            ts_compat_reasons(cat, models[i], boards[i], &cell, &reasons);
+        }
+        if (json && i) {
+            ts_buf_puts(&out, ",\n");
+        }
+        put_model_part(&out, models[i], json);
+        put_board_part(&out, boards[i], json);
+        put_record_tail(&out, &cell, &reasons, json, false);
+    }
+    ts_buf_puts(&out, json ? (n ? "\n]\n" : "]\n") : "");
+    bool ok = ts_sanitize_fwrite(f, out.data, out.len, ts_sanitize_is_tty(f)) && fflush(f) == 0;
+    ts_buf_free(&out);
+    ts_buf_free(&reasons);
+    return ok;
+}

@@ -1,6 +1,7 @@
 #include "tinyscope/sanitize.h"
 
 #include <string.h>
+#include <unistd.h>
 
 size_t ts_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
@@ -58,7 +59,11 @@ static bool needs_escape(unsigned cp)
            cp == 0xFEFF;
 }
 
-void ts_sanitize_append(ts_buf *out, const char *str, size_t n)
+/*
+ * keep_layout leaves line breaks and tabs as they are (a CR only right before
+ * a LF): they move the cursor only the way the text means to.
+ */
+static void sanitize(ts_buf *out, const char *str, size_t n, bool keep_layout)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -80,7 +85,8 @@ void ts_sanitize_append(ts_buf *out, const char *str, size_t n)
             i++;
             continue;
         }
-        if (!needs_escape(cp)) {
+        bool layout = cp == '\n' || cp == '\t' || (cp == '\r' && i + 1 < n && s[i + 1] == '\n');
+        if (!needs_escape(cp) || (keep_layout && layout)) {
             ts_buf_append(out, s + i, len);
         } else if (cp == '\n') {
             ts_buf_puts(out, "\\n");
@@ -101,6 +107,56 @@ void ts_sanitize_append(ts_buf *out, const char *str, size_t n)
         ts_buf_reserve(out, 0);
         out->data[0] = '\0';
     }
+}
+
+void ts_sanitize_append(ts_buf *out, const char *s, size_t n)
+{
+    sanitize(out, s, n, false);
+}
+
+void ts_sanitize_lines_append(ts_buf *out, const char *s, size_t n)
+{
+    sanitize(out, s, n, true);
+}
+
+bool ts_sanitize_is_tty(FILE *f)
+{
+    int fd = fileno(f);
+    return fd >= 0 && isatty(fd);
+}
+
+bool ts_sanitize_fwrite(FILE *f, const char *s, size_t n, bool tty)
+{
+    if (!tty) {
+        return fwrite(s, 1, n, f) == n;
+    }
+    ts_buf b = {0};
+    sanitize(&b, s, n, true);
+    bool ok = fwrite(b.data, 1, b.len, f) == b.len;
+    ts_buf_free(&b);
+    return ok;
+}
+
+char *ts_utf8_valid(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n = strlen(str);
+    ts_buf b = {0};
+    ts_buf_reserve(&b, n);
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp;
+        size_t len = ts_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            ts_buf_puts(&b, "\xef\xbf\xbd");
+            i++;
+        } else {
+            ts_buf_append(&b, s + i, len);
+            i += len;
+        }
+    }
+    b.data[b.len] = '\0';
+    return ts_buf_steal(&b);
 }
 
 char *ts_sanitize(const char *s)

@@ -178,52 +178,63 @@ void ts_csv_field(FILE *out, const char *s)
     if (!s) {
         return;
     }
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"') {
-            fputc('"', out);
-        }
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    ts_buf b = {0};
+    ts_csv_append(&b, s);
+    ts_sanitize_fwrite(out, b.data ? b.data : "", b.len, ts_sanitize_is_tty(out));
+    ts_buf_free(&b);
 }
 
 void ts_csv_record(FILE *out, const char *const *fields, size_t n)
 {
+    ts_buf b = {0};
     for (size_t i = 0; i < n; i++) {
         if (i) {
-            fputc(',', out);
+            ts_buf_putc(&b, ',');
         }
-        ts_csv_field(out, fields[i]);
+        ts_csv_append(&b, fields[i]);
     }
-    fputc('\n', out);
+    ts_buf_putc(&b, '\n');
+    ts_sanitize_fwrite(out, b.data, b.len, ts_sanitize_is_tty(out));
+    ts_buf_free(&b);
 }
 
+/*
+ * Besides what JSON requires, DEL, C1 controls, bidirectional controls and
+ * line/paragraph separators are written as \u escapes, so the JSON means the
+ * same text but shows nothing a terminal would act on; bytes that are not
+ * UTF-8 (file names, serial lines) become U+FFFD so the output stays JSON.
+ */
 void ts_json_string(ts_buf *out, const char *s)
 {
     ts_buf_putc(out, '"');
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\') {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    size_t run = 0, i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+            i++;
             continue;
         }
-        ts_buf_append(out, run, (size_t)(s - run));
+        unsigned cp = c;
+        size_t len = c < 0x80 ? 1 : ts_utf8_decode(p + i, n - i, &cp);
+        if (len > 1 && ts_is_terminal_safe(s + i, len)) {
+            i += len;
+            continue;
+        }
+        ts_buf_append(out, s + run, i - run);
         switch (c) {
         case '"': ts_buf_puts(out, "\\\""); break;
         case '\\': ts_buf_puts(out, "\\\\"); break;
         case '\n': ts_buf_puts(out, "\\n"); break;
         case '\r': ts_buf_puts(out, "\\r"); break;
         case '\t': ts_buf_puts(out, "\\t"); break;
-        default: ts_buf_printf(out, "\\u%04x", c); break;
+        default: ts_buf_printf(out, "\\u%04x", len ? cp : 0xFFFDu); break;
         }
-        run = s + 1;
+        i += len ? len : 1;
+        run = i;
     }
-    ts_buf_append(out, run, (size_t)(s - run));
+    ts_buf_append(out, s + run, i - run);
     ts_buf_putc(out, '"');
 }
 

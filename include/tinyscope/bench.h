@@ -170,6 +170,13 @@ void ts_bench_step(ts_bench *b, short revents, int64_t now);
  */
 void ts_bench_stop(ts_bench *b);
 
+/**
+ * Match boards and models in store from now on (a UI that reloads its
+ * sources replaces the store the session was given). May be NULL; the
+ * store must outlive the session.
+ */
+void ts_bench_set_store(ts_bench *b, const ts_store *store);
+
 ts_bench_state ts_bench_get_state(const ts_bench *b);
 const ts_bench_stats *ts_bench_get_stats(const ts_bench *b);
 /** The protocol in use (TS_PROTO_AUTO until detected). */

@@ -36,6 +36,15 @@ void ts_filter_free(ts_filter *f);
 bool ts_filter_match_device(const ts_filter *f, const ts_catalog *cat, const ts_device *d);
 bool ts_filter_match_model(const ts_filter *f, const ts_catalog *cat, const ts_model *m);
 
+/** Backtracking steps one ~ match may take before it gives up. */
+#define TS_FILTER_MATCH_LIMIT 1000000
+
+/**
+ * True once a ~ pattern gave up on some value (it backtracked more than
+ * TS_FILTER_MATCH_LIMIT steps); that value counted as not matching.
+ */
+bool ts_filter_gave_up(const ts_filter *f);
+
 /** The fields a target knows, for help texts: "name ram flash ...". */
 const char *ts_filter_fields(ts_filter_target target);
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "tinyscope/buf.h"
 #include "tinyscope/catalog.h"
 
 /**
@@ -16,5 +17,18 @@
  */
 bool ts_matrix_write(FILE *f, const ts_catalog *cat, ts_model *const *models, size_t n_models,
                      ts_device *const *boards, size_t n_boards, bool json);
+
+/**
+ * Write the records of the pairs (models[i], boards[i]) for i < n, in that
+ * order, in the same format as ts_matrix_write. False on a write error.
+ */
+bool ts_matrix_write_pairs(FILE *f, const ts_catalog *cat, ts_model *const *models,
+                           ts_device *const *boards, size_t n, bool json);
+
+/**
+ * Append a percentage as every record and table shows it: one decimal,
+ * rounded half up; nothing for NaN, negative or absurdly large values.
+ */
+void ts_matrix_put_pct(ts_buf *out, double pct);
 
 #endif

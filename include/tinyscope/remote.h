@@ -44,6 +44,17 @@ const char *ts_remote_url(const ts_remote *r);
 size_t ts_remote_requests(const ts_remote *r);
 
 /**
+ * Called while a request waits for the endpoint, about every 50 ms, with
+ * the time since it was sent; returning true cancels it (TS_ERR_CANCELLED).
+ */
+typedef bool (*ts_remote_wait_fn)(void *ctx, double elapsed_ms);
+/**
+ * Run fn (with ctx, borrowed) while requests wait, so an interactive caller
+ * stays responsive and can cancel; NULL: requests block until done.
+ */
+void ts_remote_set_wait(ts_remote *r, ts_remote_wait_fn fn, void *ctx);
+
+/**
  * Run query text on the endpoint, streaming results into sink as
  * ts_query_stream does. SELECT and ASK ask for SPARQL JSON results;
  * CONSTRUCT and DESCRIBE for N-Triples (Turtle is read too). opts (may be

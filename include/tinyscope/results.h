@@ -91,6 +91,17 @@ ts_status ts_results_append(const char *path, const ts_bench_result *r, size_t *
 ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts_source **out);
 
 /**
+ * Add r to the store as the results file at path would hold it, in the
+ * graph of that file's source (created when no source has this path): how
+ * a result recorded while the program runs reaches the catalog and SPARQL
+ * without reloading. Call after ts_results_append succeeded.
+ */
+void ts_results_add(ts_store *store, const char *path, const ts_bench_result *r);
+
+/** True when the store holds the run iri (a tiny:BenchmarkRun). */
+bool ts_results_in_store(const ts_store *store, const char *iri);
+
+/**
  * Every tiny:BenchmarkRun in the store (any graph) read back into results,
  * oldest first (by tiny:startedAt, then IRI): the history the Bench pane
  * starts from. tiny:device and tiny:model IRIs go to device_iri/model_iri
@@ -100,6 +111,13 @@ ts_status ts_results_load(ts_store *store, const char *path, ts_diags *diags, ts
  */
 void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n);
 void ts_results_list_free(ts_bench_result *list, size_t n);
+
+/**
+ * The run iri read from the store into out (as ts_results_from_store reads
+ * each run; free with ts_bench_result_clear). False when the store does not
+ * hold it.
+ */
+bool ts_results_get(const ts_store *store, const char *iri, ts_bench_result *out);
 
 /** Results of one model on one board, summed up (a row of the Bench pane). */
 typedef struct {

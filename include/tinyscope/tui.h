@@ -20,10 +20,15 @@
 typedef struct {
     char *const *paths; /**< files and directories; none: the sample graphs */
     size_t n_paths;
-    bool strict;       /**< any input error is fatal */
-    const char *base;  /**< base IRI, or NULL */
-    const char *theme; /**< --theme NAME or a path; NULL: the config file's, else "default" */
-    bool ascii;        /**< --ascii: no UTF-8 box drawing or glyphs */
+    bool strict;                 /**< any input error is fatal */
+    const char *base;            /**< base IRI, or NULL */
+    const char *const *contexts; /**< --context "URL=FILE" mappings */
+    size_t n_contexts;
+    const char *results;  /**< --results FILE; NULL: the default results file */
+    const char *endpoint; /**< --endpoint URL: panes ask this SPARQL endpoint */
+    const char *graph;    /**< --graph IRI with endpoint, or NULL */
+    const char *theme;    /**< --theme NAME or a path; NULL: the config file's, else "default" */
+    bool ascii;           /**< --ascii: no UTF-8 box drawing or glyphs */
     /**
      * Keys come from this script file instead of the terminal, and curses
      * draws into a virtual screen sized by $COLUMNS x $LINES (80x24 by
@@ -32,16 +37,28 @@ typedef struct {
     const char *script;
     const char *trace; /**< per-frame timing log (TINYSCOPE_TRACE), or NULL */
     uint64_t start_ns; /**< CLOCK_MONOTONIC at process start, 0: unknown */
+    /**
+     * The Bench pane: ports it lists besides the USB serial ports it
+     * discovers (pseudo-terminals, tcp:HOST:PORT), whether it starts a run
+     * on each of them at once, and the results file (NULL: the default one).
+     */
+    const char *const *bench_ports;
+    size_t n_bench_ports;
+    bool bench_autostart;
+    const char *bench_results;
+    bool start_on_bench; /**< open on the Bench pane instead of Devices */
 } ts_tui_opts;
 
 /**
  * Open the UI on a terminal (or headless on a script), load the sources
- * with progress shown, and run until the user quits. Script lines are keys
- * (`jjk`, `<Down>`, `<Enter>`, `<C-c>`, `<F1>`, `<Space>`...) or commands:
- * `:save-display FILE` (the screen as text), `:save-colors FILE` (the colour
- * and attributes of each run of cells), `:resize COLSxROWS`,
- * `:click ROW COL` and `:wheel ROW COL up|down`. The script ends with an
- * implicit quit. Returns the process exit status.
+ * with progress shown (as every command loads them: session.h; with an
+ * endpoint, the panes send their queries there instead), and run until
+ * the user quits. Script lines are keys (`jjk`, `<Down>`, `<Enter>`,
+ * `<C-c>`, `<F1>`, `<Space>`...) or commands: `:save-display FILE` (the
+ * screen as text), `:save-colors FILE` (the colour and attributes of each
+ * run of cells), `:resize COLSxROWS`, `:click ROW COL` and
+ * `:wheel ROW COL up|down`. The script ends with an implicit quit. Returns
+ * the process exit status.
  */
 int ts_tui_run(const ts_tui_opts *opts);
 

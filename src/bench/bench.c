@@ -814,6 +814,16 @@ void ts_bench_step(ts_bench *b, short revents, int64_t now)
     }
 }
 
+void ts_bench_set_store(ts_bench *b, const ts_store *store)
+{
+    b->o.store = store;
+    /* The cached model look-up came from the old store. */
+    free(b->model_key);
+    free(b->model_iri);
+    b->model_key = b->model_iri = NULL;
+    b->model_macs = NAN;
+}
+
 ts_bench_state ts_bench_get_state(const ts_bench *b)
 {
     return b->state;

@@ -15,6 +15,7 @@
 
 #include "tinyscope/loader.h"
 #include "tinyscope/rdfout.h"
+#include "tinyscope/strmap.h"
 #include "tinyscope/term.h"
 
 #define XSD "http://www.w3.org/2001/XMLSchema#"
@@ -127,28 +128,44 @@ char *ts_results_board_iri(const char *name)
     return ts_buf_steal(&b);
 }
 
-/* The run's lines go through the project's RDF writer (Serd), which does
- * the N-Triples escaping. */
-static void triple(ts_rdfout *w, const char *s, const char *p, ts_term o)
+/* A run's statements go to the results file (through the project's RDF
+ * writer, which does the N-Triples escaping) or straight into a store. */
+typedef struct {
+    ts_rdfout *out; /* the file's lines, or */
+    ts_store *store; /* the store, into src's graph */
+    ts_source *src;
+} run_sink;
+
+static void triple(run_sink *w, const char *s, const char *p, ts_term o)
 {
     ts_term ts = ts_term_iri(s), tp = ts_term_iri(p);
-    ts_rdfout_write(w, &ts, &tp, &o, NULL);
+    if (w->out) {
+        ts_rdfout_write(w->out, &ts, &tp, &o, NULL);
+    } else {
+        SordWorld *world = ts_store_world(w->store);
+        SordNode *ns = ts_term_to_sord(world, &ts), *np = ts_term_to_sord(world, &tp),
+                 *no = ts_term_to_sord(world, &o);
+        ts_store_add(w->store, w->src, ns, np, no, NULL);
+        sord_node_free(world, ns);
+        sord_node_free(world, np);
+        sord_node_free(world, no);
+    }
     ts_term_clear(&ts);
     ts_term_clear(&tp);
     ts_term_clear(&o);
 }
 
-static void triple_iri(ts_rdfout *w, const char *s, const char *p, const char *o)
+static void triple_iri(run_sink *w, const char *s, const char *p, const char *o)
 {
     triple(w, s, p, ts_term_iri(o));
 }
 
-static void triple_lit(ts_rdfout *w, const char *s, const char *p, const char *lex, const char *dt)
+static void triple_lit(run_sink *w, const char *s, const char *p, const char *lex, const char *dt)
 {
     triple(w, s, p, ts_term_literal(lex, dt, NULL));
 }
 
-static void triple_decimal(ts_rdfout *w, const char *s, const char *p, double v)
+static void triple_decimal(run_sink *w, const char *s, const char *p, double v)
 {
     if (!isfinite(v)) {
         return;
@@ -158,7 +175,7 @@ static void triple_decimal(ts_rdfout *w, const char *s, const char *p, double v)
     triple_lit(w, s, p, lex, XSD "decimal");
 }
 
-static void write_run(const ts_bench_result *r, ts_rdfout *out)
+static void write_run(const ts_bench_result *r, run_sink *out)
 {
     const char *s = r->iri;
     triple_iri(out, s, TS_NS_RDF "type", TS_NS_TINY "BenchmarkRun");
@@ -210,12 +227,41 @@ void ts_bench_result_ntriples(const ts_bench_result *r, ts_buf *out)
         fputs("tinyscope: out of memory\n", stderr);
         exit(70);
     }
-    ts_rdfout *w = ts_rdfout_new(f, TS_OUT_NTRIPLES, NULL);
-    write_run(r, w);
-    ts_rdfout_free(w);
+    run_sink w = {.out = ts_rdfout_new(f, TS_OUT_NTRIPLES, NULL)};
+    write_run(r, &w);
+    ts_rdfout_free(w.out);
     fclose(f);
     ts_buf_append(out, text, len);
     free(text);
+}
+
+void ts_results_add(ts_store *store, const char *path, const ts_bench_result *r)
+{
+    run_sink w = {.store = store};
+    for (size_t i = 0; i < ts_store_source_count(store) && !w.src; i++) {
+        ts_source *src = ts_store_source(store, i);
+        if (!strcmp(src->path, path)) {
+            w.src = src;
+        }
+    }
+    if (!w.src) {
+        w.src = ts_store_add_source(store, path, NULL, TS_FMT_NTRIPLES);
+    }
+    write_run(r, &w);
+}
+
+bool ts_results_in_store(const ts_store *store, const char *iri)
+{
+    SordWorld *world = ts_store_world(store);
+    SordNode *s = sord_new_uri(world, (const uint8_t *)iri);
+    SordNode *p = sord_new_uri(world, (const uint8_t *)(TS_NS_RDF "type"));
+    SordNode *o = sord_new_uri(world, (const uint8_t *)(TS_NS_TINY "BenchmarkRun"));
+    SordQuad pat = {s, p, o, NULL};
+    bool found = sord_contains(ts_store_model(store), pat);
+    sord_node_free(world, s);
+    sord_node_free(world, p);
+    sord_node_free(world, o);
+    return found;
 }
 
 /* ---- the file ---- */
@@ -482,6 +528,37 @@ static int cmp_result(const void *a, const void *b)
     return c ? c : strcmp(x->iri, y->iri);
 }
 
+/* One run, as ts_results_from_store reads it. */
+static void read_run(const ts_store *store, const SordNode *s, ts_bench_result *r)
+{
+    SordWorld *w = ts_store_world(store);
+    SordModel *model = ts_store_model(store);
+    memset(r, 0, sizeof *r);
+    r->iri = ts_strdup((const char *)sord_node_get_string(s));
+    const SordNode *node;
+    string_of(model, w, s, "device", &node);
+    iri_or_name(store, node, &r->device_iri, &r->device_name);
+    string_of(model, w, s, "model", &node);
+    iri_or_name(store, node, &r->model_iri, &r->model_name);
+    const char *v = string_of(model, w, s, "port", NULL);
+    r->port = v ? ts_strdup(v) : NULL;
+    v = string_of(model, w, s, "protocol", NULL);
+    r->protocol = v ? ts_strdup(v) : NULL;
+    v = string_of(model, w, s, "startedAt", NULL);
+    snprintf(r->started_at, sizeof r->started_at, "%s", v ? v : "");
+    double inf = number_of(model, w, s, "inferences");
+    r->inferences = isfinite(inf) ? (long long)inf : 0;
+    r->latency_min_us = number_of(model, w, s, "latencyMinUs");
+    r->latency_median_us = number_of(model, w, s, "latencyMedianUs");
+    r->latency_max_us = number_of(model, w, s, "latencyMaxUs");
+    r->inferences_per_second = number_of(model, w, s, "inferencesPerSecond");
+    r->macs_per_second = number_of(model, w, s, "macsPerSecond");
+    r->accuracy = number_of(model, w, s, "accuracy");
+    r->energy_uj = number_of(model, w, s, "energyUj");
+    v = string_of(model, w, s, "complete", NULL);
+    r->complete = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+}
+
 void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t *n)
 {
     *out = NULL;
@@ -491,53 +568,39 @@ void ts_results_from_store(const ts_store *store, ts_bench_result **out, size_t 
     SordNode *type = sord_new_uri(w, (const uint8_t *)TS_NS_RDF "type");
     SordNode *run = sord_new_uri(w, (const uint8_t *)TS_NS_TINY "BenchmarkRun");
     size_t cap = 0;
+    ts_strmap seen = {0}; /* the same run in two graphs is one run */
     SordIter *it = sord_search(model, NULL, type, run, NULL);
     for (; it && !sord_iter_end(it); sord_iter_next(it)) {
         const SordNode *s = sord_iter_get_node(it, SORD_SUBJECT);
-        const char *iri = (const char *)sord_node_get_string(s);
-        bool seen = false;
-        for (size_t i = 0; i < *n && !seen; i++) {
-            seen = !strcmp((*out)[i].iri, iri); /* the same run in two graphs */
-        }
-        if (seen) {
+        bool added;
+        ts_strmap_slot(&seen, (const char *)sord_node_get_string(s), &added);
+        if (!added) {
             continue;
         }
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = ts_reallocarray(*out, cap, sizeof **out);
         }
-        ts_bench_result *r = &(*out)[(*n)++];
-        memset(r, 0, sizeof *r);
-        r->iri = ts_strdup(iri);
-        const SordNode *node;
-        string_of(model, w, s, "device", &node);
-        iri_or_name(store, node, &r->device_iri, &r->device_name);
-        string_of(model, w, s, "model", &node);
-        iri_or_name(store, node, &r->model_iri, &r->model_name);
-        const char *v = string_of(model, w, s, "port", NULL);
-        r->port = v ? ts_strdup(v) : NULL;
-        v = string_of(model, w, s, "protocol", NULL);
-        r->protocol = v ? ts_strdup(v) : NULL;
-        v = string_of(model, w, s, "startedAt", NULL);
-        snprintf(r->started_at, sizeof r->started_at, "%s", v ? v : "");
-        double inf = number_of(model, w, s, "inferences");
-        r->inferences = isfinite(inf) ? (long long)inf : 0;
-        r->latency_min_us = number_of(model, w, s, "latencyMinUs");
-        r->latency_median_us = number_of(model, w, s, "latencyMedianUs");
-        r->latency_max_us = number_of(model, w, s, "latencyMaxUs");
-        r->inferences_per_second = number_of(model, w, s, "inferencesPerSecond");
-        r->macs_per_second = number_of(model, w, s, "macsPerSecond");
-        r->accuracy = number_of(model, w, s, "accuracy");
-        r->energy_uj = number_of(model, w, s, "energyUj");
-        v = string_of(model, w, s, "complete", NULL);
-        r->complete = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+        read_run(store, s, &(*out)[(*n)++]);
     }
     sord_iter_free(it);
+    ts_strmap_free(&seen);
     sord_node_free(w, type);
     sord_node_free(w, run);
     if (*n > 1) {
         qsort(*out, *n, sizeof **out, cmp_result);
     }
+}
+
+bool ts_results_get(const ts_store *store, const char *iri, ts_bench_result *out)
+{
+    if (!ts_results_in_store(store, iri)) {
+        return false;
+    }
+    SordNode *s = sord_new_uri(ts_store_world(store), (const uint8_t *)iri);
+    read_run(store, s, out);
+    sord_node_free(ts_store_world(store), s);
+    return true;
 }
 
 void ts_results_list_free(ts_bench_result *list, size_t n)

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -568,6 +571,13 @@ ts_status ts_sim_spawn(const ts_sim_opts *opts, ts_sim **out, ts_error *err)
     }
     if (pid == 0) {
         close(fds[0]);
+        /* Out of the terminal's process group, so a Ctrl-C meant for the
+         * program (a cancelled query in the UI) does not unplug the board;
+         * it goes when the program does. */
+        setpgid(0, 0);
+#ifdef __linux__
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
         struct sigaction sa = {.sa_handler = on_term};
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);

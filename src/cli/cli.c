@@ -1,6 +1,6 @@
 #include "tinyscope/cli.h"
 
-#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <math.h>
@@ -17,6 +17,7 @@
 #include "tinyscope/remote.h"
 #include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
+#include "tinyscope/sim.h"
 #include "tinyscope/tui.h"
 #include "ts_config.h"
 
@@ -91,16 +92,6 @@ void ts_cli_print_diags(const ts_diags *diags)
     }
 }
 
-/*
- * Benchmark results live in their own append-only file, loaded as its own
- * graph after the data so they appear wherever the data does. A missing
- * file is normal (nothing measured yet); a torn last line is a warning.
- */
-static ts_status load_results(ts_store *store, const ts_cli_data *data, ts_diags *diags)
-{
-    return ts_results_load_default(store, data->results, diags);
-}
-
 bool ts_cli_add_context(ts_cli_data *data, const char *arg)
 {
     const char *eq = strchr(arg, '=');
@@ -116,109 +107,57 @@ bool ts_cli_add_context(ts_cli_data *data, const char *arg)
     return true;
 }
 
+void ts_cli_session_opts(const ts_cli_data *data, ts_cli_session *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < global_contexts.n_contexts; i++) {
+        out->contexts[n++] = global_contexts.contexts[i];
+    }
+    for (size_t i = 0; i < data->n_contexts; i++) {
+        out->contexts[n++] = data->contexts[i];
+    }
+    out->opts = (ts_session_opts){
+        .strict = data->strict,
+        .base = data->base,
+        .contexts = out->contexts,
+        .n_contexts = n,
+        .paths = data->paths,
+        .n_paths = data->n_paths,
+        .with_ontology = data->with_ontology,
+        .results = data->results,
+        .endpoint = data->endpoint,
+        .graph = data->graph,
+        .rdf_direction = global_rdf_direction,
+    };
+}
+
 ts_jsonld_ctxstore *ts_cli_contexts(const ts_cli_data *data)
 {
-    ts_jsonld_ctxstore *store = ts_jsonld_ctxstore_new();
-    ts_jsonld_ctxstore_add_defaults(store);
-    size_t n = global_contexts.n_contexts + data->n_contexts;
-    for (size_t i = 0; i < n; i++) {
-        const char *arg = i < global_contexts.n_contexts
-                              ? global_contexts.contexts[i]
-                              : data->contexts[i - global_contexts.n_contexts];
-        const char *eq = strchr(arg, '=');
-        char *url = ts_strndup(arg, (size_t)(eq - arg));
-        ts_error err;
-        ts_status st = ts_jsonld_ctxstore_add_file(store, url, eq + 1, &err);
-        free(url);
-        if (st != TS_OK) {
-            char line[2600];
-            ts_cli_error("--context: %s", ts_error_format(&err, line, sizeof line));
-            ts_jsonld_ctxstore_free(store);
-            return NULL;
-        }
+    ts_cli_session cs;
+    ts_cli_session_opts(data, &cs);
+    ts_error err;
+    ts_error_clear(&err);
+    ts_jsonld_ctxstore *store = ts_session_contexts(&cs.opts, &err);
+    if (!store) {
+        char line[2600];
+        ts_cli_error("--context: %s", ts_error_format(&err, line, sizeof line));
     }
     return store;
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The vocabulary is the Turtle files at the top of ontology/; its
- * subfolders (views, examples, JSON-LD contexts) are not data. */
-static ts_status load_vocabulary(ts_store *store, const ts_load_opts *opts)
-{
-    char *dir = ts_data_path("ontology");
-    DIR *d = opendir(dir);
-    if (!d) {
-        free(dir);
-        return TS_OK;
-    }
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d))) {
-        size_t len = strlen(ent->d_name);
-        if (ent->d_name[0] != '.' && len > 4 && !strcmp(ent->d_name + len - 4, ".ttl")) {
-            names = ts_reallocarray(names, n + 1, sizeof *names);
-            names[n++] = ts_asprintf("%s/%s", dir, ent->d_name);
-        }
-    }
-    closedir(d);
-    if (n) {
-        qsort(names, n, sizeof *names, compare_strings);
-    }
-    ts_status st = TS_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (st == TS_OK) {
-            st = ts_load_file(store, names[i], TS_FMT_TURTLE, opts, NULL);
-        }
-        free(names[i]);
-    }
-    free(names);
-    free(dir);
-    return st;
-}
-
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags)
 {
-    ts_load_opts opts = {.strict = data->strict,
-                         .base = data->base,
-                         .diags = diags,
-                         .rdf_direction = global_rdf_direction};
-    ts_jsonld_ctxstore *contexts = NULL;
-    if (data->n_contexts || global_contexts.n_contexts) {
-        contexts = ts_cli_contexts(data);
-        if (!contexts) {
-            return false;
-        }
-        opts.contexts = contexts;
-    }
-    ts_status st;
-    if (data->n_paths) {
-        st = ts_load_paths(store, data->paths, data->n_paths, &opts);
-    } else {
-        char *dir = ts_data_path("sample-graphs");
-        st = ts_load_path(store, dir, &opts);
-        free(dir);
-    }
-    /* The sample graphs come with their vocabulary; other data gets it when
-     * a command needs the class hierarchy (the catalog's sensor classes). */
-    if (st == TS_OK && (!data->n_paths || data->with_ontology)) {
-        st = load_vocabulary(store, &opts);
-    }
-    if (st == TS_OK || !data->strict) {
-        /* An unreadable results file is reported, not fatal: the data is. */
-        (void)load_results(store, data, diags);
-    }
-    ts_jsonld_ctxstore_free(contexts);
-    ts_cli_print_diags(diags);
-    if (st != TS_OK) {
-        /* Syntax errors in lax mode are TS_OK; anything else stops. */
+    ts_cli_session cs;
+    ts_cli_session_opts(data, &cs);
+    ts_error err;
+    ts_status st = ts_session_load_into(&cs.opts, store, diags, NULL, NULL, &err);
+    if (err.status != TS_OK) {
+        char line[2600];
+        ts_cli_error("--context: %s", ts_error_format(&err, line, sizeof line));
         return false;
     }
-    return true;
+    ts_cli_print_diags(diags);
+    return st == TS_OK;
 }
 
 /* ---- remote endpoints: --endpoint URL [--graph IRI] ---- */
@@ -250,14 +189,15 @@ bool ts_cli_endpoint_check(const ts_cli_data *data, const char *cmd)
 
 ts_dataset *ts_cli_remote(const ts_cli_data *data)
 {
+    ts_cli_session cs;
+    ts_cli_session_opts(data, &cs);
     ts_error err;
-    ts_remote *r = ts_remote_new(data->endpoint, &err);
+    ts_remote *r = ts_session_connect(&cs.opts, &err);
     if (!r) {
         char msg[2600];
         ts_cli_error("%s", ts_error_format(&err, msg, sizeof msg));
         return NULL;
     }
-    ts_remote_set_graph(r, data->graph);
     return ts_remote_dataset(r);
 }
 
@@ -350,6 +290,20 @@ const char *ts_cli_num(double v, char *buf, size_t n)
     return buf;
 }
 
+json_t *ts_cli_json_text(const char *s)
+{
+    if (!s) {
+        return json_null();
+    }
+    json_t *j = json_string(s);
+    if (!j) {
+        char *valid = ts_utf8_valid(s);
+        j = json_string(valid);
+        free(valid);
+    }
+    return j;
+}
+
 json_t *ts_cli_json_num(double v)
 {
     if (isnan(v) || isinf(v)) {
@@ -400,9 +354,21 @@ static void usage(FILE *f)
           "      --rdf-direction MODE\n"
           "                   JSON-LD @direction as RDF: i18n-datatype (default),\n"
           "                   compound-literal, or none (dropped)\n"
+          "      --results FILE\n"
+          "                   the benchmark results file to load, and the one the\n"
+          "                   Bench pane appends to (default:\n"
+          "                   $XDG_DATA_HOME/tinyscope/bench.nt)\n"
+          "      --endpoint URL\n"
+          "                   open the UI on the SPARQL endpoint at URL instead of files\n"
+          "                   (credentials from ~/.netrc or TINYSCOPE_ENDPOINT_USER and\n"
+          "                   TINYSCOPE_ENDPOINT_PASSWORD)\n"
+          "      --graph IRI  with --endpoint: the graph to query (default-graph-uri)\n"
           "      --theme NAME colour theme of the terminal UI (default, light,\n"
           "                   high-contrast, monochrome, or a file path)\n"
           "      --ascii      draw the UI with ASCII only\n"
+          "      --port PORT  list PORT in the Bench pane too (a pty, tcp:HOST:PORT;\n"
+          "                   USB serial ports are found by themselves; repeatable)\n"
+          "      --demo       open the Bench pane with simulated boards running\n"
           "\n"
           "On a terminal, the terminal UI opens; otherwise a summary of what was\n"
           "loaded is printed.\n"
@@ -416,6 +382,58 @@ static void usage(FILE *f)
 }
 
 static uint64_t start_ns;
+
+#define MAX_UI_PORTS 16
+
+/*
+ * --demo: simulated boards on pseudo-terminals, measured in the Bench pane
+ * from the start. Their results go to a scratch file that goes with them,
+ * not to the user's results file: they are not measurements of anything.
+ */
+static int run_demo(ts_tui_opts *ui)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = ts_asprintf("%s/tinyscope-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        ts_cli_error("--demo: cannot make a directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
+                     strerror(errno));
+        free(dir);
+        return TS_EXIT_FAILURE;
+    }
+    ts_sim *sims[MAX_UI_PORTS];
+    size_t n = 0;
+    ts_error err;
+    ts_status st = ts_sim_demo_start(dir, sims, MAX_UI_PORTS, &n, &err);
+    int rc = TS_EXIT_FAILURE;
+    char *results = ts_asprintf("%s/bench.nt", dir);
+    if (st != TS_OK) {
+        char msg[2600];
+        ts_cli_error("--demo: %s", ts_error_format(&err, msg, sizeof msg));
+    } else {
+        const char *ports[MAX_UI_PORTS];
+        size_t n_ports = 0;
+        for (size_t i = 0; i < ui->n_bench_ports && n_ports < MAX_UI_PORTS; i++) {
+            ports[n_ports++] = ui->bench_ports[i];
+        }
+        for (size_t i = 0; i < n && n_ports < MAX_UI_PORTS; i++) {
+            ports[n_ports++] = ts_sim_port(sims[i]);
+        }
+        ui->bench_ports = ports;
+        ui->n_bench_ports = n_ports;
+        ui->bench_autostart = true;
+        ui->bench_results = results;
+        ui->start_on_bench = true;
+        rc = ts_tui_run(ui);
+    }
+    for (size_t i = 0; i < n; i++) {
+        ts_sim_free(sims[i]);
+    }
+    unlink(results);
+    rmdir(dir);
+    free(results);
+    free(dir);
+    return rc;
+}
 
 /*
  * Without a command: on a terminal (or with TINYSCOPE_SCRIPT), the UI;
@@ -431,10 +449,16 @@ static int run_default(int argc, char **argv)
         {"theme", required_argument, NULL, 't'},
         {"ascii", no_argument, NULL, 'a'},
         {"dump-keys", no_argument, NULL, 'k'},
+        {"port", required_argument, NULL, 'p'},
+        {"demo", no_argument, NULL, 'D'},
+        {"results", required_argument, NULL, 'r'},
+        TS_CLI_ENDPOINT_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
     ts_tui_opts ui = {0};
+    const char *ports[MAX_UI_PORTS];
+    bool demo = false;
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
@@ -456,10 +480,28 @@ static int run_default(int argc, char **argv)
         case 'a':
             ui.ascii = true;
             break;
+        case 'r':
+            data.results = optarg;
+            break;
+        case TS_CLI_OPT_ENDPOINT:
+        case TS_CLI_OPT_GRAPH:
+            ts_cli_endpoint_option(&data, c, optarg);
+            break;
         case 'k':
             /* Not in --help: it generates the KEYS section of tinyscope(1). */
             ts_tui_dump_keys(stdout);
             return TS_EXIT_OK;
+        case 'p':
+            if (ui.n_bench_ports == MAX_UI_PORTS) {
+                ts_cli_error("too many --port options (at most %d)", MAX_UI_PORTS);
+                return TS_EXIT_USAGE;
+            }
+            ports[ui.n_bench_ports++] = optarg;
+            ui.bench_ports = ports;
+            break;
+        case 'D':
+            demo = true;
+            break;
         default:
             usage(stderr);
             return TS_EXIT_USAGE;
@@ -467,20 +509,45 @@ static int run_default(int argc, char **argv)
     }
     data.paths = argv + optind;
     data.n_paths = (size_t)(argc - optind);
+    if (!ts_cli_endpoint_check(&data, "tinyscope")) {
+        return TS_EXIT_USAGE;
+    }
 
     const char *script = getenv("TINYSCOPE_SCRIPT");
     if ((script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
-        ui.paths = data.paths;
-        ui.n_paths = data.n_paths;
-        ui.strict = data.strict;
-        ui.base = data.base;
+        /* The UI loads as every command does: the same session options. */
+        ts_cli_session cs;
+        ts_cli_session_opts(&data, &cs);
+        ui.paths = cs.opts.paths;
+        ui.n_paths = cs.opts.n_paths;
+        ui.strict = cs.opts.strict;
+        ui.base = cs.opts.base;
+        ui.contexts = cs.opts.contexts;
+        ui.n_contexts = cs.opts.n_contexts;
+        ui.results = cs.opts.results;
+        /* --results is the file the Bench pane appends to as well. */
+        if (cs.opts.results) {
+            ui.bench_results = cs.opts.results;
+        }
+        ui.endpoint = cs.opts.endpoint;
+        ui.graph = cs.opts.graph;
         ui.script = script && *script ? script : NULL;
         const char *trace = getenv("TINYSCOPE_TRACE");
         ui.trace = trace && *trace ? trace : NULL;
         ui.start_ns = start_ns;
-        return ts_tui_run(&ui);
+        return demo ? run_demo(&ui) : ts_tui_run(&ui);
+    }
+    if (demo || ui.n_bench_ports) {
+        ts_cli_error("%s opens the terminal UI: run it on a terminal",
+                     demo ? "--demo" : "--port");
+        return TS_EXIT_USAGE;
     }
 
+    if (data.endpoint) {
+        ts_cli_error("--endpoint without a command opens the terminal UI; "
+                     "off a terminal, name a command (devices, models, matrix, query...)");
+        return TS_EXIT_USAGE;
+    }
     ts_store *store = ts_store_new();
     ts_diags diags = {0};
     bool ok = ts_cli_load(store, &data, &diags);

@@ -36,7 +36,7 @@ static void cell(const char *s, int width)
 
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return ts_cli_json_text(s);
 }
 
 int ts_cmd_boards(int argc, char **argv)

@@ -26,9 +26,10 @@ static void devices_usage(FILE *f)
           f);
 }
 
-typedef enum { SORT_NAME, SORT_RAM, SORT_FLASH, SORT_CLOCK, SORT_SENSORS } sort_key;
+/* In the order of sort_names. */
+enum { SORT_NAME, SORT_RAM, SORT_FLASH, SORT_CLOCK, SORT_SENSORS };
 
-static sort_key key;
+static int key;
 static int direction = 1;
 
 static int compare(const void *x, const void *y)
@@ -45,22 +46,7 @@ static int compare(const void *x, const void *y)
     return c ? c : strcmp(a->iri, b->iri);
 }
 
-static bool parse_sort(const char *s)
-{
-    static const char *const names[] = {"name", "ram", "flash", "clock", "sensors"};
-    direction = 1;
-    if (*s == '-') {
-        direction = -1;
-        s++;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!strcasecmp(s, names[i])) {
-            key = (sort_key)i;
-            return true;
-        }
-    }
-    return false;
-}
+static const char *const sort_names[] = {"name", "ram", "flash", "clock", "sensors"};
 
 /* Sensor short names, comma-separated, in class order. */
 static char *sensor_list(const ts_catalog *cat, const ts_device *d)
@@ -92,25 +78,25 @@ static json_t *device_json(const ts_catalog *cat, const ts_device *d)
     json_t *sensors = json_array(), *classes = json_array(), *runtimes = json_array();
     for (size_t i = 0; i < d->n_sensors; i++) {
         const char *iri = cat->classes[d->sensors[i]];
-        json_array_append_new(sensors, json_string(ts_class_short_name(iri)));
-        json_array_append_new(classes, json_string(iri));
+        json_array_append_new(sensors, ts_cli_json_text(ts_class_short_name(iri)));
+        json_array_append_new(classes, ts_cli_json_text(iri));
     }
     for (size_t i = 0; i < d->n_runtimes; i++) {
-        json_array_append_new(runtimes, json_string(d->runtimes[i]));
+        json_array_append_new(runtimes, ts_cli_json_text(d->runtimes[i]));
     }
     json_t *o = json_object();
-    json_object_set_new(o, "iri", json_string(d->iri));
-    json_object_set_new(o, "name", json_string(d->name));
-    json_object_set_new(o, "description", d->description ? json_string(d->description) : json_null());
+    json_object_set_new(o, "iri", ts_cli_json_text(d->iri));
+    json_object_set_new(o, "name", ts_cli_json_text(d->name));
+    json_object_set_new(o, "description", ts_cli_json_text(d->description));
     json_object_set_new(o, "ram_kb", ts_cli_json_num(d->ram_kb));
     json_object_set_new(o, "flash_kb", ts_cli_json_num(d->flash_kb));
     json_object_set_new(o, "sensors", sensors);
     json_object_set_new(o, "sensor_classes", classes);
     json_object_set_new(o, "runtimes", runtimes);
-    json_object_set_new(o, "cpu", d->cpu ? json_string(d->cpu) : json_null());
+    json_object_set_new(o, "cpu", ts_cli_json_text(d->cpu));
     json_object_set_new(o, "clock_mhz", ts_cli_json_num(d->clock_mhz));
-    json_object_set_new(o, "usb_vendor_id", d->usb_vid ? json_string(d->usb_vid) : json_null());
-    json_object_set_new(o, "usb_product_id", d->usb_pid ? json_string(d->usb_pid) : json_null());
+    json_object_set_new(o, "usb_vendor_id", ts_cli_json_text(d->usb_vid));
+    json_object_set_new(o, "usb_product_id", ts_cli_json_text(d->usb_pid));
     return o;
 }
 
@@ -121,9 +107,7 @@ int ts_cmd_devices(int argc, char **argv)
         {"filter", required_argument, NULL, 'F'},
         {"sort", required_argument, NULL, 'S'},
         {"format", required_argument, NULL, 'f'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -138,9 +122,7 @@ int ts_cmd_devices(int argc, char **argv)
         case 'h': devices_usage(stdout); return TS_EXIT_OK;
         case 'F': filter_text = optarg; break;
         case 'S':
-            if (!parse_sort(optarg)) {
-                ts_cli_error("devices: unknown sort key '%s' (name, ram, flash, clock, sensors)",
-                             optarg);
+            if (!ts_cli_sort_parse("devices", optarg, sort_names, 5, &key, &direction)) {
                 return TS_EXIT_USAGE;
             }
             break;
@@ -149,11 +131,12 @@ int ts_cmd_devices(int argc, char **argv)
                 return TS_EXIT_USAGE;
             }
             break;
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: devices_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            devices_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;
@@ -183,17 +166,18 @@ int ts_cmd_devices(int argc, char **argv)
             list[n++] = cat->devices[i];
         }
     }
+    if (ts_filter_gave_up(filter)) {
+        ts_cli_error("devices: --filter: a ~ pattern backtracks too much; the values it gave up "
+                     "on count as not matching");
+    }
     if (n) {
         qsort(list, n, sizeof *list, compare);
     }
 
     static const char *const heads[] = {"name", "ram_kb", "flash_kb", "sensors", "runtimes",
                                         "cpu", "clock_mhz", "usb", "iri"};
-    ts_text_table *table = format == TS_CLI_TABLE ? ts_text_table_new(heads, 9) : NULL;
-    json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
-    if (format == TS_CLI_CSV) {
-        ts_csv_record(stdout, heads, 9);
-    }
+    ts_cli_rows *rows = ts_cli_rows_new(format, heads, 9);
+    ts_text_table *table = ts_cli_rows_table(rows);
     if (table) {
         ts_text_table_align_right(table, 1);
         ts_text_table_align_right(table, 2);
@@ -204,8 +188,8 @@ int ts_cmd_devices(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         const ts_device *d = list[i];
-        if (arr) {
-            json_array_append_new(arr, device_json(cat, d));
+        if (ts_cli_rows_json(rows)) {
+            ts_cli_rows_add_json(rows, device_json(cat, d));
             continue;
         }
         char ram[32], flash[32], clock[32], usb[16] = "";
@@ -222,23 +206,11 @@ int ts_cmd_devices(int argc, char **argv)
                                ts_cli_num(d->clock_mhz, clock, sizeof clock),
                                usb,
                                d->iri};
-        if (table) {
-            ts_text_table_add(table, cells);
-        } else {
-            ts_csv_record(stdout, cells, 9);
-        }
+        ts_cli_rows_add(rows, cells);
         free(sensors);
         free(runtimes);
     }
-    if (table) {
-        ts_text_table_print(table, stdout);
-        printf("(%zu board%s)\n", n, n == 1 ? "" : "s");
-        ts_text_table_free(table);
-    }
-    if (arr) {
-        ts_cli_json_print(arr);
-        json_decref(arr);
-    }
+    ts_cli_rows_finish(rows, "board", "boards");
     free(list);
     ts_filter_free(filter);
     ts_cli_catalog_free(store, ds, cat);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cli_internal.h"
+#include "tinyscope/matrix.h"
 #include "tinyscope/text_table.h"
 
 static void fits_usage(FILE *f)
@@ -35,8 +36,10 @@ typedef struct {
     ts_cell cell;
 } pair;
 
-typedef enum { SORT_ACCURACY, SORT_MACS, SORT_RAM, SORT_FLASH, SORT_NAME } sort_key;
-static sort_key key = SORT_ACCURACY;
+/* In the order of sort_names. */
+enum { SORT_ACCURACY, SORT_MACS, SORT_RAM, SORT_FLASH, SORT_NAME };
+static const char *const sort_names[] = {"accuracy", "macs", "ram", "flash", "name"};
+static int key = SORT_ACCURACY;
 static int direction = 1;
 
 /* Fitting pairs first, then unknown, then those that do not fit. */
@@ -72,23 +75,6 @@ static int compare_models(const void *x, const void *y)
     case SORT_NAME: c = direction * strcasecmp(a->model->name, b->model->name); break;
     }
     return c ? c : strcasecmp(a->model->name, b->model->name);
-}
-
-static bool parse_sort(const char *s)
-{
-    static const char *const names[] = {"accuracy", "macs", "ram", "flash", "name"};
-    direction = 1;
-    if (*s == '-') {
-        direction = -1;
-        s++;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!strcasecmp(s, names[i])) {
-            key = (sort_key)i;
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Edit distance between two names, ignoring case; for suggestions. */
@@ -175,33 +161,39 @@ static void suggest(const ts_catalog *cat, const char *text)
 
 static void put_pct_cell(char *buf, size_t n, double pct)
 {
-    if (isnan(pct)) {
-        buf[0] = '\0';
-    } else {
-        snprintf(buf, n, "%.1f", pct);
-    }
+    ts_buf b = {0};
+    ts_matrix_put_pct(&b, pct);
+    snprintf(buf, n, "%s", ts_buf_str(&b));
+    ts_buf_free(&b);
 }
 
-static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_model,
-                        ts_cli_format format)
+/* CSV and JSON: the records of 'matrix', in this command's order. */
+static bool write_records(const ts_catalog *cat, const pair *pairs, size_t n, bool json)
 {
-    static const char *const rec_heads[] = {"model",   "model_name", "board",   "board_name",
-                                            "verdict", "reasons",    "ram_pct", "flash_pct"};
-    ts_buf reasons = {0};
-    json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
-    ts_text_table *table = NULL;
-    if (format == TS_CLI_CSV) {
-        ts_csv_record(stdout, rec_heads, 8);
-    } else if (format == TS_CLI_TABLE) {
-        static const char *const model_heads[] = {"board", "", "verdict", "ram_%", "flash_%",
-                                                  "why not"};
-        static const char *const board_heads[] = {"model", "", "verdict", "accuracy", "macs",
-                                                  "ram_%", "flash_%", "why not"};
-        table = for_model ? ts_text_table_new(model_heads, 6) : ts_text_table_new(board_heads, 8);
-        for (size_t c = for_model ? 3 : 3; c < (for_model ? 5u : 7u); c++) {
-            ts_text_table_align_right(table, c);
-        }
+    ts_model **models = ts_calloc(n + 1, sizeof *models);
+    ts_device **boards = ts_calloc(n + 1, sizeof *boards);
+    for (size_t i = 0; i < n; i++) {
+        models[i] = pairs[i].model;
+        boards[i] = pairs[i].board;
     }
+    bool ok = ts_matrix_write_pairs(stdout, cat, models, boards, n, json);
+    free(models);
+    free(boards);
+    return ok;
+}
+
+static void print_table(const ts_catalog *cat, pair *pairs, size_t n, bool for_model)
+{
+    static const char *const model_heads[] = {"board", "", "verdict", "ram_%", "flash_%",
+                                              "why not"};
+    static const char *const board_heads[] = {"model", "", "verdict", "accuracy", "macs",
+                                              "ram_%", "flash_%", "why not"};
+    ts_text_table *table =
+        for_model ? ts_text_table_new(model_heads, 6) : ts_text_table_new(board_heads, 8);
+    for (size_t c = 3; c < (for_model ? 5u : 7u); c++) {
+        ts_text_table_align_right(table, c);
+    }
+    ts_buf reasons = {0};
     for (size_t i = 0; i < n; i++) {
         pair *p = &pairs[i];
         ts_buf_truncate(&reasons, 0);
@@ -210,22 +202,7 @@ static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_m
         put_pct_cell(ram, sizeof ram, p->cell.ram_pct);
         put_pct_cell(flash, sizeof flash, p->cell.flash_pct);
         const char *verdict = ts_verdict_name(p->cell.verdict);
-        if (arr) {
-            json_t *o = json_object();
-            json_object_set_new(o, "model", json_string(p->model->iri));
-            json_object_set_new(o, "model_name", json_string(p->model->name));
-            json_object_set_new(o, "board", json_string(p->board->iri));
-            json_object_set_new(o, "board_name", json_string(p->board->name));
-            json_object_set_new(o, "verdict", json_string(verdict));
-            json_object_set_new(o, "reasons", json_string(ts_buf_str(&reasons)));
-            json_object_set_new(o, "ram_pct", ts_cli_json_num(p->cell.ram_pct));
-            json_object_set_new(o, "flash_pct", ts_cli_json_num(p->cell.flash_pct));
-            json_array_append_new(arr, o);
-        } else if (!table) {
-            const char *rec[] = {p->model->iri, p->model->name, p->board->iri,
-                                 p->board->name, verdict, ts_buf_str(&reasons), ram, flash};
-            ts_csv_record(stdout, rec, 8);
-        } else if (for_model) {
+        if (for_model) {
             const char *row[] = {p->board->name, ts_cli_verdict_glyph(p->cell.verdict),
                                  verdict, ram, flash, ts_buf_str(&reasons)};
             ts_text_table_add(table, row);
@@ -242,14 +219,8 @@ static void print_pairs(const ts_catalog *cat, pair *pairs, size_t n, bool for_m
             ts_text_table_add(table, row);
         }
     }
-    if (table) {
-        ts_text_table_print(table, stdout);
-        ts_text_table_free(table);
-    }
-    if (arr) {
-        ts_cli_json_print(arr);
-        json_decref(arr);
-    }
+    ts_text_table_print(table, stdout);
+    ts_text_table_free(table);
     ts_buf_free(&reasons);
 }
 
@@ -260,9 +231,7 @@ int ts_cmd_fits(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"sort", required_argument, NULL, 'S'},
         {"only-fits", no_argument, NULL, 'o'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -281,18 +250,17 @@ int ts_cmd_fits(int argc, char **argv)
             }
             break;
         case 'S':
-            if (!parse_sort(optarg)) {
-                ts_cli_error("fits: unknown sort key '%s' (accuracy, macs, ram, flash, name)",
-                             optarg);
+            if (!ts_cli_sort_parse("fits", optarg, sort_names, 5, &key, &direction)) {
                 return TS_EXIT_USAGE;
             }
             break;
         case 'o': only_fits = true; break;
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: fits_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            fits_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -370,7 +338,11 @@ int ts_cmd_fits(int argc, char **argv)
             printf(">\n%zu of %zu %s fit%s\n\n", fit, n_other,
                    for_model ? "boards" : "models", for_model ? "" : " it");
         }
-        print_pairs(cat, pairs, n, for_model, format);
+        if (format == TS_CLI_TABLE) {
+            print_table(cat, pairs, n, for_model);
+        } else if (!write_records(cat, pairs, n, format == TS_CLI_JSON)) {
+            rc = TS_EXIT_FAILURE;
+        }
         free(pairs);
     }
     ts_cli_catalog_free(store, ds, cat);

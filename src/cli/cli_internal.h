@@ -11,6 +11,7 @@
 #include "tinyscope/compat.h"
 #include "tinyscope/loader.h"
 #include "tinyscope/query.h"
+#include "tinyscope/session.h"
 #include "tinyscope/store.h"
 #include "tinyscope/tflite.h"
 
@@ -77,6 +78,14 @@ ts_dataset *ts_cli_remote(const ts_cli_data *data);
  */
 bool ts_cli_load(ts_store *store, const ts_cli_data *data, ts_diags *diags);
 
+/** The session options of data, with the command line's --context mappings. */
+typedef struct {
+    ts_session_opts opts;
+    const char *contexts[2 * TS_CLI_MAX_CONTEXTS];
+} ts_cli_session;
+/** Fill out from data (borrowed: out points into data and argv). */
+void ts_cli_session_opts(const ts_cli_data *data, ts_cli_session *out);
+
 /**
  * Record a --context URL=FILE argument (borrowed). Prints a message and
  * returns false when it is not of that form or there are too many.
@@ -112,6 +121,43 @@ void ts_cli_catalog_free(ts_store *store, ts_dataset *ds, ts_catalog *cat);
 
 /** Output formats of the catalog commands. */
 typedef enum { TS_CLI_TABLE, TS_CLI_CSV, TS_CLI_JSON } ts_cli_format;
+
+/* --strict, --base IRI, --endpoint URL and --graph IRI: the options of every
+ * command that reads data. Put TS_CLI_DATA_OPTIONS in the getopt_long table
+ * and hand every code the switch does not know to ts_cli_data_option(). */
+enum { TS_CLI_OPT_STRICT = 0x1c3, TS_CLI_OPT_BASE = 0x1c4 };
+#define TS_CLI_DATA_OPTIONS                                            \
+    {"strict", no_argument, NULL, TS_CLI_OPT_STRICT},                  \
+        {"base", required_argument, NULL, TS_CLI_OPT_BASE},            \
+        TS_CLI_ENDPOINT_OPTIONS
+/** Record one of the data options; false for another code. */
+bool ts_cli_data_option(ts_cli_data *data, int opt, const char *arg);
+
+/**
+ * Parse a --sort argument: one of names, "-NAME" for descending order.
+ * Sets *key to its index and *direction to 1 or -1; prints an error naming
+ * cmd and the known keys and returns false for an unknown one.
+ */
+bool ts_cli_sort_parse(const char *cmd, const char *arg, const char *const *names, size_t n,
+                       int *key, int *direction);
+
+/**
+ * Rows of a listing written to stdout as a table (printed at the end with
+ * a count), CSV (streamed, after a header line) or a JSON array (printed at
+ * the end). Add rows as cells with ts_cli_rows_add, or, when
+ * ts_cli_rows_json() is true, as objects with ts_cli_rows_add_json.
+ */
+typedef struct ts_cli_rows ts_cli_rows;
+ts_cli_rows *ts_cli_rows_new(ts_cli_format format, const char *const *heads, size_t n);
+/** The table, to set alignments and widths; NULL unless the format is a table. */
+struct ts_text_table *ts_cli_rows_table(ts_cli_rows *rows);
+bool ts_cli_rows_json(const ts_cli_rows *rows);
+/** One row of the n cells given at ts_cli_rows_new (copied). */
+void ts_cli_rows_add(ts_cli_rows *rows, const char *const *cells);
+/** One JSON row; takes ownership of object. */
+void ts_cli_rows_add_json(ts_cli_rows *rows, json_t *object);
+/** Print what is pending ("(N noun|nouns)" under a table) and free rows. */
+void ts_cli_rows_finish(ts_cli_rows *rows, const char *noun, const char *nouns);
 /** Parse "table", "csv" or "json"; prints an error naming cmd when unknown. */
 bool ts_cli_format_parse(const char *cmd, const char *name, ts_cli_format *out);
 
@@ -125,6 +171,11 @@ int ts_cli_cmp_num(double a, double b, int dir);
 const char *ts_cli_num(double v, char *buf, size_t n);
 /** A number for JSON: null when unknown. */
 json_t *ts_cli_json_num(double v);
+/**
+ * A JSON string for text from the data (NULL gives null). Bytes that are not
+ * UTF-8 (file names, serial lines) become U+FFFD instead of losing the value.
+ */
+json_t *ts_cli_json_text(const char *s);
 /** Print a JSON document to stdout with a final newline. */
 void ts_cli_json_print(json_t *doc);
 

@@ -129,9 +129,7 @@ int ts_cmd_matrix(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"models", required_argument, NULL, 'M'},
         {"boards", required_argument, NULL, 'B'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -149,11 +147,12 @@ int ts_cmd_matrix(int argc, char **argv)
             break;
         case 'M': model_filter = optarg; break;
         case 'B': board_filter = optarg; break;
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: matrix_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            matrix_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;

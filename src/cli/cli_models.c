@@ -27,11 +27,12 @@ static void models_usage(FILE *f)
           f);
 }
 
-typedef enum {
-    SORT_NAME, SORT_RAM, SORT_FLASH, SORT_MACS, SORT_ACCURACY, SORT_CATEGORY, SORT_CREATOR
-} sort_key;
+/* In the order of sort_names. */
+enum { SORT_NAME, SORT_RAM, SORT_FLASH, SORT_MACS, SORT_ACCURACY, SORT_CATEGORY, SORT_CREATOR };
+static const char *const sort_names[] = {"name",     "ram",      "flash",  "macs",
+                                         "accuracy", "category", "creator"};
 
-static sort_key key;
+static int key;
 static int direction = 1;
 
 static int cmp_str(const char *a, const char *b)
@@ -58,24 +59,6 @@ static int compare(const void *x, const void *y)
     return c ? c : strcmp(a->iri, b->iri);
 }
 
-static bool parse_sort(const char *s)
-{
-    static const char *const names[] = {"name",     "ram",      "flash",  "macs",
-                                        "accuracy", "category", "creator"};
-    direction = 1;
-    if (*s == '-') {
-        direction = -1;
-        s++;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!strcasecmp(s, names[i])) {
-            key = (sort_key)i;
-            return true;
-        }
-    }
-    return false;
-}
-
 static char *sensor_list(const ts_catalog *cat, const ts_model *m)
 {
     ts_buf b = {0};
@@ -90,7 +73,7 @@ static char *sensor_list(const ts_catalog *cat, const ts_model *m)
 
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return ts_cli_json_text(s);
 }
 
 static json_t *model_json(const ts_catalog *cat, const ts_model *m)
@@ -98,12 +81,12 @@ static json_t *model_json(const ts_catalog *cat, const ts_model *m)
     json_t *sensors = json_array(), *classes = json_array();
     for (size_t i = 0; i < m->n_sensors; i++) {
         const char *iri = cat->classes[m->sensors[i]];
-        json_array_append_new(sensors, json_string(ts_class_short_name(iri)));
-        json_array_append_new(classes, json_string(iri));
+        json_array_append_new(sensors, ts_cli_json_text(ts_class_short_name(iri)));
+        json_array_append_new(classes, ts_cli_json_text(iri));
     }
     json_t *o = json_object();
-    json_object_set_new(o, "iri", json_string(m->iri));
-    json_object_set_new(o, "name", json_string(m->name));
+    json_object_set_new(o, "iri", ts_cli_json_text(m->iri));
+    json_object_set_new(o, "name", ts_cli_json_text(m->name));
     json_object_set_new(o, "identifier", str_or_null(m->identifier));
     json_object_set_new(o, "description", str_or_null(m->description));
     json_object_set_new(o, "creator", str_or_null(m->creator));
@@ -129,9 +112,7 @@ int ts_cmd_models(int argc, char **argv)
         {"filter", required_argument, NULL, 'F'},
         {"sort", required_argument, NULL, 'S'},
         {"format", required_argument, NULL, 'f'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -146,10 +127,7 @@ int ts_cmd_models(int argc, char **argv)
         case 'h': models_usage(stdout); return TS_EXIT_OK;
         case 'F': filter_text = optarg; break;
         case 'S':
-            if (!parse_sort(optarg)) {
-                ts_cli_error("models: unknown sort key '%s' (name, ram, flash, macs, accuracy, "
-                             "category, creator)",
-                             optarg);
+            if (!ts_cli_sort_parse("models", optarg, sort_names, 7, &key, &direction)) {
                 return TS_EXIT_USAGE;
             }
             break;
@@ -158,11 +136,12 @@ int ts_cmd_models(int argc, char **argv)
                 return TS_EXIT_USAGE;
             }
             break;
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: models_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            models_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;
@@ -192,6 +171,10 @@ int ts_cmd_models(int argc, char **argv)
             list[n++] = cat->models[i];
         }
     }
+    if (ts_filter_gave_up(filter)) {
+        ts_cli_error("models: --filter: a ~ pattern backtracks too much; the values it gave up "
+                     "on count as not matching");
+    }
     if (n) {
         qsort(list, n, sizeof *list, compare);
     }
@@ -199,11 +182,8 @@ int ts_cmd_models(int argc, char **argv)
     static const char *const heads[] = {"name",    "category", "macs",   "ram_kb", "flash_kb",
                                         "sensors", "metric",   "value",  "creator", "iri"};
     const size_t nh = sizeof heads / sizeof heads[0];
-    ts_text_table *table = format == TS_CLI_TABLE ? ts_text_table_new(heads, nh) : NULL;
-    json_t *arr = format == TS_CLI_JSON ? json_array() : NULL;
-    if (format == TS_CLI_CSV) {
-        ts_csv_record(stdout, heads, nh);
-    }
+    ts_cli_rows *rows = ts_cli_rows_new(format, heads, nh);
+    ts_text_table *table = ts_cli_rows_table(rows);
     if (table) {
         for (size_t col = 2; col <= 4; col++) {
             ts_text_table_align_right(table, col);
@@ -212,12 +192,13 @@ int ts_cmd_models(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         const ts_model *m = list[i];
-        if (arr) {
-            json_array_append_new(arr, model_json(cat, m));
+        if (ts_cli_rows_json(rows)) {
+            ts_cli_rows_add_json(rows, model_json(cat, m));
             continue;
         }
         char macs[32], ram[32], flash[32], value[32];
         char *sensors = sensor_list(cat, m);
+        /* Tables show short class names; CSV keeps the IRIs. */
         const char *category = m->category ? (table ? ts_class_short_name(m->category)
                                                     : m->category)
                                            : "";
@@ -233,22 +214,10 @@ int ts_cmd_models(int argc, char **argv)
                                ts_cli_num(m->metric_value, value, sizeof value),
                                m->creator,
                                m->iri};
-        if (table) {
-            ts_text_table_add(table, cells);
-        } else {
-            ts_csv_record(stdout, cells, nh);
-        }
+        ts_cli_rows_add(rows, cells);
         free(sensors);
     }
-    if (table) {
-        ts_text_table_print(table, stdout);
-        printf("(%zu model%s)\n", n, n == 1 ? "" : "s");
-        ts_text_table_free(table);
-    }
-    if (arr) {
-        ts_cli_json_print(arr);
-        json_decref(arr);
-    }
+    ts_cli_rows_finish(rows, "model", "models");
     free(list);
     ts_filter_free(filter);
     ts_cli_catalog_free(store, ds, cat);

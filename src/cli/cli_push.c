@@ -265,9 +265,7 @@ int ts_cmd_push(int argc, char **argv)
         {"timeout", required_argument, NULL, 'T'},
         {"dry-run", no_argument, NULL, 'd'},
         {"skip", required_argument, NULL, 'k'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -303,11 +301,12 @@ int ts_cmd_push(int argc, char **argv)
                 return TS_EXIT_USAGE;
             }
             break;
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: push_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            push_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     data.paths = argv + optind;

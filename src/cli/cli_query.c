@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli_internal.h"
+#include "tinyscope/sparql.h"
 #include "tinyscope/query.h"
 
 static void query_usage(FILE *f)
@@ -105,6 +106,24 @@ static int count_triple(void *ctx, const ts_term *s, const ts_term *p, const ts_
     return 0;
 }
 
+/* The query's own PREFIX declarations shorten IRIs in a table too (a
+ * prefix the store already binds keeps its name). A query that does not
+ * parse is left for the engine to report. */
+static void add_query_prefixes(ts_store *store, const char *text, size_t len, const char *base)
+{
+    ts_sparql_query *q = NULL;
+    ts_error err;
+    if (ts_sparql_parse(text, len, base, &q, &err) != TS_OK) {
+        return;
+    }
+    for (size_t i = 0; i < ts_sparql_prefix_count(q); i++) {
+        const char *name, *iri;
+        ts_sparql_prefix(q, i, &name, &iri);
+        ts_store_add_prefix(store, name, iri);
+    }
+    ts_sparql_free(q);
+}
+
 int ts_cmd_query(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -116,9 +135,7 @@ int ts_cmd_query(int argc, char **argv)
         {"repeat", required_argument, NULL, 'r'},
         {"timeout", required_argument, NULL, 'T'},
         {"max-rows", required_argument, NULL, 'm'},
-        {"strict", no_argument, NULL, 's'},
-        {"base", required_argument, NULL, 'b'},
-        TS_CLI_ENDPOINT_OPTIONS,
+        TS_CLI_DATA_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     ts_cli_data data = {0};
@@ -161,11 +178,12 @@ int ts_cmd_query(int argc, char **argv)
             qopts.max_rows = (size_t)n;
             break;
         }
-        case 's': data.strict = true; break;
-        case 'b': data.base = optarg; break;
-        case TS_CLI_OPT_ENDPOINT:
-        case TS_CLI_OPT_GRAPH: ts_cli_endpoint_option(&data, c, optarg); break;
-        default: query_usage(stderr); return TS_EXIT_USAGE;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            query_usage(stderr);
+            return TS_EXIT_USAGE;
         }
     }
     bool from_stdin = false;
@@ -228,6 +246,7 @@ int ts_cmd_query(int argc, char **argv)
         return TS_EXIT_FAILURE;
     }
     double load_ms = now_ms() - t0;
+    add_query_prefixes(store, ts_buf_str(&text), text.len, data.base);
 
     interrupted = 0;
     struct sigaction sa, old_sa;

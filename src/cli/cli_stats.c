@@ -149,9 +149,9 @@ int ts_cmd_stats(int argc, char **argv)
             size_t errors = g == 0 ? src->errors : 0;
             if (json) {
                 json_t *o = stats_json(store, &st);
-                json_object_set_new(o, "graph", json_string(graph_iri));
-                json_object_set_new(o, "path", json_string(src->path));
-                json_object_set_new(o, "format", json_string(ts_format_name(src->format)));
+                json_object_set_new(o, "graph", ts_cli_json_text(graph_iri));
+                json_object_set_new(o, "path", ts_cli_json_text(src->path));
+                json_object_set_new(o, "format", ts_cli_json_text(ts_format_name(src->format)));
                 json_object_set_new(o, "errors", json_integer((json_int_t)errors));
                 json_object_set_new(o, "statements",
                                     json_integer((json_int_t)(g == 0 ? src->statements : 0)));

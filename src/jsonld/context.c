@@ -278,6 +278,7 @@ typedef struct {
         int state; /* 1: being defined, 2: done */
     } * items;
     size_t cap;
+    size_t count; /* kept at most half of cap, so a probe always ends */
 } defined_map;
 
 static int *defined_slot(defined_map *d, const char *name, bool add)
@@ -290,10 +291,9 @@ static int *defined_slot(defined_map *d, const char *name, bool add)
         d->items = ts_calloc(d->cap, sizeof *d->items);
     }
     size_t mask = d->cap - 1;
-    size_t i = (size_t)hash_str(name) & mask, used = 0;
+    size_t i = (size_t)hash_str(name) & mask;
     while (d->items[i].name && strcmp(d->items[i].name, name)) {
         i = (i + 1) & mask;
-        used++;
     }
     if (d->items[i].name) {
         return &d->items[i].state;
@@ -301,7 +301,7 @@ static int *defined_slot(defined_map *d, const char *name, bool add)
     if (!add) {
         return NULL;
     }
-    if (used * 2 > d->cap || d->cap < 8) {
+    if ((d->count + 1) * 2 > d->cap) {
         /* Rehash into a table twice the size, then insert. */
         size_t old_cap = d->cap;
         __typeof__(d->items) old = d->items;
@@ -325,6 +325,7 @@ static int *defined_slot(defined_map *d, const char *name, bool add)
     }
     d->items[i].name = name;
     d->items[i].state = 0;
+    d->count++;
     return &d->items[i].state;
 }
 

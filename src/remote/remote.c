@@ -21,8 +21,14 @@ struct ts_remote {
     char *url;
     char *graph;
     CURL *curl;
+    CURLM *multi; /* drives curl, so the caller's wait hook runs meanwhile */
     size_t requests;
+    ts_remote_wait_fn wait;
+    void *wait_ctx;
 };
+
+/* How often the wait hook runs while a request is under way. */
+#define WAIT_TICK_MS 50
 
 typedef struct {
     ts_buf body;
@@ -63,13 +69,17 @@ ts_remote *ts_remote_new(const char *url, ts_error *err)
         curl_ready = true;
     }
     CURL *curl = curl_easy_init();
-    if (!curl) {
+    CURLM *multi = curl_multi_init();
+    if (!curl || !multi) {
+        curl_easy_cleanup(curl);
+        curl_multi_cleanup(multi);
         ts_error_set(err, TS_ERR_NOMEM, "--endpoint", 0, 0, "libcurl cannot start");
         return NULL;
     }
     ts_remote *r = ts_calloc(1, sizeof *r);
     r->url = ts_strdup(url);
     r->curl = curl;
+    r->multi = multi;
     return r;
 }
 
@@ -79,6 +89,7 @@ void ts_remote_free(ts_remote *r)
         return;
     }
     curl_easy_cleanup(r->curl);
+    curl_multi_cleanup(r->multi);
     free(r->url);
     free(r->graph);
     free(r);
@@ -98,6 +109,55 @@ const char *ts_remote_url(const ts_remote *r)
 size_t ts_remote_requests(const ts_remote *r)
 {
     return r->requests;
+}
+
+void ts_remote_set_wait(ts_remote *r, ts_remote_wait_fn fn, void *ctx)
+{
+    r->wait = fn;
+    r->wait_ctx = ctx;
+}
+
+/*
+ * curl_easy_perform, but through the multi interface so that the wait hook
+ * runs every WAIT_TICK_MS while nothing arrives: the UI redraws, reads its
+ * keys and may cancel.
+ */
+static CURLcode run_transfer(ts_remote *r)
+{
+    bool cancelled = false;
+    if (!r->wait) {
+        return curl_easy_perform(r->curl);
+    }
+    if (curl_multi_add_handle(r->multi, r->curl) != CURLM_OK) {
+        return CURLE_FAILED_INIT;
+    }
+    double t0 = now_ms();
+    CURLcode result = CURLE_OK;
+    int running = 1;
+    while (running) {
+        if (curl_multi_perform(r->multi, &running) != CURLM_OK) {
+            result = CURLE_FAILED_INIT;
+            break;
+        }
+        if (!running) {
+            break;
+        }
+        curl_multi_poll(r->multi, NULL, 0, WAIT_TICK_MS, NULL);
+        if (r->wait(r->wait_ctx, now_ms() - t0)) {
+            cancelled = true;
+            result = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+    }
+    int left;
+    CURLMsg *msg;
+    while (!cancelled && (msg = curl_multi_info_read(r->multi, &left))) {
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == r->curl) {
+            result = msg->data.result;
+        }
+    }
+    curl_multi_remove_handle(r->multi, r->curl);
+    return result;
 }
 
 static size_t on_data(char *data, size_t size, size_t n, void *userdata)
@@ -245,7 +305,7 @@ static ts_status perform(ts_remote *r, const char *url, const char *post_type,
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(post_body));
     }
     r->requests++;
-    CURLcode cc = curl_easy_perform(c);
+    CURLcode cc = run_transfer(r);
     curl_slist_free_all(headers);
     ts_status st = TS_OK;
     if (cc == CURLE_OPERATION_TIMEDOUT) {

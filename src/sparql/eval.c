@@ -2868,7 +2868,13 @@ ts_status ts_sparql_eval(ts_store *store, ts_sparql_query *q, const ts_sparql_op
     ts_ptrmap_free(&cx.num_cache);
     free(cx.nums);
     ts_status st = cx.stop;
-    if (st != TS_OK && err && err->status == TS_OK) {
+    if (st == TS_ERR_LIMIT && err && err->status == TS_OK) {
+        ts_error_set(err, st, "<query>", 0, 0, "stopped at the row limit (%zu rows)",
+                     opts->max_rows);
+    } else if (st == TS_ERR_TIMEOUT && err && err->status == TS_OK) {
+        ts_error_set(err, st, "<query>", 0, 0, "stopped at the time limit (%u ms)",
+                     opts->time_limit_ms);
+    } else if (st != TS_OK && err && err->status == TS_OK) {
         ts_error_set(err, st, "<query>", 0, 0, "%s", ts_strerror(st));
     }
     return st;

@@ -209,10 +209,25 @@ static sq_node fn_regex(sq_ctx *cx, sq_expr *e, sq_node *args)
         return NULL;
     }
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-    int rc = pcre2_match(code, (PCRE2_SPTR)str_of(text), strlen(str_of(text)), 0, 0, md, NULL);
+    /* A pattern that backtracks catastrophically gives up early, and the
+     * query stops with a message rather than answer wrongly. */
+    pcre2_match_context *mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(mctx, SQ_REGEX_MATCH_LIMIT);
+    int rc = pcre2_match(code, (PCRE2_SPTR)str_of(text), strlen(str_of(text)), 0, 0, md, mctx);
+    pcre2_match_context_free(mctx);
     pcre2_match_data_free(md);
     if (owned) {
         pcre2_code_free(code);
+    }
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_HEAPLIMIT) {
+        if (cx->stop == TS_OK) {
+            ts_error_set(cx->err, TS_ERR_LIMIT, "<query>", 0, 0,
+                         "REGEX gave up: the pattern backtracks too much (more than %d steps)",
+                         SQ_REGEX_MATCH_LIMIT);
+            cx->stop = TS_ERR_LIMIT;
+        }
+        return NULL;
     }
     if (rc < -1) {
         return NULL;

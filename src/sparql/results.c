@@ -6,6 +6,7 @@
 #include "tinyscope/query.h"
 #include "tinyscope/rdfout.h"
 #include "tinyscope/sanitize.h"
+#include "tinyscope/text_table.h"
 
 struct ts_results_writer {
     FILE *out;
@@ -23,6 +24,7 @@ struct ts_results_writer {
     char **cells;
     size_t n_cells, cap_cells;
     ts_status status;
+    bool tty; /* out is a terminal: text formats pass the sanitiser */
 };
 
 bool ts_results_format_from_name(const char *name, ts_results_format *out)
@@ -54,6 +56,7 @@ ts_results_writer *ts_results_writer_new(FILE *out, ts_results_format fmt,
     w->fmt = fmt;
     w->prefixes = prefixes;
     w->first = true;
+    w->tty = ts_sanitize_is_tty(out);
     return w;
 }
 
@@ -150,25 +153,10 @@ static char *table_term(const ts_results_writer *w, const ts_term *t)
     return ts_buf_steal(&out);
 }
 
+/* one JSON string escaper for every writer: it keeps the output valid JSON */
 static void json_string(ts_buf *b, const char *s)
 {
-    ts_buf_putc(b, '"');
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        switch (*c) {
-        case '"': ts_buf_puts(b, "\\\""); break;
-        case '\\': ts_buf_puts(b, "\\\\"); break;
-        case '\n': ts_buf_puts(b, "\\n"); break;
-        case '\r': ts_buf_puts(b, "\\r"); break;
-        case '\t': ts_buf_puts(b, "\\t"); break;
-        default:
-            if (*c < 0x20 || *c == 0x7F) {
-                ts_buf_printf(b, "\\u%04x", *c);
-            } else {
-                ts_buf_putc(b, (char)*c);
-            }
-        }
-    }
-    ts_buf_putc(b, '"');
+    ts_json_string(b, s);
 }
 
 static void json_term(ts_buf *b, const ts_term *t)
@@ -218,7 +206,7 @@ static void csv_field(ts_buf *b, const ts_term *t)
 
 static void write_buf(ts_results_writer *w, ts_buf *b)
 {
-    if (b->len && fwrite(b->data, 1, b->len, w->out) != b->len) {
+    if (b->len && !ts_sanitize_fwrite(w->out, b->data, b->len, w->tty)) {
         w->status = TS_ERR_IO;
     }
     ts_buf_free(b);

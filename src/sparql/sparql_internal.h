@@ -20,6 +20,8 @@
 
 /* Deepest nesting of groups, expressions or paths the parser accepts. */
 #define SQ_MAX_DEPTH 200
+/* PCRE2 backtracking steps one REGEX match may take */
+#define SQ_REGEX_MATCH_LIMIT 1000000
 
 /* ---- lexer ---- */
 

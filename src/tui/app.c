@@ -5,6 +5,7 @@
  * It knows panes only through the table below and ts_view_ops.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <langinfo.h>
 #include <stdarg.h>
@@ -12,10 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tinyscope/loader.h"
-#include "tinyscope/results.h"
+#include "tinyscope/catalog_views.h"
 #include "tinyscope/sanitize.h"
-#include "tinyscope/datapath.h"
+#include "tinyscope/session.h"
 #include "view.h"
 
 /* The tabs, in order; keys 1..6 (pane-devices ... pane-inspector). */
@@ -31,12 +31,15 @@ typedef enum { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_EXPORT } prompt_k
 
 struct ts_app {
     ts_tui_opts opts;
-    ts_store *store;
+    ts_session *session;
+    ts_store *store; /* the session's, after a load */
+    ts_diags *diags; /* the session's */
     bool loading;
     const char *load_path;
     size_t load_done, load_total;
     uint64_t last_progress_ns;
-    ts_diags diags;
+    char wait_text[160]; /* what a request to the endpoint waits for */
+    ts_tui_query_engine remote_engine;
 
     ts_keymap keymap;
     ts_config cfg;
@@ -109,6 +112,11 @@ const char *ts_app_catalog_error(ts_app *app)
 const ts_catalog *ts_app_catalog(ts_app *app)
 {
     return app->loading ? NULL : app->catalog;
+}
+
+const ts_tui_opts *ts_app_opts(ts_app *app)
+{
+    return &app->opts;
 }
 
 ts_store *ts_app_store(ts_app *app)
@@ -194,8 +202,24 @@ void ts_utf8_put(ts_buf *b, unsigned cp)
     ts_buf_append(b, mb, len);
 }
 
+ts_dataset *ts_app_dataset(ts_app *app)
+{
+    return app->loading || !app->store ? NULL : ts_session_dataset(app->session);
+}
+
+const char *ts_app_endpoint(ts_app *app)
+{
+    return ts_session_options(app->session)->endpoint;
+}
+
 void ts_app_summary(ts_app *app, ts_buf *out)
 {
+    ts_remote *remote = ts_session_remote(app->session);
+    if (remote) {
+        size_t n = ts_remote_requests(remote);
+        ts_buf_printf(out, "%s, %zu request%s", ts_remote_url(remote), n, n == 1 ? "" : "s");
+        return;
+    }
     if (!app->store) {
         ts_buf_puts(out, "nothing loaded");
         return;
@@ -203,8 +227,8 @@ void ts_app_summary(ts_app *app, ts_buf *out)
     size_t n = ts_store_source_count(app->store);
     ts_buf_printf(out, "%zu triples in %zu source%s", sord_num_quads(ts_store_model(app->store)), n,
                   n == 1 ? "" : "s");
-    if (app->diags.errors) {
-        ts_buf_printf(out, ", %zu error%s", app->diags.errors, app->diags.errors == 1 ? "" : "s");
+    if (app->diags->errors) {
+        ts_buf_printf(out, ", %zu error%s", app->diags->errors, app->diags->errors == 1 ? "" : "s");
     }
 }
 
@@ -413,6 +437,111 @@ static int read_terminal_key(bool block)
     return char_key((unsigned)wch);
 }
 
+/* ---- Waiting: the keyboard and what the views wait on ------------------ */
+
+#define MAX_POLL_FDS 64
+/* Views' output is drawn at most this often (a chatty board cannot make
+ * the UI redraw for every line). */
+#define FRAME_MIN_NS (40 * 1000000ull)
+
+/* Ask every view for its descriptors after fds[0..first); counts[i] gets
+ * view i's share. Returns the total. */
+static size_t views_pollfds(ts_app *app, struct pollfd *fds, size_t first, size_t *counts,
+                            int *timeout)
+{
+    size_t n = first;
+    for (size_t i = 0; i < N_TABS; i++) {
+        ts_view *v = &app->tabs[i];
+        counts[i] = 0;
+        if (v->ops->pollfds && !app->loading) {
+            counts[i] = v->ops->pollfds(v, fds + n, MAX_POLL_FDS - n, timeout);
+            n += counts[i];
+        }
+    }
+    return n;
+}
+
+/* Let every view handle what poll() found; true when one wants a redraw. */
+static bool views_step(ts_app *app, struct pollfd *fds, size_t first, const size_t *counts)
+{
+    bool changed = false;
+    size_t at = first;
+    for (size_t i = 0; i < N_TABS; i++) {
+        ts_view *v = &app->tabs[i];
+        if (v->ops->step && !app->loading) {
+            changed |= v->ops->step(v, fds + at, counts[i]);
+        }
+        at += counts[i];
+    }
+    return changed;
+}
+
+/* The views' descriptors without waiting (the scripted mode, which reads
+ * keys from a file, steps them between keys). */
+static void views_poll_now(ts_app *app)
+{
+    struct pollfd fds[MAX_POLL_FDS];
+    size_t counts[N_TABS];
+    int timeout = -1;
+    size_t n = views_pollfds(app, fds, 0, counts, &timeout);
+    if (poll(fds, n, 0) < 0) {
+        for (size_t i = 0; i < n; i++) {
+            fds[i].revents = 0;
+        }
+    }
+    views_step(app, fds, 0, counts);
+}
+
+/*
+ * The next key from the terminal. Meanwhile the views' descriptors (serial
+ * ports) are polled alongside the keyboard and stepped, and the screen is
+ * redrawn when they change it: nothing a board does blocks the keys.
+ */
+static int wait_key(ts_app *app)
+{
+    uint64_t last_frame = ts_now_ns();
+    bool dirty = false, hangup = false;
+    for (;;) {
+        int k = read_terminal_key(false);
+        if (k < 0 && hangup) {
+            app->quit = true; /* the terminal went away */
+        }
+        if (k >= 0 || app->quit) {
+            if (dirty) {
+                draw_frame(app);
+            }
+            return k;
+        }
+        struct pollfd fds[MAX_POLL_FDS];
+        size_t counts[N_TABS];
+        fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        int timeout = -1;
+        size_t n = views_pollfds(app, fds, 1, counts, &timeout);
+        if (dirty) {
+            uint64_t since = ts_now_ns() - last_frame;
+            int left = since >= FRAME_MIN_NS ? 0 : (int)((FRAME_MIN_NS - since) / 1000000u) + 1;
+            timeout = timeout < 0 || left < timeout ? left : timeout;
+        }
+        int rc = poll(fds, n, timeout);
+        if (rc < 0) {
+            if (errno != EINTR) {
+                return -1;
+            }
+            /* A signal (SIGWINCH): curses reports the resize as a key. */
+            for (size_t i = 0; i < n; i++) {
+                fds[i].revents = 0;
+            }
+        }
+        hangup = rc > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL));
+        dirty |= views_step(app, fds, 1, counts);
+        if (dirty && ts_now_ns() - last_frame >= FRAME_MIN_NS) {
+            draw_frame(app);
+            last_frame = ts_now_ns();
+            dirty = false;
+        }
+    }
+}
+
 static int next_key(ts_app *app)
 {
     if (app->n_pending) {
@@ -421,14 +550,11 @@ static int next_key(ts_app *app)
         return k;
     }
     if (app->script) {
+        views_poll_now(app);
         script_fill(app);
         return app->queue_pos < app->queue_len ? app->queue[app->queue_pos++] : -1;
     }
-    int k;
-    do {
-        k = read_terminal_key(true);
-    } while (k < 0 && !app->quit && errno == EINTR);
-    return k;
+    return wait_key(app);
 }
 
 /* Ctrl-C while a job runs: the terminal sends SIGINT (see ts_app_job_begin). */
@@ -537,7 +663,7 @@ static void draw_loading(ts_app *app, ts_rect r)
         if (app->load_total) {
             ts_buf_printf(&b, "\n%zu%%",
                           (size_t)((double)app->load_done * 100.0 / (double)app->load_total));
-        } else {
+        } else if (app->load_done) {
             ts_buf_printf(&b, "\n%zu bytes", app->load_done);
         }
         if (app->load_total) {
@@ -698,45 +824,108 @@ static void views_done(ts_app *app)
     app->help.priv = NULL;
 }
 
-/* Load (or reload) every source. Returns false on a fatal error. While
- * loading, ts_app_store() is NULL and no pane is drawn. */
+/*
+ * While a request to the endpoint waits: keep drawing (elapsed time, a
+ * resize) and read the keyboard, so Ctrl-C cancels the request and other
+ * keys are kept for afterwards.
+ */
+static bool remote_wait(void *ctx, double elapsed_ms)
+{
+    ts_app *app = ctx;
+    if (ts_app_cancel_requested(app)) {
+        return true;
+    }
+    uint64_t now = ts_now_ns();
+    if (now - app->last_progress_ns > 100 * 1000000u) {
+        app->last_progress_ns = now;
+        snprintf(app->wait_text, sizeof app->wait_text, "%s: waiting %.1f s (Ctrl-C cancels)",
+                 ts_app_endpoint(app), elapsed_ms / 1000.0);
+        if (app->loading) {
+            app->load_path = app->wait_text;
+        } else {
+            ts_app_message(app, false, "%s", app->wait_text);
+        }
+        draw_frame(app);
+    }
+    return false;
+}
+
+/* The Query pane's engine on an endpoint: the same code, another dataset. */
+static ts_status remote_query(void *ctx, ts_store *store, const char *query, ts_tui_sink *sink,
+                              const ts_tui_cancel *cancel, ts_error *err)
+{
+    ts_app *app = ctx;
+    return ts_tui_dataset_run(ts_session_dataset(app->session), store, query, sink, cancel, err);
+}
+
+/* The catalog of the panes: the views over the endpoint, or the installed
+ * source over the store. */
+static void build_catalog(ts_app *app)
+{
+    free(app->catalog_error);
+    app->catalog_error = NULL;
+    size_t before = app->diags->count;
+    if (ts_session_remote(app->session)) {
+        ts_catalog *cat = ts_catalog_new();
+        ts_error err;
+        ts_error_clear(&err);
+        if (ts_catalog_load(cat, ts_session_dataset(app->session), &err) != TS_OK) {
+            ts_diags_add(app->diags, TS_DIAG_ERROR, &err);
+            ts_catalog_free(cat);
+            cat = NULL;
+        }
+        app->catalog = cat;
+    } else if (catalog_source) {
+        app->catalog = catalog_source(app->store, app->diags);
+    } else {
+        app->catalog_error = ts_strdup("no catalog source is installed");
+        return;
+    }
+    if (!app->catalog && app->diags->count > before) {
+        char line[2600];
+        ts_error_format(&app->diags->items[before].err, line, sizeof line);
+        app->catalog_error = ts_strdup(line);
+    } else if (!app->catalog) {
+        app->catalog_error = ts_strdup("the catalog could not be built");
+    }
+}
+
+/* Load (or reload) every source, as every command does (session.h).
+ * Returns false on a fatal error. While loading, ts_app_store() is NULL and
+ * no pane is drawn. */
 static bool load_sources(ts_app *app)
 {
     uint64_t t = ts_now_ns();
     ts_catalog_free(app->catalog);
     app->catalog = NULL;
-    ts_store_free(app->store);
-    ts_diags_clear(&app->diags);
-    app->store = ts_store_new();
+    app->store = NULL;
     app->loading = true;
     app->load_path = NULL;
     draw_frame(app);
-    ts_load_opts lo = {.strict = app->opts.strict,
-                       .base = app->opts.base,
-                       .diags = &app->diags,
-                       .progress = on_progress,
-                       .progress_ctx = app};
+    bool remote = ts_app_endpoint(app) != NULL;
     /* Reading a big graph takes a while: let Ctrl-C stop the program
-     * meanwhile (curses' own SIGINT handler restores the terminal). */
-    if (!app->script) {
+     * meanwhile (curses' own SIGINT handler restores the terminal). A
+     * request to an endpoint is cancelled instead (remote_wait). */
+    if (!app->script && !remote) {
         noraw();
         cbreak();
     }
-    ts_status st;
-    if (app->opts.n_paths) {
-        st = ts_load_paths(app->store, app->opts.paths, app->opts.n_paths, &lo);
-    } else {
-        char *dir = ts_data_path("sample-graphs");
-        st = ts_load_path(app->store, dir, &lo);
-        free(dir);
-    }
-    if (st == TS_OK || !app->opts.strict) {
-        /* Benchmark results, as every command loads them (results.h). */
-        (void)ts_results_load_default(app->store, NULL, &app->diags);
-    }
-    app->loading = false;
-    if (!app->script) {
+    ts_error err;
+    ts_status st = ts_session_load(app->session, on_progress, app, &err);
+    app->store = ts_session_store(app->session);
+    app->diags = ts_session_diags(app->session);
+    if (!app->script && !remote) {
         raw();
+    }
+    ts_remote *client = ts_session_remote(app->session);
+    if (client) {
+        ts_remote_set_wait(client, remote_wait, app);
+        if (app->engine == &ts_tui_sparql_engine) {
+            app->remote_engine = (ts_tui_query_engine){"sparql", app, remote_query};
+            app->engine = &app->remote_engine;
+        }
+        app->load_path = ts_remote_url(client);
+        app->load_done = app->load_total = 0;
     }
     if (app->trace) {
         fprintf(app->trace, "loaded\tload_ms=%.3f\ttriples=%zu\tsince_start_ms=%.3f\n",
@@ -744,30 +933,19 @@ static bool load_sources(ts_app *app)
                 (double)(ts_now_ns() - app->t0) / 1e6);
     }
     if (st != TS_OK && (app->opts.strict || !ts_store_source_count(app->store))) {
-        if (app->opts.strict || !app->diags.count) {
+        if (app->opts.strict || !app->diags->count || err.status != TS_OK) {
+            app->loading = false;
             return false;
         }
     }
-    free(app->catalog_error);
-    app->catalog_error = NULL;
-    if (catalog_source) {
-        size_t before = app->diags.count;
-        app->catalog = catalog_source(app->store, &app->diags);
-        if (!app->catalog && app->diags.count > before) {
-            char line[2600];
-            ts_error_format(&app->diags.items[before].err, line, sizeof line);
-            app->catalog_error = ts_strdup(line);
-        } else if (!app->catalog) {
-            app->catalog_error = ts_strdup("the catalog could not be built");
-        }
-    } else {
-        app->catalog_error = ts_strdup("no catalog source is installed");
-    }
-    if (app->diags.count) {
+    /* Still "loading" while the catalog's requests go to an endpoint. */
+    build_catalog(app);
+    app->loading = false;
+    if (app->diags->count) {
         char line[2600];
-        ts_error_format(&app->diags.items[0].err, line, sizeof line);
-        ts_app_message(app, true, "%zu problem%s while loading; first: %s", app->diags.count,
-                       app->diags.count == 1 ? "" : "s", line);
+        ts_error_format(&app->diags->items[0].err, line, sizeof line);
+        ts_app_message(app, true, "%zu problem%s while loading; first: %s", app->diags->count,
+                       app->diags->count == 1 ? "" : "s", line);
     }
     return true;
 }
@@ -811,19 +989,43 @@ static void open_prompt(ts_app *app, prompt_kind kind, const char *initial)
     app->prompt_hist_pos = app->prompt_hist.count;
 }
 
+/* Written to a temporary file beside path and renamed over it once complete,
+ * so an existing file is never left half overwritten. */
 static void export_csv(ts_app *app, ts_view *v, const char *path)
 {
-    FILE *f = fopen(path, "w");
+    char *tmp = ts_asprintf("%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!f) {
         ts_app_message(app, true, "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
         return;
     }
-    bool ok = v->ops->export_csv(v, f);
-    if (fclose(f) != 0) {
-        ts_app_message(app, true, "cannot write %s: %s", path, strerror(errno));
-    } else if (ok) {
-        ts_app_message(app, false, "exported to %s", path);
+    /* a view that exports nothing has said why */
+    bool exported = v->ops->export_csv(v, f);
+    bool ok = exported && fflush(f) == 0 && fsync(fd) == 0;
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        saved = errno;
     }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok) {
+        ts_app_message(app, false, "exported to %s", path);
+    } else {
+        unlink(tmp);
+        if (exported) {
+            ts_app_message(app, true, "cannot write %s: %s", path, strerror(saved));
+        }
+    }
+    free(tmp);
 }
 
 static void accept_prompt(ts_app *app)
@@ -1014,7 +1216,7 @@ static void generic_action(ts_app *app, ts_view *v, ts_action act)
             ts_app_message(app, true, "reload failed");
         }
         views_open(app);
-        if (!app->diags.count) {
+        if (!app->diags->count) {
             ts_buf s = {0};
             ts_app_summary(app, &s);
             ts_app_message(app, false, "reloaded: %s", ts_buf_str(&s));
@@ -1173,6 +1375,18 @@ int ts_tui_run(const ts_tui_opts *opts)
 {
     ts_app *app = ts_calloc(1, sizeof *app);
     app->opts = *opts;
+    app->session = ts_session_new(&(ts_session_opts){
+        .strict = opts->strict,
+        .base = opts->base,
+        .contexts = opts->contexts,
+        .n_contexts = opts->n_contexts,
+        .paths = opts->paths,
+        .n_paths = opts->n_paths,
+        .results = opts->results,
+        .endpoint = opts->endpoint,
+        .graph = opts->graph,
+    });
+    app->diags = ts_session_diags(app->session);
     app->t0 = opts->start_ns ? opts->start_ns : ts_now_ns();
     app->engine = installed_engine;
     if (opts->trace) {
@@ -1197,6 +1411,7 @@ int ts_tui_run(const ts_tui_opts *opts)
 
     if (!start_curses(app)) {
         stop_files(app);
+        ts_session_free(app->session);
         ts_keymap_free(&app->keymap);
         ts_config_clear(&app->cfg);
         ts_buf_free(&app->message);
@@ -1208,13 +1423,18 @@ int ts_tui_run(const ts_tui_opts *opts)
     }
     set_theme(app, opts->theme ? opts->theme : app->cfg.theme ? app->cfg.theme : "default");
     app->current = 0;
+    for (size_t i = 0; i < N_TABS && opts->start_on_bench; i++) {
+        if (tab_ops[i] == &ts_bench_ops) {
+            app->current = i;
+        }
+    }
     app->exit_status = 0;
     if (!load_sources(app)) {
         stop_curses(app);
         fputs("tinyscope: loading failed\n", stderr);
-        for (size_t i = 0; i < app->diags.count; i++) {
+        for (size_t i = 0; i < app->diags->count; i++) {
             char line[2600];
-            ts_error_format(&app->diags.items[i].err, line, sizeof line);
+            ts_error_format(&app->diags->items[i].err, line, sizeof line);
             char *safe = ts_sanitize(line);
             fprintf(stderr, "%s\n", safe);
             free(safe);
@@ -1245,8 +1465,7 @@ int ts_tui_run(const ts_tui_opts *opts)
     views_done(app);
     ts_catalog_free(app->catalog);
     free(app->catalog_error);
-    ts_store_free(app->store);
-    ts_diags_clear(&app->diags);
+    ts_session_free(app->session);
     ts_keymap_free(&app->keymap);
     ts_config_clear(&app->cfg);
     ts_theme_clear(&app->theme);

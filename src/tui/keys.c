@@ -163,6 +163,8 @@ static const ts_binding defaults[] = {
     {'T', TS_ACT_THEME, TS_KCTX_MAIN},
     {TS_KEY_CTRL('l'), TS_ACT_REDRAW, TS_KCTX_MAIN},
     {TS_KEY_CTRL('c'), TS_ACT_CANCEL, TS_KCTX_MAIN},
+    {'b', TS_ACT_BENCH_START, TS_KCTX_MAIN},
+    {'x', TS_ACT_BENCH_STOP, TS_KCTX_MAIN},
 
     {TS_KEY_CTRL('r'), TS_ACT_RUN_QUERY, TS_KCTX_EDITOR},
     {KEY_F(5), TS_ACT_RUN_QUERY, TS_KCTX_EDITOR},

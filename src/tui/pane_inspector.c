@@ -6,11 +6,19 @@
  * incoming rdf:type links) and the loaded sources.
  *
  * History entries are strings, not Sord nodes, so they survive a reload.
+ *
+ * On an endpoint (--endpoint) there is no store to walk: each resource
+ * opened costs one CONSTRUCT request (ts_session_describe) whose triples go
+ * into a small store of their own, the page, which the same code then
+ * shows. Back and forward keep their pages, so they cost nothing; a blank
+ * node is shown from the page that links to it (its name means nothing to
+ * the endpoint).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tinyscope/ptrmap.h"
+#include "tinyscope/session.h"
 #include "view.h"
 
 /* Bounds so a hub resource (a class with a million instances) stays fast. */
@@ -19,21 +27,47 @@
 #define MAX_CLASSES 500
 #define MAX_COUNT_MORE 100000
 
+/* One resource's triples fetched from an endpoint, shared by the history
+ * entries that show it. */
+typedef struct {
+    unsigned refs;
+    ts_store *store;
+} page;
+
 typedef struct {
     char *resource; /* NULL: the home page */
     size_t cursor, top;
+    page *pg; /* on an endpoint: what resource is shown from */
 } place;
 
 typedef struct {
     ts_lines lines;
-    ts_lines home; /* the home page, built once per load: it scans every rdf:type */
+    ts_lines home;    /* the home page, built once per load: it scans every rdf:type */
+    ts_lines classes; /* on an endpoint: the classes, once asked for */
     char *current;
+    page *pg; /* on an endpoint: the current page's triples */
     place *back;
     size_t n_back;
     place *fwd;
     size_t n_fwd;
     char *search;
 } inspector;
+
+static page *page_ref(page *pg)
+{
+    if (pg) {
+        pg->refs++;
+    }
+    return pg;
+}
+
+static void page_unref(page *pg)
+{
+    if (pg && --pg->refs == 0) {
+        ts_store_free(pg->store);
+        free(pg);
+    }
+}
 
 static SordNode *node_for(ts_store *store, const char *res)
 {
@@ -357,12 +391,115 @@ static void build_resource(ts_lines *l, ts_store *store, const char *res)
     sord_node_free(ts_store_world(store), n);
 }
 
+/* ---- on an endpoint ---------------------------------------------------- */
+
+#define ASK_CLASSES "List the classes with their instance counts (one request)"
+
+static void add_remote_error(ts_view *v, const char *what, ts_status st, const ts_error *err)
+{
+    char line[2600];
+    if (st == TS_ERR_CANCELLED) {
+        ts_app_message(v->app, true, "%s: request cancelled", what);
+    } else {
+        ts_app_message(v->app, true, "%s: %s", what, ts_error_format(err, line, sizeof line));
+    }
+}
+
+/* One request: the classes and how many instances each has. */
+static void fetch_classes(ts_view *v, ts_store *prefixes)
+{
+    inspector *in = v->priv;
+    static const char *const q = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
+                                 "GROUP BY ?class ORDER BY DESC(?n) ?class LIMIT 500";
+    ts_app_message(v->app, false, "asking %s for the classes", ts_app_endpoint(v->app));
+    ts_app_redraw_now(v->app);
+    ts_query_result res = {0};
+    ts_error err;
+    ts_status st = ts_query_run(ts_app_dataset(v->app), q, NULL, &res, &err);
+    ts_app_message(v->app, false, "%s", "");
+    ts_lines_clear(&in->classes);
+    if (st != TS_OK) {
+        add_remote_error(v, "classes", st, &err);
+        ts_query_result_clear(&res);
+        return;
+    }
+    long vc = ts_query_var_index(&res, "class"), vn = ts_query_var_index(&res, "n");
+    char *title = ts_asprintf("Classes (%zu)", res.n_rows);
+    ts_lines_add(&in->classes, 0, TS_EL_HEADER, title, NULL, NULL, false);
+    free(title);
+    for (size_t r = 0; vc >= 0 && vn >= 0 && r < res.n_rows; r++) {
+        const ts_term *c = ts_query_cell(&res, r, (size_t)vc);
+        const ts_term *n = ts_query_cell(&res, r, (size_t)vn);
+        if (c->kind != TS_TERM_IRI) {
+            continue;
+        }
+        char *shortname = ts_store_shorten_iri(prefixes, c->value);
+        ts_lines_add(&in->classes, 1, TS_EL_LINK, shortname, n->value ? n->value : "", c->value,
+                     true);
+        free(shortname);
+    }
+    ts_query_result_clear(&res);
+}
+
+static void build_remote_home(ts_lines *l, ts_view *v)
+{
+    inspector *in = v->priv;
+    ts_lines_add(l, 0, TS_EL_TITLE, "Inspector", NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_DIM, ts_app_endpoint(v->app), "SPARQL endpoint", NULL, false);
+    ts_lines_add(l, 0, TS_EL_DIM,
+                 "i in any pane inspects the row; o asks for an IRI or a prefixed name. "
+                 "Each resource opened is one request.",
+                 NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
+    if (!in->classes.count) {
+        ts_lines_add(l, 1, TS_EL_LINK, ASK_CLASSES, NULL, NULL, true);
+        return;
+    }
+    for (size_t i = 0; i < in->classes.count; i++) {
+        const ts_line *c = &in->classes.items[i];
+        ts_lines_add(l, c->indent, c->el, c->text, c->note, c->target, c->selectable);
+    }
+}
+
+/* One request: the page of the IRI res, or NULL after saying why. */
+static page *fetch_page(ts_view *v, const char *res)
+{
+    const char *endpoint = ts_app_endpoint(v->app);
+    ts_store *store = ts_store_new();
+    ts_app_message(v->app, false, "asking %s about %s", endpoint, res);
+    ts_app_redraw_now(v->app);
+    ts_error err;
+    ts_status st =
+        ts_session_describe(ts_app_dataset(v->app), res, store, endpoint, NULL, NULL, &err);
+    ts_app_message(v->app, false, "%s", "");
+    /* Past the bounds the page is partial but still worth showing. */
+    if (st != TS_OK && st != TS_ERR_LIMIT) {
+        add_remote_error(v, res, st, &err);
+        ts_store_free(store);
+        return NULL;
+    }
+    page *pg = ts_calloc(1, sizeof *pg);
+    pg->refs = 1;
+    pg->store = store;
+    return pg;
+}
+
+/* ---- building the lines ------------------------------------------------ */
+
 static void rebuild(ts_view *v)
 {
     inspector *in = v->priv;
     ts_store *store = ts_app_store(v->app);
     ts_lines_clear(&in->lines);
     if (!store) {
+        return;
+    }
+    if (ts_app_endpoint(v->app)) {
+        if (in->current && in->pg) {
+            build_resource(&in->lines, in->pg->store, in->current);
+        } else {
+            build_remote_home(&in->lines, v);
+        }
         return;
     }
     if (in->current) {
@@ -381,12 +518,14 @@ static void rebuild(ts_view *v)
 static void place_free(place *p)
 {
     free(p->resource);
+    page_unref(p->pg);
 }
 
-static void push(place **stack, size_t *n, const char *res, size_t cursor, size_t top)
+/* pg: a reference the stack takes over. */
+static void push(place **stack, size_t *n, const char *res, size_t cursor, size_t top, page *pg)
 {
     *stack = ts_reallocarray(*stack, *n + 1, sizeof **stack);
-    (*stack)[(*n)++] = (place){res ? ts_strdup(res) : NULL, cursor, top};
+    (*stack)[(*n)++] = (place){res ? ts_strdup(res) : NULL, cursor, top, pg};
 }
 
 static void clear_stack(place **stack, size_t *n)
@@ -406,6 +545,7 @@ static void insp_open(ts_view *v)
     }
     inspector *in = v->priv;
     ts_lines_clear(&in->home);
+    ts_lines_clear(&in->classes);
     rebuild(v);
 }
 
@@ -415,11 +555,14 @@ static void insp_draw(ts_view *v, ts_rect r)
     ts_lines_draw(&in->lines, r);
 }
 
-/* Leave the current page for res (NULL: home), remembering where we were. */
-static void go(ts_view *v, const char *res, place **to, size_t *n_to, size_t cursor, size_t top)
+/* Leave the current page for res (NULL: home), remembering where we were.
+ * pg: the reference to res's page (endpoint) the view takes over. */
+static void go(ts_view *v, const char *res, place **to, size_t *n_to, size_t cursor, size_t top,
+               page *pg)
 {
     inspector *in = v->priv;
-    push(to, n_to, in->current, in->lines.cursor, in->lines.top);
+    push(to, n_to, in->current, in->lines.cursor, in->lines.top, in->pg);
+    in->pg = pg;
     free(in->current);
     in->current = res ? ts_strdup(res) : NULL;
     rebuild(v);
@@ -437,6 +580,22 @@ static bool insp_show(ts_view *v, const char *resource)
         return false;
     }
     char *res = normalise(store, resource);
+    page *pg = NULL;
+    if (ts_app_endpoint(v->app) && *res) {
+        if (strncmp(res, "_:", 2)) {
+            pg = fetch_page(v, res);
+        } else {
+            pg = page_ref(in->pg);
+        }
+        if (!pg) {
+            if (!strncmp(res, "_:", 2)) {
+                ts_app_message(v->app, true, "a blank node is shown from a page that links to it");
+            }
+            free(res);
+            return true;
+        }
+        store = pg->store;
+    }
     SordNode *n = *res ? node_for(store, res) : NULL;
     /* No node (Sord refuses the text) means no triples: a NULL pattern
      * would match everything. */
@@ -446,13 +605,19 @@ static bool insp_show(ts_view *v, const char *resource)
     }
     if (!found) {
         ts_app_message(v->app, true, "no triples mention %s", res);
+        page_unref(pg);
         free(res);
         /* Handled: staying put with a message beats switching panes. */
         return true;
     }
     if (!in->current || strcmp(in->current, res)) {
         clear_stack(&in->fwd, &in->n_fwd);
-        go(v, res, &in->back, &in->n_back, 0, 0);
+        go(v, res, &in->back, &in->n_back, 0, 0, pg);
+    } else if (pg) {
+        /* The same resource again: the fresh answer replaces the page. */
+        page_unref(in->pg);
+        in->pg = pg;
+        rebuild(v);
     }
     free(res);
     return true;
@@ -471,6 +636,10 @@ static bool insp_request(ts_view *v, ts_action act)
             char *t = ts_strdup(cur->target);
             insp_show(v, t);
             free(t);
+        } else if (cur && !in->current && ts_app_endpoint(v->app) &&
+                   !strcmp(cur->text, ASK_CLASSES)) {
+            fetch_classes(v, ts_app_store(v->app));
+            rebuild(v);
         }
         return true;
     case TS_ACT_BACK:
@@ -484,7 +653,8 @@ static bool insp_request(ts_view *v, ts_action act)
             return true;
         }
         place p = (*from)[--*n_from];
-        go(v, p.resource, to, n_to, p.cursor, p.top);
+        go(v, p.resource, to, n_to, p.cursor, p.top, p.pg);
+        p.pg = NULL;
         place_free(&p);
         return true;
     }
@@ -543,6 +713,8 @@ static void insp_done(ts_view *v)
     }
     ts_lines_clear(&in->lines);
     ts_lines_clear(&in->home);
+    ts_lines_clear(&in->classes);
+    page_unref(in->pg);
     clear_stack(&in->back, &in->n_back);
     clear_stack(&in->fwd, &in->n_fwd);
     free(in->current);

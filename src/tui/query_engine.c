@@ -1,8 +1,8 @@
 /*
  * The Query pane's default engine: tinyscope's SPARQL over the local store,
- * through the query interface (query.h), so a remote dataset could take its
- * place. Terms become display text (IRIs shortened with the store's
- * prefixes) and the resource to inspect.
+ * through the query interface (query.h); with --endpoint the same code runs
+ * on the remote dataset (ts_tui_dataset_run). Terms become display text
+ * (IRIs shortened with the store's prefixes) and the resource to inspect.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -117,10 +117,9 @@ static int on_boolean(void *ctx, bool value)
     return 0;
 }
 
-static ts_status sparql_run(void *ctx, ts_store *store, const char *query, ts_tui_sink *sink,
-                            const ts_tui_cancel *cancel, ts_error *err)
+ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query, ts_tui_sink *sink,
+                             const ts_tui_cancel *cancel, ts_error *err)
 {
-    (void)ctx;
     /* The store's prefixes (rdfs:, s3n:, nnet:, ...) need no PREFIX lines:
      * they go before the query, one per line, and positions in errors are
      * moved back onto the user's text. The query's own PREFIX lines win. */
@@ -135,12 +134,10 @@ static ts_status sparql_run(void *ctx, ts_store *store, const char *query, ts_tu
         }
     }
     ts_buf_puts(&text, query);
-    ts_dataset *ds = ts_dataset_local(store);
     run_ctx c = {.store = store, .sink = sink, .cancel = cancel};
     static const ts_query_sink qsink = {on_begin, on_row, on_triple, on_boolean};
     ts_query_opts opts = {.cancel = cancel->flag};
     ts_status st = ts_query_stream(ds, ts_buf_str(&text), &opts, &qsink, &c, NULL, err);
-    ts_dataset_free(ds);
     ts_buf_free(&text);
     if (err && err->line > prelude) {
         err->line -= prelude;
@@ -150,6 +147,16 @@ static ts_status sparql_run(void *ctx, ts_store *store, const char *query, ts_tu
     if (c.cancelled || st == TS_ERR_CANCELLED) {
         return TS_ERR_CANCELLED;
     }
+    return st;
+}
+
+static ts_status sparql_run(void *ctx, ts_store *store, const char *query, ts_tui_sink *sink,
+                            const ts_tui_cancel *cancel, ts_error *err)
+{
+    (void)ctx;
+    ts_dataset *ds = ts_dataset_local(store);
+    ts_status st = ts_tui_dataset_run(ds, store, query, sink, cancel, err);
+    ts_dataset_free(ds);
     return st;
 }
 

@@ -51,7 +51,9 @@
     X(HISTORY_PREV, "history-prev", "Recall the previous query from history")                      \
     X(HISTORY_NEXT, "history-next", "Recall the next query from history")                          \
     X(CLEAR, "clear", "Clear the query editor")                                                    \
-    X(ACCEPT, "accept", "Accept the prompt")
+    X(ACCEPT, "accept", "Accept the prompt")                                                       \
+    X(BENCH_START, "bench-start", "Bench pane: start a run on the selected port")                  \
+    X(BENCH_STOP, "bench-stop", "Bench pane: stop the run on the selected port")
 
 typedef enum {
 #define TS_X_ACTION(id, name, help) TS_ACT_##id,

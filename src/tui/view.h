@@ -7,8 +7,10 @@
 #define TINYSCOPE_TUI_VIEW_H
 
 #include <curses.h>
+#include <poll.h>
 #include <signal.h>
 
+#include "tinyscope/query.h"
 #include "tui_internal.h"
 
 typedef struct ts_app ts_app;
@@ -47,6 +49,19 @@ typedef struct {
     bool (*export_csv)(ts_view *v, FILE *f);
     /** Free the pane's state. */
     void (*done)(ts_view *v);
+    /**
+     * Descriptors the pane waits on besides the keyboard (serial ports):
+     * fill at most max of fds, return how many, and lower *timeout_ms (-1:
+     * no limit) to when step() is due at the latest. Asked before every
+     * wait, whichever pane is shown. NULL: the pane waits on nothing.
+     */
+    size_t (*pollfds)(ts_view *v, struct pollfd *fds, size_t max, int *timeout_ms);
+    /**
+     * Handle what the wait found in the descriptors pollfds() gave (revents
+     * set, or all zero after a timeout); never blocks. True when the screen
+     * needs redrawing.
+     */
+    bool (*step)(ts_view *v, const struct pollfd *fds, size_t n);
 } ts_view_ops;
 
 struct ts_view {
@@ -84,6 +99,8 @@ void ts_view_draw_empty(ts_rect r, const char *text);
 /** The first key bound to act, or "" (one of four static buffers, for texts that name keys). */
 const char *ts_app_key_for(ts_app *app, ts_action act);
 
+/** What the UI was started with. Borrowed. */
+const ts_tui_opts *ts_app_opts(ts_app *app);
 /** The store (NULL while loading). Borrowed. */
 ts_store *ts_app_store(ts_app *app);
 /** True while sources are being (re)loaded. */
@@ -117,6 +134,19 @@ const ts_catalog *ts_app_catalog(ts_app *app);
 const char *ts_app_catalog_error(ts_app *app);
 /** The installed query engine, or NULL. */
 const ts_tui_query_engine *ts_app_query_engine(ts_app *app);
+/**
+ * The dataset queries go to: the endpoint given with --endpoint, or the
+ * store (NULL while loading). Borrowed.
+ */
+ts_dataset *ts_app_dataset(ts_app *app);
+/** The endpoint URL when the panes ask a remote endpoint, else NULL. */
+const char *ts_app_endpoint(ts_app *app);
+/**
+ * Run query on ds for the Query pane as ts_tui_sparql_engine does on the
+ * store (whose prefixes need no PREFIX lines): query_engine.c.
+ */
+ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query, ts_tui_sink *sink,
+                             const ts_tui_cancel *cancel, ts_error *err);
 
 /* ---- Drawing (draw.c) -------------------------------------------------- */
 

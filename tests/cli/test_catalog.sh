@@ -176,6 +176,16 @@ expect_json 'len(j)' 14
 expect_json 'all(r["verdict"] != "fits" or r["board_name"] in ("Arduino Nicla Vision", "ESP32-S3-EYE", "Arduino-Nano-BLE-33-Tinyml-Kit_1") for r in j)' True
 expect_json '[r["verdict"] for r in j].count("fits")' 3
 
+# fits writes the records of matrix: every CSV row of fits is a row of matrix.
+run "$TS" matrix --format csv
+cp "$TMP/out" "$TMP/matrix.csv"
+run "$TS" fits Person_Detection --format csv
+expect_rc 0
+checks=$((checks + 1))
+missing=$(grep -vxF -f "$TMP/matrix.csv" "$TMP/out" | wc -l)
+[ "$missing" -eq 0 ] && [ "$(wc -l <"$TMP/out")" -eq 15 ] ||
+    fail "fits CSV rows differ from matrix rows ($missing not in matrix)"
+
 run "$TS" fits "syntiant tinyml board 1" --only-fits --format json
 expect_rc 0
 expect_json 'all(r["verdict"] == "fits" for r in j) and len(j) > 0' True

@@ -18,6 +18,11 @@ expect_out "(4 rows)"
 expect_out "7"
 expect_no_esc
 
+# the query's own PREFIX declarations shorten IRIs the data does not bind
+run "$TS" query -e "PREFIX mine: <http://other.example/> SELECT ?x WHERE { VALUES ?x { mine:thing } }" "$D"
+expect_rc 0
+expect_out "mine:thing"
+
 # csv: W3C, header without '?', CRLF, quoting
 run "$TS" query --format csv -e "$P SELECT ?s ?l WHERE { ?s ex:label ?l } ORDER BY ?l" "$D"
 expect_rc 0

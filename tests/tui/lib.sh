@@ -19,6 +19,9 @@ trap cleanup EXIT
 export HOME="$WORK/home"
 export XDG_CONFIG_HOME="$WORK/config"
 export XDG_STATE_HOME="$WORK/state"
+# No benchmark results and no USB serial ports but the tests' own.
+export XDG_DATA_HOME="$WORK/data"
+export TINYSCOPE_SYSFS="$WORK/sysfs"
 export LC_ALL=C.UTF-8
 export TZ=UTC
 unset NO_COLOR TINYSCOPE_TRACE TINYSCOPE_SCRIPT

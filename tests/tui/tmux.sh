@@ -165,5 +165,28 @@ case_progress() {
     wait_for "400000 triples in 1 source" 150
 }
 
+case_hostile() {
+    # Labels crafted to clear the screen, move the cursor, set the title,
+    # change colours and reorder text: the terminal must see none of it.
+    tmux_start 160x50 "$ROOT/tests/data/hostile.ttl"
+    wait_for 'Cursor\e[2J\e[H\e[10;10Hmoved\rover' || return
+    wait_for 'Title\e]0;pwned\x07set\e]2;owne' || return
+    capture -e >"$WORK/devices"
+    tmux_keys 2
+    wait_for 'Bidi\u202Eevil\u202C\u2066iso' || return
+    wait_for 'Colour\e[41;97mred\u009B31m' || return
+    capture -e >"$WORK/models"
+    for f in "$WORK/devices" "$WORK/models"; do
+        grep -qF $'\e[2J' "$f" && fail "a label cleared the screen"
+        grep -qF $'\e[41;97mred' "$f" && fail "a label's colours reached the terminal"
+        grep -qF $'\xe2\x80\xae' "$f" && fail "a bidi override reached the terminal"
+        grep -qF $'\xc2\x9b' "$f" && fail "a C1 control reached the terminal"
+    done
+    head -1 "$WORK/models" | grep -q "Devices" || fail "the tab bar moved: the cursor was moved"
+    title=$(tmux -L "$TMUX_SOCK" display -p '#{pane_title}')
+    case "$title" in *pwned* | *owned*) fail "a label set the window title ($title)" ;; esac
+    return 0
+}
+
 "case_$1"
 finish

@@ -369,6 +369,54 @@ static void test_results_file(void)
     free(path);
 }
 
+/* A result added to the store while the program runs reads back the same
+ * as when the results file is loaded at the next start. */
+static void test_results_add(void)
+{
+    char *path = tmp_path("added.nt");
+    ts_bench_result r;
+    ts_error err;
+    fill_result(&r, "live-board");
+    r.accuracy = 0.875;
+    CHECK(ts_results_append(path, &r, NULL, &err) == TS_OK);
+
+    ts_store *live = ts_store_new();
+    CHECK(!ts_results_in_store(live, r.iri));
+    ts_results_add(live, path, &r);
+    CHECK(ts_results_in_store(live, r.iri));
+    CHECK_INT(ts_store_source_count(live), 1);
+    ts_results_add(live, path, &r); /* the same run again: no second source, no new triples */
+    CHECK_INT(ts_store_source_count(live), 1);
+    size_t quads = sord_num_quads(ts_store_model(live));
+
+    ts_store *loaded = ts_store_new();
+    ts_diags diags = {0};
+    CHECK(ts_results_load(loaded, path, &diags, NULL) == TS_OK);
+    CHECK_INT(sord_num_quads(ts_store_model(loaded)), quads);
+    CHECK_STR(ts_store_source(live, 0)->uri, ts_store_source(loaded, 0)->uri);
+
+    ts_bench_result a, b;
+    CHECK(ts_results_get(live, r.iri, &a));
+    CHECK(ts_results_get(loaded, r.iri, &b));
+    CHECK_STR(a.device_iri, b.device_iri);
+    CHECK_STR(a.device_name, "live-board");
+    CHECK_STR(a.model_name, "kws01");
+    CHECK_STR(a.started_at, r.started_at);
+    CHECK(a.latency_median_us == 19500 && b.latency_median_us == 19500);
+    CHECK(fabs(a.accuracy - 0.875) < 1e-9);
+    CHECK(a.complete && b.complete);
+    ts_bench_result c;
+    CHECK(!ts_results_get(live, "urn:uuid:not-a-run", &c));
+
+    ts_bench_result_clear(&a);
+    ts_bench_result_clear(&b);
+    ts_bench_result_clear(&r);
+    ts_diags_clear(&diags);
+    ts_store_free(live);
+    ts_store_free(loaded);
+    free(path);
+}
+
 static void test_summarize(void)
 {
     ts_bench_result list[5];
@@ -934,6 +982,7 @@ int main(void)
     test_mlperf_parse();
     test_jsonl_parse();
     test_results_file();
+    test_results_add();
     test_summarize();
     test_discover();
     int ptm = posix_openpt(O_RDWR | O_NOCTTY);

@@ -1,5 +1,6 @@
 #include "test.h"
 #include "tinyscope/sanitize.h"
+#include "tinyscope/text_table.h"
 
 static void expect(const char *in, size_t n, const char *want)
 {
@@ -39,5 +40,34 @@ int main(void)
     CHECK_INT(ts_utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
     CHECK_INT(cp, 0x1F600);
     CHECK_INT(ts_utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+
+    /* Line-structured text keeps its lines and tabs, and nothing else. */
+    ts_buf b = {0};
+    const char *csv = "a,\x1b[2Jb\tc\r\nd\re\xe2\x80\xae\n";
+    ts_sanitize_lines_append(&b, csv, strlen(csv));
+    CHECK_STR(ts_buf_str(&b), "a,\\e[2Jb\tc\r\nd\\re\\u202E\n");
+    ts_buf_free(&b);
+
+    /* Files and pipes get the bytes; a terminal gets them escaped. */
+    char *mem = NULL;
+    size_t mem_len = 0;
+    FILE *f = open_memstream(&mem, &mem_len);
+    CHECK(!ts_sanitize_is_tty(f));
+    CHECK(ts_sanitize_fwrite(f, "\x1b]0;t\x07\n", 7, false));
+    CHECK(ts_sanitize_fwrite(f, "\x1b]0;t\x07\n", 7, true));
+    fclose(f);
+    CHECK_INT((long)mem_len, 7 + 11);
+    CHECK(!memcmp(mem, "\x1b]0;t\x07\n\\e]0;t\\x07\n", mem_len));
+    free(mem);
+
+    /* Bytes that are not UTF-8 become U+FFFD, the rest stays. */
+    s = ts_utf8_valid("a\xff" "b\xc3\xa9\xe2\x80");
+    CHECK_STR(s, "a\xef\xbf\xbd" "b\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd");
+    free(s);
+
+    /* JSON strings stay valid JSON and say the same, minus raw controls. */
+    ts_json_string(&b, "q\"\\\x01\x7f\xc2\x9b\xe2\x80\xae\xc3\xa9\xff");
+    CHECK_STR(ts_buf_str(&b), "\"q\\\"\\\\\\u0001\\u007f\\u009b\\u202e\xc3\xa9\\ufffd\"");
+    ts_buf_free(&b);
     return test_done();
 }
