@@ -910,6 +910,9 @@ static ts_status jsonld_text(ts_store *store, ts_source *src, const char *text, 
         .blank_prefix = prefix,
         .diags = opts ? opts->diags : NULL,
     };
+    if (!opts || !ts_jsonld_direction_parse(opts->rdf_direction, &jo.rdf_direction)) {
+        ts_jsonld_direction_parse(TS_LOAD_RDF_DIRECTION, &jo.rdf_direction);
+    }
     jsonld_ctx ctx = {store, src};
     ts_error err;
     ts_status st = ts_jsonld_text_to_rdf(text, len, &jo, jsonld_quad, &ctx, &err);

@@ -94,7 +94,8 @@ ts_status ts_session_load_into(const ts_session_opts *opts, ts_store *store, ts_
                        .base = opts->base,
                        .diags = diags,
                        .progress = progress,
-                       .progress_ctx = progress_ctx};
+                       .progress_ctx = progress_ctx,
+                       .rdf_direction = opts->rdf_direction};
     ts_jsonld_ctxstore *contexts = NULL;
     if (opts->n_contexts) {
         contexts = ts_session_contexts(opts, err);

@@ -66,6 +66,16 @@ typedef enum {
     TS_JSONLD_DIR_COMPOUND, /**< compound-literal: rdf:value, rdf:language, rdf:direction */
 } ts_jsonld_direction;
 
+/**
+ * The rdfDirection option by its name: "none" (TS_JSONLD_DIR_DROP),
+ * "i18n-datatype" or "compound-literal". False, *out untouched, for any
+ * other name.
+ */
+bool ts_jsonld_direction_parse(const char *name, ts_jsonld_direction *out);
+
+/** The name of a rdfDirection option (see ts_jsonld_direction_parse). */
+const char *ts_jsonld_direction_name(ts_jsonld_direction d);
+
 typedef struct {
     const char *source;           /**< name used in messages (file path) */
     const char *base;             /**< the document's base IRI, or NULL */

@@ -25,7 +25,14 @@ typedef struct {
     /** Remote JSON-LD contexts; NULL: a shared store with the bundled and
      *  user contexts (ts_jsonld_ctxstore_add_defaults). */
     ts_jsonld_ctxstore *contexts;
+    /** How JSON-LD @direction reaches RDF: "none", "i18n-datatype" or
+     *  "compound-literal" (ts_jsonld_direction_parse); NULL or another
+     *  name: TS_LOAD_RDF_DIRECTION. */
+    const char *rdf_direction;
 } ts_load_opts;
+
+/** The rdfDirection files are loaded with unless told otherwise. */
+#define TS_LOAD_RDF_DIRECTION "i18n-datatype"
 
 /**
  * Read one source file into a new named graph, dispatching on the format.

@@ -32,6 +32,9 @@ typedef struct {
     const char *results;  /**< benchmark results file; NULL: the default one */
     const char *endpoint; /**< query this SPARQL endpoint instead of loading files */
     const char *graph;    /**< with endpoint: its default graph, or NULL */
+    /** JSON-LD @direction as RDF, as ts_load_opts.rdf_direction (NULL: the
+     *  loader's default). */
+    const char *rdf_direction;
 } ts_session_opts;
 
 /**

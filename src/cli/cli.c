@@ -23,6 +23,9 @@
 
 /* The --context mappings of the command line (see take_context_options). */
 static ts_cli_data global_contexts;
+/* --rdf-direction MODE, for every command that loads JSON-LD (NULL: the
+ * loader's default). */
+static const char *global_rdf_direction;
 
 typedef struct {
     const char *name;
@@ -124,6 +127,7 @@ void ts_cli_session_opts(const ts_cli_data *data, ts_cli_session *out)
         .results = data->results,
         .endpoint = data->endpoint,
         .graph = data->graph,
+        .rdf_direction = global_rdf_direction,
     };
 }
 
@@ -347,6 +351,9 @@ static void usage(FILE *f)
           "      --base IRI   base IRI for relative IRIs (default: each file's URI)\n"
           "      --context URL=FILE\n"
           "                   answer the JSON-LD context URL from FILE (repeatable)\n"
+          "      --rdf-direction MODE\n"
+          "                   JSON-LD @direction as RDF: i18n-datatype (default),\n"
+          "                   compound-literal, or none (dropped)\n"
           "      --results FILE\n"
           "                   the benchmark results file to load, and the one the\n"
           "                   Bench pane appends to (default:\n"
@@ -567,10 +574,22 @@ static int run_default(int argc, char **argv)
     return (data.strict && total_errors) ? TS_EXIT_FAILURE : TS_EXIT_OK;
 }
 
+static bool take_rdf_direction(const char *mode)
+{
+    ts_jsonld_direction d;
+    if (!ts_jsonld_direction_parse(mode, &d)) {
+        ts_cli_error("--rdf-direction wants none, i18n-datatype or compound-literal, not '%s'",
+                     mode);
+        return false;
+    }
+    global_rdf_direction = mode;
+    return true;
+}
+
 /*
- * --context URL=FILE is taken out of the command line before the command
- * sees it, so that every command loading data honours it without listing
- * it. An argument after "--" is left alone.
+ * --context URL=FILE and --rdf-direction MODE are taken out of the command
+ * line before the command sees it, so that every command loading data
+ * honours them without listing them. An argument after "--" is left alone.
  */
 static int take_context_options(int *argc, char **argv)
 {
@@ -595,6 +614,18 @@ static int take_context_options(int *argc, char **argv)
             }
         } else if (!strncmp(a, "--context=", 10)) {
             if (!ts_cli_add_context(&global_contexts, a + 10)) {
+                return TS_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--rdf-direction")) {
+            if (i + 1 >= *argc) {
+                ts_cli_error("--rdf-direction wants none, i18n-datatype or compound-literal");
+                return TS_EXIT_USAGE;
+            }
+            if (!take_rdf_direction(argv[++i])) {
+                return TS_EXIT_USAGE;
+            }
+        } else if (!strncmp(a, "--rdf-direction=", 16)) {
+            if (!take_rdf_direction(a + 16)) {
                 return TS_EXIT_USAGE;
             }
         } else {

@@ -13,7 +13,7 @@
 static void convert_usage(FILE *f)
 {
     fputs("usage: tinyscope convert [--to turtle|ntriples|nquads] [-o OUT] [--base IRI]\n"
-          "                         [--context URL=FILE] FILE...\n"
+          "                         [--context URL=FILE] [--rdf-direction MODE] FILE...\n"
           "\n"
           "Read the files (JSON-LD Thing Descriptions, or any format tinyscope loads)\n"
           "and write their statements as Turtle (the default), N-Triples or N-Quads.\n"
@@ -25,7 +25,9 @@ static void convert_usage(FILE *f)
           "  --to FORMAT          turtle (ttl), ntriples (nt) or nquads (nq)\n"
           "  -o, --output OUT     write to OUT instead of standard output\n"
           "  --base IRI           base IRI for relative IRIs (default: each file's URI)\n"
-          "  --context URL=FILE   answer the JSON-LD context URL from FILE\n",
+          "  --context URL=FILE   answer the JSON-LD context URL from FILE\n"
+          "  --rdf-direction MODE JSON-LD @direction as RDF: i18n-datatype (default),\n"
+          "                       compound-literal, or none (dropped)\n",
           f);
 }
 

@@ -108,6 +108,7 @@ void jl_ctx_unref(jl_ctx *c)
     free(c->slots);
     for (size_t i = 0; i < c->n_memo; i++) {
         free(c->memo[i].key);
+        json_decref(c->memo[i].local);
         jl_ctx_unref(c->memo[i].result);
     }
     free(c->memo);
@@ -1292,11 +1293,19 @@ ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local, const ch
 {
     char *key = NULL;
     if (active->persistent && validate_scoped && !chain) {
+        /* A term's scoped context is the same JSON value every time:
+         * found by identity, without making its text. */
+        char flags[4] = {(char)('0' + override_protected), (char)('0' + propagate),
+                         (char)('0' + p->mode10), '\0'};
+        for (size_t i = 0; i < active->n_memo; i++) {
+            if (active->memo[i].local == local && !memcmp(active->memo[i].key, flags, 3)) {
+                *out = jl_ctx_ref(active->memo[i].result);
+                return TS_OK;
+            }
+        }
         ts_buf *b = &p->scratch;
         ts_buf_truncate(b, 0);
-        ts_buf_putc(b, (char)('0' + override_protected));
-        ts_buf_putc(b, (char)('0' + propagate));
-        ts_buf_putc(b, (char)('0' + p->mode10));
+        ts_buf_puts(b, flags);
         if (local_text) {
             ts_buf_puts(b, local_text);
         } else {
@@ -1318,6 +1327,9 @@ ts_status jl_process_context(jl_proc *p, jl_ctx *active, json_t *local, const ch
         active->n_memo < JL_MAX_MEMO && jl_store_adopt(p->store, *out)) {
         active->memo = ts_reallocarray(active->memo, active->n_memo + 1, sizeof *active->memo);
         active->memo[active->n_memo].key = key;
+        /* Only a term's context outlives the document: a document's own
+         * context is found by its text. */
+        active->memo[active->n_memo].local = local_text ? json_incref(local) : NULL;
         active->memo[active->n_memo].result = jl_ctx_ref(*out);
         active->n_memo++;
         key = NULL;

@@ -90,10 +90,10 @@ static json_t *iri_json(jl_proc *p, const jl_ctx *c, const char *value, bool doc
     return j;
 }
 
-/* Value expansion (5.3.2): a new reference. */
-static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *value)
+/* Value expansion (5.3.2) with t, the active property's definition in c
+ * (or NULL): a new reference. */
+static json_t *value_expand_def(jl_proc *p, jl_ctx *c, const jl_term *t, json_t *value)
 {
-    const jl_term *t = aprop ? jl_ctx_get(c, aprop) : NULL;
     if (t && t->type && json_is_string(value)) {
         if (!strcmp(t->type, "@id")) {
             json_t *o = json_object();
@@ -138,6 +138,11 @@ static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *va
     return o;
 }
 
+static json_t *value_expand(jl_proc *p, jl_ctx *c, const char *aprop, json_t *value)
+{
+    return value_expand_def(p, c, aprop ? jl_ctx_get(c, aprop) : NULL, value);
+}
+
 /* Apply a term's scoped context to c, returning a new reference in *out. */
 static ts_status apply_scoped(jl_proc *p, jl_ctx *c, jl_term *t, bool override_protected,
                               bool propagate, jl_ctx **out)
@@ -157,24 +162,36 @@ static int compare_keys(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The keys of obj in code point order (borrowed strings), in small (which
- * has room for 16) when they fit, else in a new array: free it when it is
- * not small. */
-static const char **sorted_keys_in(json_t *obj, size_t *n, const char **small)
+typedef struct {
+    const char *key;
+    json_t *value;
+} entry;
+
+static int compare_entries(const void *a, const void *b)
+{
+    return strcmp(((const entry *)a)->key, ((const entry *)b)->key);
+}
+
+/* The entries of obj in code point order of their keys (borrowed), in
+ * small (which has room for 16) when they fit, else in a new array: free
+ * it when it is not small. */
+static entry *sorted_entries_in(json_t *obj, size_t *n, entry *small)
 {
     *n = json_object_size(obj);
-    const char **keys = *n <= 16 ? small : ts_malloc(ts_mul_size(*n, sizeof *keys));
+    entry *es = *n <= 16 ? small : ts_malloc(ts_mul_size(*n, sizeof *es));
     size_t i = 0;
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v)
     {
-        keys[i++] = k;
+        es[i].key = k;
+        es[i].value = v;
+        i++;
     }
     if (*n > 1) {
-        qsort(keys, *n, sizeof *keys, compare_keys);
+        qsort(es, *n, sizeof *es, compare_entries);
     }
-    return keys;
+    return es;
 }
 
 static const char **sorted_keys(json_t *obj, size_t *n)
@@ -246,7 +263,15 @@ static ts_status language_map(node_state *ns, const jl_term *kdef, json_t *value
                 if (!jl_is_lang_tag(lang)) {
                     jl_warn(p, "\"%s\" is not a well-formed language tag", lang);
                 }
-                json_object_set_new_nocheck(v, "@language", json_string(lang));
+                /* Language tags are case-insensitive; a map's keys are
+                 * lower-cased, as jsonld.js does, so that both give the
+                 * same literals. */
+                char *lower = ts_strdup(lang);
+                for (char *q = lower; *q; q++) {
+                    *q = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
+                }
+                json_object_set_new_nocheck(v, "@language", json_string(lower));
+                free(lower);
             }
             if (dir == JL_DIR_LTR || dir == JL_DIR_RTL) {
                 json_object_set_new_nocheck(v, "@direction",
@@ -271,7 +296,23 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
 {
     jl_proc *p = ns->p;
     unsigned cont = kdef->container;
-    const char *index_key = kdef->index ? kdef->index : "@index";
+    /* The index mapping, and the values made of the index, come from the
+     * context with the key's own scoped context applied: a TD's nested
+     * "properties" redefines itself there (@index "propertyName"), as
+     * jsonld.js reads it. The index's property IRI comes from the active
+     * context. */
+    jl_ctx *term_ctx = jl_ctx_ref(ns->ctx);
+    if (kdef->has_context) {
+        jl_ctx *next = NULL;
+        ts_status sst = apply_scoped(p, ns->ctx, (jl_term *)kdef, true, true, &next);
+        if (sst != TS_OK) {
+            jl_ctx_unref(term_ctx);
+            return sst;
+        }
+        swap_ctx(&term_ctx, next);
+    }
+    const jl_term *tdef = jl_ctx_get(term_ctx, key);
+    const char *index_key = (tdef && tdef->index) ? tdef->index : "@index";
     json_t *ev = json_array();
     size_t n;
     const char **keys = sorted_keys(value, &n);
@@ -329,7 +370,7 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
                 }
                 if ((cont & JL_C_INDEX) && strcmp(index_key, "@index") && !none) {
                     json_t *idx = json_string(index);
-                    json_t *re = value_expand(p, ns->ctx, index_key, idx);
+                    json_t *re = value_expand(p, term_ctx, index_key, idx);
                     json_decref(idx);
                     char *ko;
                     const char *eik = jl_expand_iri(p, ns->ctx, index_key, false, true, &ko);
@@ -378,6 +419,7 @@ static ts_status index_map(node_state *ns, const char *key, const jl_term *kdef,
         jl_pop(p);
     }
     free(keys);
+    jl_ctx_unref(term_ctx);
     if (st != TS_OK) {
         json_decref(ev);
         return st;
@@ -634,16 +676,19 @@ static ts_status expand_entries(node_state *ns, json_t *element)
     /* Keys in code point order, as the specification's examples assume:
      * "@reverse" is met before any reverse property term. */
     size_t n_keys;
-    const char *small[16];
-    const char **keys = sorted_keys_in(element, &n_keys, small);
+    entry small[16];
+    entry *keys = sorted_entries_in(element, &n_keys, small);
     for (size_t ki = 0; ki < n_keys; ki++) {
-        const char *key = keys[ki];
-        json_t *value = json_object_get(element, key);
+        const char *key = keys[ki].key;
+        json_t *value = keys[ki].value;
         if (!strcmp(key, "@context")) {
             continue;
         }
-        char *owned;
-        const char *eprop = jl_expand_iri(p, ns->ctx, key, false, true, &owned);
+        char *owned = NULL;
+        /* A term's key expands to its IRI mapping (5.2.2 step 4): one
+         * lookup gives both. */
+        const jl_term *kdef = key[0] == '@' ? NULL : jl_ctx_get(ns->ctx, key);
+        const char *eprop = kdef ? kdef->iri : jl_expand_iri(p, ns->ctx, key, false, true, &owned);
         if (!eprop || (!strchr(eprop, ':') && !jl_is_keyword(eprop))) {
             free(owned);
             continue;
@@ -657,7 +702,9 @@ static ts_status expand_entries(node_state *ns, json_t *element)
             continue;
         }
         jl_push_key(p, key);
-        const jl_term *kdef = jl_ctx_get(ns->ctx, key);
+        if (!kdef) {
+            kdef = jl_ctx_get(ns->ctx, key);
+        }
         unsigned cont = kdef ? kdef->container : 0;
         json_t *ev = NULL;
         if (kdef && kdef->type && !strcmp(kdef->type, "@json")) {
@@ -791,10 +838,42 @@ static ts_status expand_entries(node_state *ns, json_t *element)
 static const char *const value_keys[] = {"@direction", "@index", "@language", "@type", "@value"};
 
 /* Steps 15 to 20 of 5.1.2: check and simplify a finished object. */
+/* The keyword entries of an expanded object, found in one pass. */
+typedef struct {
+    json_t *value, *type, *language, *direction, *set, *list, *index, *id;
+} keyword_entries;
+
+static void scan_keywords(json_t *obj, keyword_entries *kw)
+{
+    memset(kw, 0, sizeof *kw);
+    const char *k;
+    json_t *x;
+    json_object_foreach(obj, k, x)
+    {
+        if (k[0] != '@') {
+            continue;
+        }
+        json_t **slot = !strcmp(k, "@value")       ? &kw->value
+                        : !strcmp(k, "@type")      ? &kw->type
+                        : !strcmp(k, "@language")  ? &kw->language
+                        : !strcmp(k, "@direction") ? &kw->direction
+                        : !strcmp(k, "@set")       ? &kw->set
+                        : !strcmp(k, "@list")      ? &kw->list
+                        : !strcmp(k, "@index")     ? &kw->index
+                        : !strcmp(k, "@id")        ? &kw->id
+                                                   : NULL;
+        if (slot) {
+            *slot = x;
+        }
+    }
+}
+
 static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
 {
     json_t *result = *resultp;
-    json_t *v = json_object_get(result, "@value");
+    keyword_entries kw;
+    scan_keywords(result, &kw);
+    json_t *v = kw.value;
     if (v) {
         const char *k;
         json_t *x;
@@ -808,8 +887,8 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
                 return jl_fail(p, "invalid value object", "unexpected entry %s", k);
             }
         }
-        json_t *t = json_object_get(result, "@type");
-        if (t && (json_object_get(result, "@language") || json_object_get(result, "@direction"))) {
+        json_t *t = kw.type;
+        if (t && (kw.language || kw.direction)) {
             return jl_fail(p, "invalid value object", "@type with @language or @direction");
         }
         if (t && json_is_string(t) && !strcmp(json_string_value(t), "@json")) {
@@ -820,45 +899,46 @@ static ts_status finish_object(jl_proc *p, const char *aprop, json_t **resultp)
             *resultp = NULL;
             return TS_OK;
         }
-        if (!json_is_string(v) && json_object_get(result, "@language")) {
+        if (!json_is_string(v) && kw.language) {
             return jl_fail(p, "invalid language-tagged value", "@language on a non-string");
         }
         if (t && (!json_is_string(t) || !jl_is_well_formed_iri(json_string_value(t)) ||
                   (json_string_value(t)[0] == '_' && json_string_value(t)[1] == ':'))) {
             return jl_fail(p, "invalid typed value", "@type is not an IRI");
         }
-    } else if (json_object_get(result, "@type") &&
-               !json_is_array(json_object_get(result, "@type"))) {
-        json_object_set_new_nocheck(result, "@type", as_array(json_object_get(result, "@type")));
-    } else if (json_object_get(result, "@set") || json_object_get(result, "@list")) {
+    } else if (kw.type && !json_is_array(kw.type)) {
+        json_object_set_new_nocheck(result, "@type", as_array(kw.type));
+    } else if (kw.set || kw.list) {
         size_t n = json_object_size(result);
-        if (n > 2 || (n == 2 && !json_object_get(result, "@index"))) {
+        if (n > 2 || (n == 2 && !kw.index)) {
             return jl_fail(p, "invalid set or list object", "unexpected entries");
         }
-        json_t *set = json_object_get(result, "@set");
-        if (set) {
-            json_t *s = json_incref(set);
+        if (kw.set) {
+            json_t *s = json_incref(kw.set);
             json_decref(result);
             *resultp = result = s;
+            if (!json_is_object(result)) {
+                return TS_OK;
+            }
+            scan_keywords(result, &kw);
         }
     }
-    if (json_is_object(result) && json_object_size(result) == 1 &&
-        json_object_get(result, "@language")) {
+    if (!json_is_object(result)) {
+        return TS_OK;
+    }
+    size_t n = json_object_size(result);
+    if (n == 1 && kw.language) {
         json_decref(result);
         *resultp = NULL;
         return TS_OK;
     }
-    if ((!aprop || !strcmp(aprop, "@graph")) && json_is_object(result)) {
-        size_t n = json_object_size(result);
-        if (n == 0 || json_object_get(result, "@value") || json_object_get(result, "@list") ||
-            (n == 1 && json_object_get(result, "@id"))) {
-            json_decref(result);
-            *resultp = NULL;
-            return TS_OK;
-        }
+    if ((!aprop || !strcmp(aprop, "@graph")) &&
+        (n == 0 || kw.value || kw.list || (n == 1 && kw.id))) {
+        json_decref(result);
+        *resultp = NULL;
+        return TS_OK;
     }
-    if (json_is_object(result) && json_is_null(json_object_get(result, "@id")) &&
-        json_object_size(result) == 1) {
+    if (json_is_null(kw.id) && n == 1) {
         json_decref(result);
         *resultp = NULL;
     }
@@ -912,50 +992,69 @@ static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop, co
         swap_ctx(&ctx, next);
     }
     jl_ctx *type_ctx = jl_ctx_ref(ctx);
-    size_t n;
-    const char **keys;
+    /* The entries that expand to @type: "@type" itself, or a term the
+     * context maps to @type (found by one lookup each, not by expanding
+     * every key), in key order. */
+    entry small_types[4];
+    entry *tkeys = small_types;
+    size_t n = 0, cap = sizeof small_types / sizeof small_types[0];
     if (type_ctx->aliases & JL_ALIAS_TYPE) {
-        keys = sorted_keys(element, &n);
-    } else {
-        /* Only "@type" itself can expand to @type. */
-        static const char *const type_key[] = {"@type"};
-        keys = NULL;
-        n = json_object_get(element, "@type") ? 1 : 0;
-        if (n) {
-            keys = ts_malloc(sizeof *keys);
-            keys[0] = type_key[0];
+        const char *k;
+        json_t *x;
+        json_object_foreach(element, k, x)
+        {
+            const jl_term *t = k[0] == '@' ? NULL : jl_ctx_get(type_ctx, k);
+            if (k[0] == '@' ? strcmp(k, "@type") != 0
+                            : !(t && t->iri && !strcmp(t->iri, "@type"))) {
+                continue;
+            }
+            if (n == cap) {
+                cap *= 2;
+                entry *grown = ts_malloc(ts_mul_size(cap, sizeof *grown));
+                memcpy(grown, tkeys, n * sizeof *tkeys);
+                if (tkeys != small_types) {
+                    free(tkeys);
+                }
+                tkeys = grown;
+            }
+            tkeys[n].key = k;
+            tkeys[n].value = x;
+            n++;
         }
+        if (n > 1) {
+            qsort(tkeys, n, sizeof *tkeys, compare_entries);
+        }
+    } else if ((tkeys[0].value = json_object_get(element, "@type"))) {
+        tkeys[0].key = "@type";
+        n = 1;
     }
     char *input_type = NULL;
     bool first_type = true;
     for (size_t i = 0; i < n && st == TS_OK; i++) {
-        if (keys[i][0] != '@' && !(type_ctx->aliases & JL_ALIAS_TYPE)) {
-            continue;
-        }
-        if (!expands_to(p, type_ctx, keys[i], "@type")) {
-            continue;
-        }
-        json_t *tv = json_object_get(element, keys[i]);
-        json_t *arr = as_array(tv);
-        size_t m = json_array_size(arr);
-        const char **terms = ts_malloc(ts_mul_size(m ? m : 1, sizeof *terms));
+        json_t *tv = tkeys[i].value;
+        size_t m = json_is_array(tv) ? json_array_size(tv) : 1;
+        const char *small_terms[8];
+        const char **terms = m <= 8 ? small_terms : ts_malloc(ts_mul_size(m, sizeof *terms));
         size_t nt = 0;
         for (size_t j = 0; j < m; j++) {
-            if (json_is_string(json_array_get(arr, j))) {
-                terms[nt++] = json_string_value(json_array_get(arr, j));
+            json_t *tj = json_is_array(tv) ? json_array_get(tv, j) : tv;
+            if (json_is_string(tj)) {
+                terms[nt++] = json_string_value(tj);
             }
         }
-        if (first_type && m && json_is_string(json_array_get(arr, m - 1))) {
+        json_t *last = json_is_array(tv) ? json_array_get(tv, m - 1) : tv;
+        if (first_type && m && json_is_string(last)) {
             char *owned;
-            const char *e = jl_expand_iri(p, ctx, json_string_value(json_array_get(arr, m - 1)),
-                                          false, true, &owned);
+            const char *e = jl_expand_iri(p, ctx, json_string_value(last), false, true, &owned);
             input_type = e ? (owned ? owned : ts_strdup(e)) : NULL;
             if (!e) {
                 free(owned);
             }
         }
         first_type = false;
-        qsort(terms, nt, sizeof *terms, compare_keys);
+        if (nt > 1) {
+            qsort(terms, nt, sizeof *terms, compare_keys);
+        }
         for (size_t j = 0; j < nt && st == TS_OK; j++) {
             jl_term *t = (jl_term *)jl_ctx_get(type_ctx, terms[j]);
             if (t && t->has_context) {
@@ -966,10 +1065,13 @@ static ts_status expand_object(jl_proc *p, jl_ctx *active, const char *aprop, co
                 }
             }
         }
-        free(terms);
-        json_decref(arr);
+        if (terms != small_terms) {
+            free(terms);
+        }
     }
-    free(keys);
+    if (tkeys != small_types) {
+        free(tkeys);
+    }
     json_t *result = json_object();
     if (st == TS_OK) {
         node_state ns = {p, ctx, type_ctx, aprop, base_url, input_type, result};
@@ -1023,7 +1125,7 @@ static ts_status expand_inner(jl_proc *p, jl_ctx *active, const char *aprop, jso
             jl_ctx_unref(c);
             return TS_OK;
         }
-        *out = value_expand(p, active, aprop, element);
+        *out = value_expand_def(p, active, apdef, element);
         return TS_OK;
     }
     if (json_is_array(element)) {

@@ -37,6 +37,16 @@ static const char *const keywords[] = {
     "@set",    "@type",      "@value",   "@version",   "@vocab",
 };
 
+/* Characters an IRI cannot hold (1), and '#' (2), which it holds once. */
+static const unsigned char iri_class[256] = {
+    [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
+    [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1,
+    [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1,
+    [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [' '] = 1,  ['<'] = 1,  ['>'] = 1,  ['"'] = 1,
+    ['{'] = 1,  ['}'] = 1,  ['|'] = 1,  ['^'] = 1,  ['`'] = 1,  ['\\'] = 1, ['#'] = 2,
+};
+
 bool jl_is_well_formed_iri(const char *s)
 {
     if (!jl_is_absolute_iri(s)) {
@@ -44,30 +54,11 @@ bool jl_is_well_formed_iri(const char *s)
     }
     bool fragment = false;
     for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
-        if (*q > '#' && *q < '<') {
-            continue; /* the common case: $ % & ' ( ) * + , - . / digits : ; */
+        unsigned char c = iri_class[*q];
+        if (c == 1 || (c == 2 && fragment)) {
+            return false;
         }
-        switch (*q) {
-        case '<':
-        case '>':
-        case '"':
-        case '{':
-        case '}':
-        case '|':
-        case '^':
-        case '`':
-        case '\\': return false;
-        default:
-            if (*q <= 0x20) {
-                return false;
-            }
-        }
-        if (*q == '#') {
-            if (fragment) {
-                return false;
-            }
-            fragment = true;
-        }
+        fragment = fragment || c == 2;
     }
     return true;
 }

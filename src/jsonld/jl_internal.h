@@ -58,6 +58,7 @@ typedef struct jl_term {
 
 typedef struct jl_memo {
     char *key;
+    json_t *local; /* the context applied (a reference): found by identity first */
     struct jl_ctx *result;
 } jl_memo;
 
@@ -114,6 +115,16 @@ typedef struct jl_proc {
     size_t n_blanks, cap_blanks;
     ts_buf scratch;
 } jl_proc;
+
+/* ---- reading JSON ---- */
+/**
+ * Read text as json_loadb does with JSON_DECODE_ANY, JSON_DECODE_INT_AS_REAL
+ * and JSON_ALLOW_NUL (a new reference), faster; NULL for text jansson
+ * would refuse (read it with jansson then, for the message). A key
+ * repeated in an object is a warning in diags (may be NULL) naming source,
+ * line and column.
+ */
+json_t *jl_json_read(const char *text, size_t len, const char *source, ts_diags *diags);
 
 /* ---- errors and path ---- */
 ts_status jl_fail(jl_proc *p, const char *code, const char *fmt, ...)

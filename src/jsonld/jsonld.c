@@ -274,9 +274,13 @@ ts_status ts_jsonld_parse(const char *text, size_t len, const ts_jsonld_opts *op
     const char *source = (opts && opts->source) ? opts->source : "<json-ld>";
     size_t flags = JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL;
     json_error_t je;
-    *out = json_loadb(text, len, flags, &je);
-    if (*out && opts && opts->diags) {
-        warn_duplicates(text, len, source, opts->diags);
+    *out = jl_json_read(text, len, source, opts ? opts->diags : NULL);
+    if (!*out) {
+        /* Not JSON, or JSON our reader leaves to jansson: its message. */
+        *out = json_loadb(text, len, flags, &je);
+        if (*out && opts && opts->diags) {
+            warn_duplicates(text, len, source, opts->diags);
+        }
     }
     if (!*out) {
         return ts_error_set(err, TS_ERR_SYNTAX, source, je.line > 0 ? (unsigned)je.line : 0,
@@ -369,4 +373,29 @@ ts_status ts_jsonld_text_to_rdf(const char *text, size_t len, const ts_jsonld_op
     st = ts_jsonld_to_rdf(doc, opts, emit, ctx, err);
     json_decref(doc);
     return st;
+}
+
+/* ---- options ---- */
+
+static const char *const direction_names[] = {
+    [TS_JSONLD_DIR_DROP] = "none",
+    [TS_JSONLD_DIR_I18N] = "i18n-datatype",
+    [TS_JSONLD_DIR_COMPOUND] = "compound-literal",
+};
+
+bool ts_jsonld_direction_parse(const char *name, ts_jsonld_direction *out)
+{
+    for (size_t i = 0; name && i < sizeof direction_names / sizeof direction_names[0]; i++) {
+        if (!strcmp(name, direction_names[i])) {
+            *out = (ts_jsonld_direction)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *ts_jsonld_direction_name(ts_jsonld_direction d)
+{
+    return (unsigned)d < sizeof direction_names / sizeof direction_names[0] ? direction_names[d]
+                                                                            : "none";
 }

@@ -335,15 +335,26 @@ static ts_status value_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned_
     memset(out, 0, sizeof *out);
     /* A bare scalar is a plain value object (see jl_proc.plain_values). */
     bool bare = !json_is_object(item);
-    json_t *v = bare ? item : json_object_get(item, "@value");
-    if (bare) {
-        item = NULL;
+    json_t *v = bare ? item : NULL, *tj = NULL, *lj = NULL, *dj = NULL;
+    if (!bare) {
+        /* One pass over the few entries instead of a lookup for each. */
+        const char *k;
+        json_t *x;
+        json_object_foreach(item, k, x)
+        {
+            if (!strcmp(k, "@value")) {
+                v = x;
+            } else if (!strcmp(k, "@type")) {
+                tj = x;
+            } else if (!strcmp(k, "@language")) {
+                lj = x;
+            } else if (!strcmp(k, "@direction")) {
+                dj = x;
+            }
+        }
     }
-    json_t *tj = json_object_get(item, "@type");
     const char *type = json_is_string(tj) ? json_string_value(tj) : NULL;
-    json_t *lj = json_object_get(item, "@language");
     const char *lang = json_is_string(lj) ? json_string_value(lj) : NULL;
-    json_t *dj = json_object_get(item, "@direction");
     const char *dir = json_is_string(dj) ? json_string_value(dj) : NULL;
     bool is_json = type && !strcmp(type, "@json");
     if (type && !is_json && !well_formed_iri(type)) {
@@ -499,10 +510,21 @@ static ts_status object_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned
     if (!json_is_object(item)) {
         return TS_OK;
     }
-    if (json_object_get(item, "@value")) {
-        return value_to_rdf(p, item, g, out);
+    json_t *l = NULL;
+    const char *k;
+    json_t *x;
+    json_object_foreach(item, k, x)
+    {
+        if (k[0] != '@') {
+            continue;
+        }
+        if (!strcmp(k, "@value")) {
+            return value_to_rdf(p, item, g, out);
+        }
+        if (!strcmp(k, "@list")) {
+            l = x;
+        }
     }
-    json_t *l = json_object_get(item, "@list");
     if (l) {
         if (p->rdepth >= JL_MAX_DEPTH) {
             return jl_fail(p, "limit exceeded", "lists nested too deeply");
@@ -518,7 +540,27 @@ static ts_status object_to_rdf(jl_proc *p, json_t *item, const ts_term *g, owned
 static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_term *subj)
 {
     ts_status st = TS_OK;
-    json_t *idj = json_object_get(node, "@id");
+    json_t *idj = NULL, *types = NULL, *rev = NULL, *graph = NULL, *inc = NULL;
+    const char *key;
+    json_t *values;
+    /* The keywords in one pass rather than a lookup for each. */
+    json_object_foreach(node, key, values)
+    {
+        if (key[0] != '@') {
+            continue;
+        }
+        if (!strcmp(key, "@id")) {
+            idj = values;
+        } else if (!strcmp(key, "@type")) {
+            types = values;
+        } else if (!strcmp(key, "@reverse")) {
+            rev = values;
+        } else if (!strcmp(key, "@graph")) {
+            graph = values;
+        } else if (!strcmp(key, "@included")) {
+            inc = values;
+        }
+    }
     memset(subj, 0, sizeof *subj);
     if (json_is_string(idj)) {
         resource_term(p, json_string_value(idj), subj);
@@ -530,7 +572,6 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
         subj->own_value = true;
     }
     const ts_term *s = &subj->t;
-    json_t *types = json_object_get(node, "@type");
     if (types) {
         ts_term pt = iri_term(rdf_type);
         size_t i;
@@ -546,8 +587,6 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
             emit(p, s, &pt, &ot.t, g);
         }
     }
-    const char *key;
-    json_t *values;
     json_object_foreach(node, key, values)
     {
         if (key[0] == '@') {
@@ -570,7 +609,6 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
             }
         }
     }
-    json_t *rev = json_object_get(node, "@reverse");
     if (json_is_object(rev)) {
         json_object_foreach(rev, key, values)
         {
@@ -592,7 +630,6 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
             }
         }
     }
-    json_t *graph = json_object_get(node, "@graph");
     if (graph) {
         /* The node names a graph; an invalid name drops its statements. */
         const ts_term *ng = (s->kind == TS_TERM_NONE || !g) ? NULL : s;
@@ -608,7 +645,6 @@ static ts_status node_body(jl_proc *p, json_t *node, const ts_term *g, owned_ter
             }
         }
     }
-    json_t *inc = json_object_get(node, "@included");
     if (inc) {
         size_t i;
         json_t *item;

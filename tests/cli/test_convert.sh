@@ -98,6 +98,22 @@ expect_rc 0
 expect_err 'dup.jsonld:3:2: duplicate key "urn:p"'
 expect_out '<urn:a> <urn:p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .'
 
+# @direction: i18n-datatype unless --rdf-direction says otherwise.
+printf '{"@context": {"@vocab": "urn:ex:", "@language": "ar", "@direction": "rtl"},\n "@id": "urn:ex:t", "title": "x"}\n' >"$TMP/dir.jsonld"
+run "$TS" convert --to nt "$TMP/dir.jsonld"
+expect_rc 0
+expect_out '<urn:ex:t> <urn:ex:title> "x"^^<https://www.w3.org/ns/i18n#ar_rtl> .'
+run "$TS" convert --rdf-direction none --to nt "$TMP/dir.jsonld"
+expect_rc 0
+expect_out '<urn:ex:t> <urn:ex:title> "x"@ar .'
+run "$TS" convert --rdf-direction=compound-literal --to nt "$TMP/dir.jsonld"
+expect_rc 0
+expect_out '<http://www.w3.org/1999/02/22-rdf-syntax-ns#direction> "rtl" .'
+expect_out '<http://www.w3.org/1999/02/22-rdf-syntax-ns#language> "ar" .'
+run "$TS" convert --rdf-direction sideways "$TMP/dir.jsonld"
+expect_rc 2
+expect_err "--rdf-direction wants none, i18n-datatype or compound-literal, not 'sideways'"
+
 # The loader reads .jsonld files in directories like Turtle.
 run "$TS" "$J"
 expect_rc 0

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../src/jsonld/jl_internal.h"
 #include "test.h"
 #include "tinyscope/buf.h"
 #include "tinyscope/jsonld.h"
@@ -179,6 +180,18 @@ static void test_literals(void)
     out = rdf_of(dir_doc, NULL);
     HAS(out, "\"x\"@AR-EG");
     free(out);
+
+    /* The option by name, as --rdf-direction takes it. */
+    ts_jsonld_direction d = TS_JSONLD_DIR_DROP;
+    CHECK(ts_jsonld_direction_parse("i18n-datatype", &d) && d == TS_JSONLD_DIR_I18N);
+    CHECK(ts_jsonld_direction_parse("compound-literal", &d) && d == TS_JSONLD_DIR_COMPOUND);
+    CHECK(ts_jsonld_direction_parse("none", &d) && d == TS_JSONLD_DIR_DROP);
+    CHECK(!ts_jsonld_direction_parse("rtl", &d) && d == TS_JSONLD_DIR_DROP);
+    CHECK(!ts_jsonld_direction_parse(NULL, &d));
+    for (int i = TS_JSONLD_DIR_DROP; i <= TS_JSONLD_DIR_COMPOUND; i++) {
+        CHECK(ts_jsonld_direction_parse(ts_jsonld_direction_name((ts_jsonld_direction)i), &d) &&
+              (int)d == i);
+    }
 }
 
 static void test_lists_reverse_graphs(void)
@@ -241,6 +254,79 @@ static void test_containers(void)
     HAS(out, "\"hello\"@en");
     HAS(out, "\"bonjour\"@fr");
     HAS(out, "<http://ex.org/in> <http://ex.org/label> \"G\" _:");
+    free(out);
+}
+
+/* The bundled TD 1.1 context, on a TD written here: each vocabulary
+ * section's terms where the specification puts them. */
+static void test_bundled_td11(void)
+{
+    const char *root = getenv("TS_SOURCE_ROOT");
+    char *path = ts_asprintf("%s/ontology/contexts/td-1.1.jsonld", root ? root : ".");
+    ts_error err;
+    CHECK(ts_jsonld_ctxstore_add_file(contexts, "https://www.w3.org/2022/wot/td/v1.1", path,
+                                      &err) == TS_OK);
+    free(path);
+    char *out = rdf_of(
+        "{\"@context\": \"https://www.w3.org/2022/wot/td/v1.1\", \"id\": \"urn:dev:lamp\","
+        " \"@type\": \"Thing\", \"title\": \"Lamp\", \"titles\": {\"de-DE\": \"Lampe\"},"
+        " \"securityDefinitions\": {\"basic_sc\": {\"scheme\": \"basic\", \"in\": \"header\"}},"
+        " \"security\": \"basic_sc\","
+        " \"properties\": {\"status\": {\"type\": \"object\", \"readOnly\": true,"
+        "   \"properties\": {\"level\": {\"type\": \"integer\", \"minimum\": 0,"
+        "                               \"unit\": \"om:percent\"}},"
+        "   \"forms\": [{\"href\": \"http://lamp.example/status\", \"op\": \"readproperty\","
+        "               \"contentType\": \"application/json\"}]}},"
+        " \"actions\": {\"toggle\": {\"input\": {\"type\": \"boolean\"}, \"safe\": false}},"
+        " \"events\": {\"overheat\": {\"data\": {\"type\": \"string\"}}}}",
+        NULL);
+#define TD "https://www.w3.org/2019/wot/td#"
+#define JS "https://www.w3.org/2019/wot/json-schema#"
+#define SEC "https://www.w3.org/2019/wot/security#"
+#define HCTL "https://www.w3.org/2019/wot/hypermedia#"
+    HAS(out, "<urn:dev:lamp> <" RDF "type> <" TD "Thing> .");
+    HAS(out, "<urn:dev:lamp> <" TD "title> \"Lamp\"@en .");
+    HAS(out, "<urn:dev:lamp> <" TD "titleInLanguage> \"Lampe\"@de-de .");
+    HAS(out, "<urn:dev:lamp> <" TD "hasSecurityConfiguration> \"basic_sc\" .");
+    HAS(out, "<" RDF "type> <" SEC "BasicSecurityScheme> .");
+    HAS(out, "<" SEC "in> \"header\" .");
+    HAS(out, "<" TD "hasInstanceConfiguration> <http://ex.org/basic_sc> .");
+    HAS(out, "<" TD "name> \"status\" .");
+    HAS(out, "<" RDF "type> <" JS "ObjectSchema> .");
+    HAS(out, "<" JS "readOnly> \"true\"^^<" XSD "boolean> .");
+    HAS(out, "<" JS "propertyName> \"level\" .");
+    HAS(out, "<" RDF "type> <" JS "IntegerSchema> .");
+    HAS(out, "<" JS "minimum> \"0\"^^<" XSD "integer> .");
+    HAS(out, "<" HCTL "hasTarget> \"http://lamp.example/status\"^^<" XSD "anyURI> .");
+    HAS(out, "<" HCTL "hasOperationType> <" TD "readProperty> .");
+    HAS(out, "<" HCTL "forContentType> \"application/json\" .");
+    HAS(out, "<" TD "hasInputSchema> _:");
+    HAS(out, "<" RDF "type> <" JS "BooleanSchema> .");
+    HAS(out, "<" TD "isSafe> \"false\"^^<" XSD "boolean> .");
+    HAS(out, "<" TD "hasNotificationSchema> _:");
+    HAS(out, "<" RDF "type> <" JS "StringSchema> .");
+#undef TD
+#undef JS
+#undef SEC
+#undef HCTL
+    free(out);
+}
+
+/* A property-valued index map whose term redefines itself in its own
+ * scoped context takes the index mapping from there (the TD 1.1 context's
+ * nested "properties"), as jsonld.js does. */
+static void test_scoped_index_mapping(void)
+{
+    char *out = rdf_of("{\"@context\": {\"@vocab\": \"http://ex.org/\","
+                       " \"props\": {\"@id\": \"http://ex.org/props\", \"@container\": \"@index\","
+                       "   \"@index\": \"name\", \"@context\": {\"props\": {\"@id\":"
+                       "   \"http://ex.org/props\", \"@container\": \"@index\","
+                       "   \"@index\": \"inner\"}}}},"
+                       " \"@id\": \"http://ex.org/s\","
+                       " \"props\": {\"a\": {\"@id\": \"http://ex.org/a\"}}}",
+                       NULL);
+    HAS(out, "<http://ex.org/a> <http://ex.org/inner> \"a\" .");
+    CHECK(!strstr(out, "<http://ex.org/name>"));
     free(out);
 }
 
@@ -416,14 +502,132 @@ static void test_expand(void)
     json_decref(doc);
 }
 
+/*
+ * The JSON reader against jansson: where it reads a text, jansson reads
+ * the same values in the same order; texts it leaves to jansson are the
+ * ones jansson refuses (or a few it may leave, never the reverse).
+ */
+static int reader_agrees(const char *text, size_t len)
+{
+    json_error_t je;
+    json_t *want =
+        json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
+    json_t *got = jl_json_read(text, len, NULL, NULL);
+    int ok = 1;
+    if (got && !want) {
+        ok = 0;
+    } else if (got) {
+        size_t flags = JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17);
+        char *a = json_dumps(got, flags), *b = json_dumps(want, flags);
+        ok = a && b && !strcmp(a, b) && json_equal(got, want);
+        free(a);
+        free(b);
+    }
+    json_decref(got);
+    json_decref(want);
+    return ok;
+}
+
+static void test_json_reader(void)
+{
+    static const char *const cases[] = {
+        "{}",
+        "[]",
+        " [ 1 , 2 ] ",
+        "\"x\"",
+        "true",
+        "false",
+        "null",
+        "0",
+        "-0",
+        "1.5",
+        "-12.25e3",
+        "1E400",
+        "1e-400",
+        "123456789012345678901234567890",
+        "0.1",
+        "3.14159",
+        "9007199254740993",
+        "1e22",
+        "1e23",
+        "0.000001",
+        "[1,]",
+        "[01]",
+        "[1.]",
+        "[.5]",
+        "[-]",
+        "{\"a\":1,\"b\":2,\"a\":3}",
+        "{\"a\" 1}",
+        "{\"a\":}",
+        "{,}",
+        "{\"a\":1,}",
+        "\"\\u00e9\\ud83d\\ude00\\n\\t\\/\"",
+        "\"\\ud83d\"",
+        "\"\\ude00\"",
+        "\"\\u0000x\"",
+        "{\"\\u0000\":1}",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "\"a\tb\"",
+        "\"\xc3\xa9\"",
+        "\"\xc3\"",
+        "\"\xe0\x80\x80\"",
+        "\"\xed\xa0\x80\"",
+        "\"\xf4\x90\x80\x80\"",
+        "\"\xf0\x9f\x98\x80\"",
+        "[true false]",
+        "nul",
+        "tru",
+        "",
+        "   ",
+        "[1] x",
+        "{\"k\": [ {\"n\": null} ] }",
+        "\"unterminated",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (!reader_agrees(cases[i], strlen(cases[i]))) {
+            fprintf(stderr, "reader and jansson disagree on case %zu: %s\n", i, cases[i]);
+            CHECK(0);
+        }
+    }
+    /* Bytes changed at random in a document: never a value jansson would
+     * not give. */
+    const char *doc = "{\"@context\": [\"https://www.w3.org/2019/wot/td/v1\", {\"x\": \"urn:x#\"}],"
+                      " \"id\": \"urn:dev:1\", \"title\": \"L\\u00e4mp\\\"e\\\"\","
+                      " \"properties\": {\"on\": {\"type\": \"boolean\", \"minimum\": -1.5e2,"
+                      " \"forms\": [{\"href\": \"/on\", \"n\": [0, 12, 3.25, true, null]}]}}}";
+    size_t n = strlen(doc);
+    char *buf = ts_malloc(n + 1);
+    unsigned seed = 12345;
+    size_t disagree = 0;
+    for (int round = 0; round < 20000; round++) {
+        memcpy(buf, doc, n + 1);
+        for (int k = 0; k < 1 + round % 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % n;
+            seed = seed * 1103515245u + 12345u;
+            static const char alphabet[] = "{}[]\",:\\ u0123456789.eE-+tfnlx\x80\xc3\xff";
+            buf[at] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
+        }
+        seed = seed * 1103515245u + 12345u;
+        size_t len = round % 5 == 0 ? (seed >> 8) % (n + 1) : n;
+        disagree += !reader_agrees(buf, len);
+    }
+    free(buf);
+    CHECK_INT(disagree, 0);
+}
+
 int main(void)
 {
     contexts = ts_jsonld_ctxstore_new();
+    test_json_reader();
     test_terms_and_iris();
     test_literals();
     test_lists_reverse_graphs();
     test_containers();
     test_scoped_nest_included();
+    test_scoped_index_mapping();
+    test_bundled_td11();
     test_errors();
     test_duplicates();
     test_store();
