@@ -678,7 +678,7 @@ static int by_o_then_s(const void *x, const void *y)
 }
 
 size_t ts_store_match(const ts_store *store, const SordNode *s, const SordNode *p,
-                      const SordNode *o, ts_triple **out)
+                      const SordNode *o, bool ordered, ts_triple **out)
 {
     if (out) {
         *out = NULL;
@@ -729,6 +729,8 @@ size_t ts_store_match(const ts_store *store, const SordNode *s, const SordNode *
                                        : (ts_triple){k->k[2], k->k[0], k->k[1]};
     }
     /* The order Sord's OPS or POS index would give. */
-    qsort(*out, n, sizeof **out, order == OBJ_FIRST ? by_p_then_s : by_o_then_s);
+    if (ordered) {
+        qsort(*out, n, sizeof **out, order == OBJ_FIRST ? by_p_then_s : by_o_then_s);
+    }
     return n;
 }

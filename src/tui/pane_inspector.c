@@ -82,7 +82,8 @@ static char *normalise(ts_store *store, const char *in)
 
 static bool has_triples(ts_store *store, const SordNode *n)
 {
-    return ts_store_match(store, n, NULL, NULL, NULL) || ts_store_match(store, NULL, NULL, n, NULL);
+    return ts_store_match(store, n, NULL, NULL, false, NULL) ||
+           ts_store_match(store, NULL, NULL, n, false, NULL);
 }
 
 /*
@@ -169,14 +170,14 @@ static void add_more(ts_lines *l, size_t more, bool capped)
 
 /*
  * One direction: iterate the triples with n as subject (or object), grouped
- * by predicate (Sord's SPO and OPS orders keep each predicate together) and
+ * by predicate (the SPO and OPS orders keep each predicate together) and
  * with the duplicates that several graphs give removed.
  */
 static size_t add_links(ts_lines *l, ts_store *store, const SordNode *n, bool incoming)
 {
     ts_triple *t = NULL;
-    size_t n_t = incoming ? ts_store_match(store, NULL, NULL, n, &t)
-                          : ts_store_match(store, n, NULL, NULL, &t);
+    size_t n_t = incoming ? ts_store_match(store, NULL, NULL, n, true, &t)
+                          : ts_store_match(store, n, NULL, NULL, true, &t);
     const SordNode *cur_p = NULL, *last_v = NULL;
     size_t shown = 0, more = 0, total = 0;
     size_t limit = incoming ? MAX_IN_PER_PRED : MAX_OUT_PER_PRED;
@@ -263,7 +264,7 @@ static void build_home(ts_lines *l, ts_store *store)
     SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
     ts_ptrmap counts = {0};
     ts_triple *t = NULL;
-    size_t n_t = ts_store_match(store, NULL, type, NULL, &t);
+    size_t n_t = ts_store_match(store, NULL, type, NULL, false, &t);
     for (size_t i = 0; i < n_t; i++) {
         (*ts_ptrmap_slot(&counts, t[i].o))++;
     }

@@ -78,7 +78,7 @@ static void test_match(void)
 
     /* Incoming: by predicate, then subject; one copy of a triple in two graphs. */
     ts_triple *m = NULL;
-    size_t n = ts_store_match(st, NULL, NULL, t, &m);
+    size_t n = ts_store_match(st, NULL, NULL, t, true, &m);
     CHECK_INT(n, 3);
     if (n == 3) {
         CHECK_STR(str(m[0].s), "http://example.org/a");
@@ -89,11 +89,11 @@ static void test_match(void)
         CHECK(m[2].o == t);
     }
     free(m);
-    CHECK_INT(ts_store_match(st, NULL, NULL, t, NULL), 3);
-    CHECK_INT(ts_store_match(st, NULL, q, t, NULL), 2);
+    CHECK_INT(ts_store_match(st, NULL, NULL, t, false, NULL), 3);
+    CHECK_INT(ts_store_match(st, NULL, q, t, false, NULL), 2);
 
     /* By predicate: by object (literals first, as Serd orders types), then subject. */
-    n = ts_store_match(st, NULL, q, NULL, &m);
+    n = ts_store_match(st, NULL, q, NULL, true, &m);
     CHECK_INT(n, 5);
     if (n == 5) {
         CHECK_STR(str(m[0].o), "x");
@@ -105,25 +105,35 @@ static void test_match(void)
     }
     free(m);
 
+    /* Unordered: the same triples. */
+    n = ts_store_match(st, NULL, q, NULL, false, &m);
+    CHECK_INT(n, 5);
+    size_t with_q = 0;
+    for (size_t i = 0; i < n; i++) {
+        with_q += m[i].p == q;
+    }
+    CHECK_INT(with_q, 5);
+    free(m);
+
     /* Subject bound: Sord's SPO, also without duplicates. */
-    n = ts_store_match(st, a, NULL, NULL, &m);
+    n = ts_store_match(st, a, NULL, NULL, true, &m);
     CHECK_INT(n, 2);
     free(m);
-    CHECK_INT(ts_store_match(st, NULL, NULL, NULL, NULL), 6);
-    CHECK_INT(ts_store_match(st, NULL, NULL, none, &m), 0);
+    CHECK_INT(ts_store_match(st, NULL, NULL, NULL, false, NULL), 6);
+    CHECK_INT(ts_store_match(st, NULL, NULL, none, true, &m), 0);
     CHECK(m == NULL);
 
     /* The arrays follow removals and additions. */
     ts_store_remove_source(st, one);
-    CHECK_INT(ts_store_match(st, NULL, NULL, t, NULL), 1);
-    CHECK_INT(ts_store_match(st, NULL, q, NULL, NULL), 1);
+    CHECK_INT(ts_store_match(st, NULL, NULL, t, false, NULL), 1);
+    CHECK_INT(ts_store_match(st, NULL, q, NULL, false, NULL), 1);
     CHECK_INT(ts_load_string(st, "three.ttl", TS_FMT_TURTLE,
                              "<http://example.org/c> <http://example.org/q> "
                              "<http://example.org/t> .\n",
                              &opts, NULL),
               TS_OK);
-    CHECK_INT(ts_store_match(st, NULL, NULL, t, NULL), 2);
-    CHECK_INT(ts_store_match(st, NULL, q, t, NULL), 2);
+    CHECK_INT(ts_store_match(st, NULL, NULL, t, false, NULL), 2);
+    CHECK_INT(ts_store_match(st, NULL, q, t, false, NULL), 2);
 
     SordWorld *w = ts_store_world(st);
     sord_node_free(w, t);
