@@ -350,31 +350,32 @@ static void memo_free(rdf_ctx *ctx)
     }
 }
 
+/* (By the string's own length: see measured().) */
 static bool memo_matches(const struct node_memo *m, const SerdNode *node)
 {
-    return m->node && m->type == node->type && m->len == node->n_bytes &&
-           !memcmp(m->text, node->buf, node->n_bytes);
+    return m->node && m->type == node->type && !strncmp(m->text, (const char *)node->buf, m->len + 1);
 }
 
 /* Remember node as what Serd's text makes; takes a new reference. */
 static void memo_set(rdf_ctx *ctx, struct node_memo *m, const SerdNode *text, SordNode *node)
 {
     memo_clear(ctx, m);
-    if (text->n_bytes + 1 > m->cap) {
-        m->cap = text->n_bytes + 1;
+    size_t len = strlen((const char *)text->buf);
+    if (len + 1 > m->cap) {
+        m->cap = len + 1;
         m->text = ts_realloc(m->text, m->cap);
     }
-    memcpy(m->text, text->buf, text->n_bytes);
+    memcpy(m->text, text->buf, len + 1);
     m->type = text->type;
-    m->len = text->n_bytes;
+    m->len = len;
     m->node = sord_node_copy(node);
 }
 
 static struct node_memo *memo_slot(rdf_ctx *ctx, const SerdNode *node)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < node->n_bytes; i++) {
-        h = (h ^ node->buf[i]) * 16777619u;
+    for (const uint8_t *c = node->buf; *c; c++) {
+        h = (h ^ *c) * 16777619u;
     }
     return &ctx->memo[h % MEMO_SLOTS];
 }
@@ -498,8 +499,18 @@ static size_t utf8_chars(const uint8_t *s, size_t n)
     return chars;
 }
 
-/* (Serd nodes carry their lengths: sord_node_from_serd_node does not
- * measure the string again, as sord_new_uri and sord_new_literal do.) */
+/* A node with the lengths sord_node_from_serd_node takes as given (where
+ * sord_new_uri and sord_new_literal measure characters and flags again).
+ * Serd's own counts are not used: with a blank node prefix, n_bytes leaves
+ * the prefix out. */
+static SerdNode measured(const SerdNode *node)
+{
+    SerdNode m = *node;
+    m.n_bytes = strlen((const char *)node->buf);
+    m.n_chars = utf8_chars(node->buf, m.n_bytes);
+    return m;
+}
+
 static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *datatype,
                          const SerdNode *lang)
 {
@@ -507,7 +518,8 @@ static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *dat
     switch (node->type) {
     case SERD_URI: {
         if (serd_uri_string_has_scheme(node->buf)) {
-            return sord_node_from_serd_node(world, ctx->env, node, NULL, NULL);
+            SerdNode m = measured(node);
+            return sord_node_from_serd_node(world, NULL, &m, NULL, NULL);
         }
         SerdURI base;
         serd_env_get_base_uri(ctx->env, &base);
@@ -533,8 +545,10 @@ static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *dat
         }
         return sord_node_from_serd_node(world, NULL, &uri, NULL, NULL);
     }
-    case SERD_BLANK:
-        return sord_node_from_serd_node(world, NULL, node, NULL, NULL);
+    case SERD_BLANK: {
+        SerdNode m = measured(node);
+        return sord_node_from_serd_node(world, NULL, &m, NULL, NULL);
+    }
     case SERD_LITERAL: {
         SordNode *dt = NULL;
         if (datatype && datatype->type != SERD_NOTHING) {
@@ -548,7 +562,8 @@ static SordNode *to_sord(rdf_ctx *ctx, const SerdNode *node, const SerdNode *dat
                 dt = NULL;
             }
         }
-        SordNode *n = sord_node_from_serd_node(world, NULL, node,
+        SerdNode m = measured(node);
+        SordNode *n = sord_node_from_serd_node(world, NULL, &m,
                                                dt ? sord_node_to_serd_node(dt) : NULL,
                                                (lang && lang->buf) ? lang : NULL);
         sord_node_free(world, dt);
