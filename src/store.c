@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,6 +25,23 @@ static const char *const label_predicates[] = {
 };
 #define N_LABEL_PREDICATES (sizeof label_predicates / sizeof label_predicates[0])
 
+/* Distinct triples sorted by node address with the object (OBJ_FIRST) or
+ * the predicate (PRED_FIRST) leading: what Sord's OPS and POS indices
+ * would answer, built only when a pattern needs one. */
+enum { OBJ_FIRST, PRED_FIRST, N_ORDERS };
+
+typedef struct {
+    const SordNode *k[3];
+} key3;
+
+typedef struct {
+    key3 *keys;
+    size_t n;
+    unsigned long generation; /* the store's generation when built */
+    size_t quads;             /* and its quad count (Sord may be written directly) */
+    bool built;
+} order_index;
+
 struct ts_store {
     SordWorld *world;
     SordModel *model;
@@ -34,6 +52,8 @@ struct ts_store {
     size_t n_prefixes;
     size_t cap_prefixes;
     SordNode *label_preds[N_LABEL_PREDICATES];
+    unsigned long generation; /* changes whenever quads come or go */
+    order_index *orders;      /* [N_ORDERS], built on demand */
 };
 
 static const struct {
@@ -92,9 +112,14 @@ ts_store *ts_store_new(void)
     ts_store *store = ts_calloc(1, sizeof *store);
     store->world = sord_world_new();
     sord_world_set_error_sink(store->world, quiet_sord_error, NULL);
-    /* SPO, OPS and PSO cover every pattern shape with a range scan; graphs
-     * doubles them with G-first orders for GRAPH and per-source work. */
-    store->model = sord_new(store->world, SORD_SPO | SORD_OPS | SORD_PSO, true);
+    /* Sord keeps every index up to date on each insertion, comparing node
+     * strings at every B-tree step: each index costs about as much as
+     * parsing. So the model has only SPO and its graph-first twin GSPO
+     * (per-source work); patterns led by an object or a predicate are
+     * answered by ts_store_match from address-sorted arrays built when
+     * first needed. */
+    store->model = sord_new(store->world, SORD_SPO, true);
+    store->orders = ts_calloc(N_ORDERS, sizeof *store->orders);
     for (size_t i = 0; i < sizeof well_known / sizeof well_known[0]; i++) {
         ts_store_add_prefix(store, well_known[i].name, well_known[i].ns);
     }
@@ -133,6 +158,10 @@ void ts_store_free(ts_store *store)
     for (size_t i = 0; i < N_LABEL_PREDICATES; i++) {
         sord_node_free(store->world, store->label_preds[i]);
     }
+    for (int k = 0; k < N_ORDERS; k++) {
+        free(store->orders[k].keys);
+    }
+    free(store->orders);
     sord_free(store->model);
     sord_world_free(store->world);
     free(store);
@@ -213,6 +242,7 @@ void ts_store_source_note_graph(ts_store *store, ts_source *src, const SordNode 
 
 void ts_store_remove_source(ts_store *store, ts_source *src)
 {
+    store->generation++;
     for (size_t j = 0; j < src->n_graphs; j++) {
         SordIter *it = sord_search(store->model, NULL, NULL, NULL, src->graphs[j]);
         while (!sord_iter_end(it)) {
@@ -239,6 +269,7 @@ bool ts_store_add(ts_store *store, ts_source *src, SordNode *s, SordNode *p,
     }
     SordQuad quad = {s, p, o, g};
     bool added = sord_add(store->model, quad);
+    store->generation += added;
     if (src) {
         src->statements++;
         if (added) {
@@ -533,4 +564,173 @@ ts_status ts_node_number(const SordNode *node, double *out)
 SordNode *ts_store_iri(ts_store *store, const char *iri)
 {
     return sord_new_uri(store->world, (const uint8_t *)iri);
+}
+
+/* ---- patterns Sord's SPO index cannot answer with a range ---- */
+
+static int cmp_key3(const void *x, const void *y)
+{
+    const key3 *a = x, *b = y;
+    for (int i = 0; i < 3; i++) {
+        uintptr_t p = (uintptr_t)a->k[i], q = (uintptr_t)b->k[i];
+        if (p != q) {
+            return p < q ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+/* The distinct triples of the model (the union of its graphs) with the
+ * order's leading node first, sorted by address. */
+static order_index *order_get(const ts_store *store, int order)
+{
+    order_index *ix = &store->orders[order];
+    size_t quads = sord_num_quads(store->model);
+    if (ix->built && ix->generation == store->generation && ix->quads == quads) {
+        return ix;
+    }
+    free(ix->keys);
+    ix->keys = ts_malloc((quads ? quads : 1) * sizeof *ix->keys);
+    ix->n = 0;
+    /* SPO keeps the copies of a triple from several graphs side by side. */
+    SordIter *it = sord_begin(store->model);
+    const SordNode *last[3] = {NULL, NULL, NULL};
+    for (; !sord_iter_end(it); sord_iter_next(it)) {
+        SordQuad q;
+        sord_iter_get(it, q);
+        if (q[0] == last[0] && q[1] == last[1] && q[2] == last[2]) {
+            continue;
+        }
+        memcpy(last, q, sizeof last);
+        key3 *k = &ix->keys[ix->n++];
+        if (order == OBJ_FIRST) {
+            *k = (key3){{q[SORD_OBJECT], q[SORD_PREDICATE], q[SORD_SUBJECT]}};
+        } else {
+            *k = (key3){{q[SORD_PREDICATE], q[SORD_OBJECT], q[SORD_SUBJECT]}};
+        }
+    }
+    sord_iter_free(it);
+    qsort(ix->keys, ix->n, sizeof *ix->keys, cmp_key3);
+    ix->generation = store->generation;
+    ix->quads = quads;
+    ix->built = true;
+    return ix;
+}
+
+/* First position whose leading `len` nodes are >= key's. */
+static size_t lower_bound(const order_index *ix, const key3 *key, int len)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = 0;
+        for (int i = 0; i < len && !cmp; i++) {
+            uintptr_t p = (uintptr_t)ix->keys[mid].k[i], q = (uintptr_t)key->k[i];
+            cmp = p < q ? -1 : p > q;
+        }
+        if (cmp < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Sord's own order of nodes: Serd node type, string, datatype, language. */
+static int sord_order(const SordNode *a, const SordNode *b)
+{
+    if (a == b) {
+        return 0;
+    }
+    const SerdNode *x = sord_node_to_serd_node(a), *y = sord_node_to_serd_node(b);
+    if (x->type != y->type) {
+        return x->type < y->type ? -1 : 1;
+    }
+    int cmp = strcmp((const char *)x->buf, (const char *)y->buf);
+    if (cmp || x->type != SERD_LITERAL) {
+        return cmp;
+    }
+    const SordNode *da = sord_node_get_datatype(a), *db = sord_node_get_datatype(b);
+    if (da != db) {
+        if (!da || !db) {
+            return da ? 1 : -1;
+        }
+        return strcmp((const char *)sord_node_get_string(da),
+                      (const char *)sord_node_get_string(db));
+    }
+    const char *la = sord_node_get_language(a), *lb = sord_node_get_language(b);
+    return strcmp(la ? la : "", lb ? lb : "");
+}
+
+static int by_p_then_s(const void *x, const void *y)
+{
+    const ts_triple *a = x, *b = y;
+    int cmp = sord_order(a->p, b->p);
+    return cmp ? cmp : sord_order(a->s, b->s);
+}
+
+static int by_o_then_s(const void *x, const void *y)
+{
+    const ts_triple *a = x, *b = y;
+    int cmp = sord_order(a->o, b->o);
+    return cmp ? cmp : sord_order(a->s, b->s);
+}
+
+size_t ts_store_match(const ts_store *store, const SordNode *s, const SordNode *p,
+                      const SordNode *o, bool ordered, ts_triple **out)
+{
+    if (out) {
+        *out = NULL;
+    }
+    size_t n = 0;
+    if (s || (!p && !o)) {
+        /* SPO: a range of Sord's own index (a scan with s unbound), in
+         * Sord's order, copies in several graphs side by side. */
+        size_t cap = 0;
+        SordIter *it = sord_search(store->model, s, p, o, NULL);
+        const SordNode *last[3] = {NULL, NULL, NULL};
+        for (; !sord_iter_end(it); sord_iter_next(it)) {
+            SordQuad q;
+            sord_iter_get(it, q);
+            if (q[0] == last[0] && q[1] == last[1] && q[2] == last[2]) {
+                continue;
+            }
+            memcpy(last, q, sizeof last);
+            if (out) {
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    *out = ts_reallocarray(*out, cap, sizeof **out);
+                }
+                (*out)[n] = (ts_triple){q[SORD_SUBJECT], q[SORD_PREDICATE], q[SORD_OBJECT]};
+            }
+            n++;
+        }
+        sord_iter_free(it);
+        return n;
+    }
+    int order = o ? OBJ_FIRST : PRED_FIRST;
+    const order_index *ix = order_get(store, order);
+    key3 key = {{o ? o : p, o ? p : NULL, NULL}};
+    int len = (o && p) ? 2 : 1;
+    size_t lo = lower_bound(ix, &key, len);
+    size_t hi = lo;
+    while (hi < ix->n && ix->keys[hi].k[0] == key.k[0] && (len < 2 || ix->keys[hi].k[1] == p)) {
+        hi++;
+    }
+    n = hi - lo;
+    if (!out || n == 0) {
+        return n;
+    }
+    *out = ts_malloc(n * sizeof **out);
+    for (size_t i = 0; i < n; i++) {
+        const key3 *k = &ix->keys[lo + i];
+        (*out)[i] = order == OBJ_FIRST ? (ts_triple){k->k[2], k->k[1], k->k[0]}
+                                       : (ts_triple){k->k[2], k->k[0], k->k[1]};
+    }
+    /* The order Sord's OPS or POS index would give. */
+    if (ordered) {
+        qsort(*out, n, sizeof **out, order == OBJ_FIRST ? by_p_then_s : by_o_then_s);
+    }
+    return n;
 }

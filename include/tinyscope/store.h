@@ -116,6 +116,29 @@ ts_status ts_literal_number(const char *lex, const char *dt, const char *lang, d
 /** Parse a numeral (xsd:decimal/double syntax, surrounding spaces allowed). */
 bool ts_parse_number(const char *s, double *out);
 
+/** One triple; the nodes belong to the store's world. */
+typedef struct {
+    const SordNode *s, *p, *o;
+} ts_triple;
+
+/**
+ * The distinct triples of the whole model (the union of its graphs) that
+ * match s, p and o (NULL matches anything). The model keeps only Sord's SPO
+ * index: patterns with s unbound and p or o bound are answered from arrays
+ * sorted by node address, built on the first such call after the model
+ * changed.
+ *
+ * Returns the count. When out is not NULL it receives a new array of them
+ * (the caller frees it; NULL when there are none); its nodes stay valid
+ * while their triples are in the store. With ordered, the array is in the
+ * order Sord would list the triples with an index led by the bound nodes:
+ * SPO when s is given, else OPS when o is, else POS. Without it, triples
+ * sharing the bound nodes' values are still side by side, but in no
+ * particular order otherwise (which saves sorting a large answer).
+ */
+size_t ts_store_match(const ts_store *store, const SordNode *s, const SordNode *p,
+                      const SordNode *o, bool ordered, ts_triple **out);
+
 /** A new IRI node in the store's world (caller frees with sord_node_free). */
 SordNode *ts_store_iri(ts_store *store, const char *iri);
 

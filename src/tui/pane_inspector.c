@@ -116,9 +116,8 @@ static char *normalise(ts_store *store, const char *in)
 
 static bool has_triples(ts_store *store, const SordNode *n)
 {
-    SordModel *m = ts_store_model(store);
-    SordQuad as_s = {n, NULL, NULL, NULL}, as_o = {NULL, NULL, n, NULL};
-    return sord_contains(m, as_s) || sord_contains(m, as_o);
+    return ts_store_match(store, n, NULL, NULL, false, NULL) ||
+           ts_store_match(store, NULL, NULL, n, false, NULL);
 }
 
 /*
@@ -205,21 +204,21 @@ static void add_more(ts_lines *l, size_t more, bool capped)
 
 /*
  * One direction: iterate the triples with n as subject (or object), grouped
- * by predicate (Sord's SPO and OPS orders keep each predicate together) and
+ * by predicate (the SPO and OPS orders keep each predicate together) and
  * with the duplicates that several graphs give removed.
  */
 static size_t add_links(ts_lines *l, ts_store *store, const SordNode *n, bool incoming)
 {
-    SordModel *m = ts_store_model(store);
-    SordIter *it =
-        incoming ? sord_search(m, NULL, NULL, n, NULL) : sord_search(m, n, NULL, NULL, NULL);
+    ts_triple *t = NULL;
+    size_t n_t = incoming ? ts_store_match(store, NULL, NULL, n, true, &t)
+                          : ts_store_match(store, n, NULL, NULL, true, &t);
     const SordNode *cur_p = NULL, *last_v = NULL;
     size_t shown = 0, more = 0, total = 0;
     size_t limit = incoming ? MAX_IN_PER_PRED : MAX_OUT_PER_PRED;
     bool capped = false;
-    for (; !sord_iter_end(it); sord_iter_next(it)) {
-        const SordNode *p = sord_iter_get_node(it, SORD_PREDICATE);
-        const SordNode *v = sord_iter_get_node(it, incoming ? SORD_SUBJECT : SORD_OBJECT);
+    for (size_t i = 0; i < n_t; i++) {
+        const SordNode *p = t[i].p;
+        const SordNode *v = incoming ? t[i].s : t[i].o;
         if (p != cur_p) {
             if (more) {
                 add_more(l, more, capped);
@@ -244,7 +243,7 @@ static size_t add_links(ts_lines *l, ts_store *store, const SordNode *n, bool in
             capped = true;
         }
     }
-    sord_iter_free(it);
+    free(t);
     if (more) {
         add_more(l, more, capped);
     }
@@ -298,19 +297,12 @@ static void build_home(ts_lines *l, ts_store *store)
                  NULL, NULL, false);
     SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
     ts_ptrmap counts = {0};
-    SordIter *it = sord_search(ts_store_model(store), NULL, type, NULL, NULL);
-    const SordNode *last_s = NULL, *last_o = NULL;
-    for (; !sord_iter_end(it); sord_iter_next(it)) {
-        const SordNode *s = sord_iter_get_node(it, SORD_SUBJECT);
-        const SordNode *o = sord_iter_get_node(it, SORD_OBJECT);
-        if (s == last_s && o == last_o) {
-            continue; /* the same triple in another graph */
-        }
-        last_s = s;
-        last_o = o;
-        (*ts_ptrmap_slot(&counts, o))++;
+    ts_triple *t = NULL;
+    size_t n_t = ts_store_match(store, NULL, type, NULL, false, &t);
+    for (size_t i = 0; i < n_t; i++) {
+        (*ts_ptrmap_slot(&counts, t[i].o))++;
     }
-    sord_iter_free(it);
+    free(t);
     sord_node_free(ts_store_world(store), type);
 
     class_count *cls = ts_malloc((counts.count ? counts.count : 1) * sizeof *cls);

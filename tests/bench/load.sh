@@ -35,20 +35,32 @@ mkdir -p "$out"
 # what is timed here, not the interface.
 unset TINYSCOPE_SCRIPT
 
-# run CMD...: the best of $repeat runs, output discarded, as
-# "WALL_SECONDS CPU_SECONDS PEAK_RSS_KB". CPU time (user + system) is the
-# steadier figure on a machine that other work shares.
+# once CMD...: one run, output discarded, as "WALL_NS CPU_SECONDS PEAK_RSS_KB".
+# CPU time (user + system) is the steadier figure on a machine that other
+# work shares.
+once() {
+    local t0 t1 kb cpu
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%M %U %S' -o "$out/time.txt" "$@" </dev/null >/dev/null
+    t1=$(date +%s%N)
+    read -r kb cpu < <(tail -n 1 "$out/time.txt" | awk '{ print $1, $2 + $3 }')
+    echo "$((t1 - t0)) $cpu $kb"
+}
+
+# best: the best of the lines "WALL_NS CPU_SECONDS PEAK_RSS_KB" on stdin, as
+# "WALL_SECONDS CPU_SECONDS PEAK_RSS_KB".
+best() {
+    awk 'NR == 1 || $1 < w { w = $1 } NR == 1 || $2 < c { c = $2 }
+         NR == 1 || $3 < k { k = $3 }
+         END { printf "%.3f %.2f %d\n", w / 1e9, c, k }'
+}
+
+# run CMD...: the best of $repeat runs.
 run() {
-    local i t0 t1 kb cpu
+    local i
     for ((i = 0; i < repeat; i++)); do
-        t0=$(date +%s%N)
-        /usr/bin/time -f '%M %U %S' -o "$out/time.txt" "$@" </dev/null >/dev/null
-        t1=$(date +%s%N)
-        read -r kb cpu < <(tail -n 1 "$out/time.txt" | awk '{ print $1, $2 + $3 }')
-        echo "$((t1 - t0)) $cpu $kb"
-    done | awk 'NR == 1 || $1 < w { w = $1 } NR == 1 || $2 < c { c = $2 }
-                NR == 1 || $3 < k { k = $3 }
-                END { printf "%.3f %.2f %d\n", w / 1e9, c, k }'
+        once "$@"
+    done | best
 }
 
 # The cost of starting with nothing to hold: an empty file.
@@ -74,8 +86,15 @@ for size in "$@"; do
         echo "load.sh: tinyscope loaded $loaded triples of $triples" >&2
         status=1
     fi
-    read -r load_s load_cpu load_kb < <(run "$tinyscope" --strict "$file")
-    read -r serdi_s serdi_cpu _ < <(run serdi -i turtle -o ntriples "$file")
+    # The two alternate, so that both meet the same load from other work.
+    : >"$out/ts.txt"
+    : >"$out/serdi.txt"
+    for ((i = 0; i < repeat; i++)); do
+        once "$tinyscope" --strict "$file" >>"$out/ts.txt"
+        once serdi -i turtle -o ntriples "$file" >>"$out/serdi.txt"
+    done
+    read -r load_s load_cpu load_kb < <(best <"$out/ts.txt")
+    read -r serdi_s serdi_cpu _ < <(best <"$out/serdi.txt")
     awk -v size="$size" -v n="$triples" -v mb="$mb" -v ls="$load_s" -v lc="$load_cpu" \
         -v lkb="$load_kb" -v ekb="$empty_kb" -v ss="$serdi_s" -v sc="$serdi_cpu" 'BEGIN {
         lr = n / ls; sr = n / ss
@@ -84,11 +103,13 @@ for size in "$@"; do
             ss, sc, sr, 100 * lr / sr, (sc > 0 && lc > 0) ? 100 * sc / lc : 0
     }'
 done
+echo
+echo "load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 cat <<'EOF'
 
 Left: `tinyscope --strict FILE` (start, load, print the summary, free, exit);
 right: `serdi -i turtle -o ntriples FILE > /dev/null`. Each figure is the best
-of its runs. cpu_s: user + system time. triples/s: per wall second.
+of its runs; the two programs' runs alternate. cpu_s: user + system time. triples/s: per wall second.
 B/tri: peak RSS per triple; dB/tri: the same over an empty run's peak RSS.
 ratio: tinyscope's load rate / serdi's parse rate (wall); cpu_r: the same in CPU time.
 Targets: ratio >= 50%, dB/tri <= 250.

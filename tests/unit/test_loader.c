@@ -307,6 +307,44 @@ int main(void)
         ts_store_free(st);
     }
 
+    /* Nodes reused from one statement to the next are the same text in
+     * full: blank labels that share a beginning, prefixed names after the
+     * prefix is bound again, full node strings in the store. */
+    {
+        ts_store *st = ts_store_new();
+        ts_load_opts opts = {0};
+        ts_source *src = NULL;
+        CHECK_INT(ts_load_string(st, "memo.ttl", TS_FMT_TURTLE,
+                                 "@prefix e: <http://e/> .\n"
+                                 "_:b1 e:p 1 . _:b12 e:p 2 . _:b123 e:p 3 ; e:q _:b12 .\n"
+                                 "e:s e:p 4 .\n"
+                                 "@prefix e: <http://f/> .\n"
+                                 "e:s e:p 5 .\n",
+                                 &opts, &src),
+                  TS_OK);
+        CHECK_INT(src->triples, 6);
+        SordNode *p1 = ts_store_iri(st, "http://e/p");
+        SordNode *p2 = ts_store_iri(st, "http://f/p");
+        ts_triple *t = NULL;
+        size_t n = ts_store_match(st, NULL, p1, NULL, true, &t);
+        CHECK_INT(n, 4);
+        size_t blanks = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = strlen((const char *)sord_node_get_string(t[i].s));
+            blanks += sord_node_get_type(t[i].s) == SORD_BLANK;
+            CHECK(len >= 2);
+            for (size_t j = 0; j < i; j++) {
+                CHECK(t[i].s != t[j].s);
+            }
+        }
+        CHECK_INT(blanks, 3);
+        free(t);
+        CHECK_INT(ts_store_match(st, NULL, p2, NULL, false, NULL), 1);
+        sord_node_free(ts_store_world(st), p1);
+        sord_node_free(ts_store_world(st), p2);
+        ts_store_free(st);
+    }
+
     /* Progress is reported while reading. */
     {
         char *path = WRITE("progress.ttl", "<http://e/s> <http://e/p> 1 .\n");

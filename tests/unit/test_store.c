@@ -46,8 +46,107 @@ static void check_label(ts_store *st, const char *iri, const char *lang, const c
     sord_node_free(ts_store_world(st), n);
 }
 
+static const char *str(const SordNode *n)
+{
+    return (const char *)sord_node_get_string(n);
+}
+
+/* Patterns with the subject unbound come from arrays built on demand: they
+ * must give what Sord's OPS and POS indices would, and follow changes. */
+static void test_match(void)
+{
+    ts_store *st = ts_store_new();
+    ts_diags diags = {0};
+    ts_load_opts opts = {.diags = &diags};
+    ts_source *one = NULL, *two = NULL;
+    CHECK_INT(ts_load_string(st, "one.ttl", TS_FMT_TURTLE,
+                             "@prefix ex: <http://example.org/> .\n"
+                             "ex:z ex:q ex:t . ex:b ex:r ex:t . ex:a ex:q ex:t .\n"
+                             "ex:a ex:q ex:u . ex:c ex:q \"x\" . ex:t ex:q ex:a .\n",
+                             &opts, &one),
+              TS_OK);
+    CHECK_INT(ts_load_string(st, "two.ttl", TS_FMT_TURTLE,
+                             "<http://example.org/a> <http://example.org/q> "
+                             "<http://example.org/t> .\n",
+                             &opts, &two),
+              TS_OK);
+    CHECK_INT(sord_num_quads(ts_store_model(st)), 7);
+    SordNode *t = ts_store_iri(st, "http://example.org/t");
+    SordNode *q = ts_store_iri(st, "http://example.org/q");
+    SordNode *a = ts_store_iri(st, "http://example.org/a");
+    SordNode *none = ts_store_iri(st, "http://example.org/none");
+
+    /* Incoming: by predicate, then subject; one copy of a triple in two graphs. */
+    ts_triple *m = NULL;
+    size_t n = ts_store_match(st, NULL, NULL, t, true, &m);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_STR(str(m[0].s), "http://example.org/a");
+        CHECK_STR(str(m[0].p), "http://example.org/q");
+        CHECK_STR(str(m[1].s), "http://example.org/z");
+        CHECK_STR(str(m[2].s), "http://example.org/b");
+        CHECK_STR(str(m[2].p), "http://example.org/r");
+        CHECK(m[2].o == t);
+    }
+    free(m);
+    CHECK_INT(ts_store_match(st, NULL, NULL, t, false, NULL), 3);
+    CHECK_INT(ts_store_match(st, NULL, q, t, false, NULL), 2);
+
+    /* By predicate: by object (literals first, as Serd orders types), then subject. */
+    n = ts_store_match(st, NULL, q, NULL, true, &m);
+    CHECK_INT(n, 5);
+    if (n == 5) {
+        CHECK_STR(str(m[0].o), "x");
+        CHECK_STR(str(m[1].o), "http://example.org/a");
+        CHECK_STR(str(m[2].s), "http://example.org/a");
+        CHECK_STR(str(m[2].o), "http://example.org/t");
+        CHECK_STR(str(m[3].s), "http://example.org/z");
+        CHECK_STR(str(m[4].o), "http://example.org/u");
+    }
+    free(m);
+
+    /* Unordered: the same triples. */
+    n = ts_store_match(st, NULL, q, NULL, false, &m);
+    CHECK_INT(n, 5);
+    size_t with_q = 0;
+    for (size_t i = 0; i < n; i++) {
+        with_q += m[i].p == q;
+    }
+    CHECK_INT(with_q, 5);
+    free(m);
+
+    /* Subject bound: Sord's SPO, also without duplicates. */
+    n = ts_store_match(st, a, NULL, NULL, true, &m);
+    CHECK_INT(n, 2);
+    free(m);
+    CHECK_INT(ts_store_match(st, NULL, NULL, NULL, false, NULL), 6);
+    CHECK_INT(ts_store_match(st, NULL, NULL, none, true, &m), 0);
+    CHECK(m == NULL);
+
+    /* The arrays follow removals and additions. */
+    ts_store_remove_source(st, one);
+    CHECK_INT(ts_store_match(st, NULL, NULL, t, false, NULL), 1);
+    CHECK_INT(ts_store_match(st, NULL, q, NULL, false, NULL), 1);
+    CHECK_INT(ts_load_string(st, "three.ttl", TS_FMT_TURTLE,
+                             "<http://example.org/c> <http://example.org/q> "
+                             "<http://example.org/t> .\n",
+                             &opts, NULL),
+              TS_OK);
+    CHECK_INT(ts_store_match(st, NULL, NULL, t, false, NULL), 2);
+    CHECK_INT(ts_store_match(st, NULL, q, t, false, NULL), 2);
+
+    SordWorld *w = ts_store_world(st);
+    sord_node_free(w, t);
+    sord_node_free(w, q);
+    sord_node_free(w, a);
+    sord_node_free(w, none);
+    ts_diags_clear(&diags);
+    ts_store_free(st);
+}
+
 int main(void)
 {
+    test_match();
     ts_store *st = ts_store_new();
     ts_diags diags = {0};
     ts_load_opts opts = {.diags = &diags};
