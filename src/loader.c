@@ -703,8 +703,40 @@ enum { NEST_CODE, NEST_COMMENT, NEST_IRI, NEST_OPEN_QUOTES, NEST_STRING, NEST_LO
  * becomes too deep. */
 static size_t nest_scan(rdf_ctx *ctx, const unsigned char *p, size_t n)
 {
+    /* The bytes that can change the state, per state: runs of others are
+     * skipped at once (this scan sees every byte of every Turtle file). */
+#define NEST_LINE ['\n'] = 1, ['\r'] = 1
+#define NEST_QUOTES ['"'] = 1, ['\''] = 1, ['\\'] = 1
+    static const unsigned char stops[][256] = {
+        [NEST_CODE] = {NEST_LINE, NEST_QUOTES, ['#'] = 1, ['<'] = 1, ['('] = 1, ['['] = 1,
+                       [')'] = 1, [']'] = 1},
+        [NEST_COMMENT] = {NEST_LINE},
+        [NEST_IRI] = {NEST_LINE, ['>'] = 1},
+        [NEST_OPEN_QUOTES] = {0},
+        [NEST_STRING] = {NEST_LINE, NEST_QUOTES},
+        [NEST_LONG_STRING] = {NEST_LINE, NEST_QUOTES},
+    };
+#undef NEST_LINE
+#undef NEST_QUOTES
     struct nest_scan *ns = &ctx->nest;
     for (size_t i = 0; i < n; i++) {
+        if (!ns->escape && ns->state != NEST_OPEN_QUOTES) {
+            const unsigned char *stop = stops[ns->state];
+            size_t j = i;
+            while (j < n && !stop[p[j]]) {
+                j++;
+            }
+            if (j > i) {
+                ns->col += (unsigned)(j - i);
+                if (ns->state == NEST_LONG_STRING) {
+                    ns->quotes = 0; /* a run of quotes was broken */
+                }
+                i = j;
+                if (i == n) {
+                    break;
+                }
+            }
+        }
         int c = p[i];
         if (c == '\n') {
             ns->line++;
