@@ -24,6 +24,7 @@ typedef struct {
     const char *base;            /**< base IRI, or NULL */
     const char *const *contexts; /**< --context "URL=FILE" mappings */
     size_t n_contexts;
+    const char *rdf_direction; /**< --rdf-direction MODE, or NULL: the loader's default */
     const char *results;  /**< --results FILE; NULL: the default results file */
     const char *endpoint; /**< --endpoint URL: panes ask this SPARQL endpoint */
     const char *graph;    /**< --graph IRI with endpoint, or NULL */

@@ -524,6 +524,7 @@ static int run_default(int argc, char **argv)
         ui.base = cs.opts.base;
         ui.contexts = cs.opts.contexts;
         ui.n_contexts = cs.opts.n_contexts;
+        ui.rdf_direction = cs.opts.rdf_direction;
         ui.results = cs.opts.results;
         /* --results is the file the Bench pane appends to as well. */
         if (cs.opts.results) {

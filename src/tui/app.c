@@ -1362,6 +1362,7 @@ int ts_tui_run(const ts_tui_opts *opts)
         .base = opts->base,
         .contexts = opts->contexts,
         .n_contexts = opts->n_contexts,
+        .rdf_direction = opts->rdf_direction,
         .paths = opts->paths,
         .n_paths = opts->n_paths,
         .results = opts->results,

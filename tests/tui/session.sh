@@ -90,5 +90,22 @@ S
     has "$WORK/start.screen" "Devices: row 1 of"
 }
 
+case_rdf_direction() {
+    # --rdf-direction reaches the UI's loader as it reaches the commands'.
+    cat >"$WORK/dir.jsonld" <<'JSON'
+{"@id": "http://example.org/thing", "http://example.org/label":
+  {"@value": "مرحبا", "@language": "ar", "@direction": "rtl"}}
+JSON
+    cat >"$WORK/s" <<S
+4<Enter><C-x>ASK { ?x <http://www.w3.org/1999/02/22-rdf-syntax-ns#direction> "rtl" }<C-r>
+:save-display $WORK/compound.screen
+S
+    run_script 120x30 "$WORK/s" --rdf-direction compound-literal "$WORK/dir.jsonld" ||
+        fail "exit status $?"
+    has "$WORK/compound.screen" "ASK: true"
+    run_script 120x30 "$WORK/s" "$WORK/dir.jsonld" || fail "exit status $?"
+    has "$WORK/compound.screen" "ASK: false"
+}
+
 "case_$1"
 finish
