@@ -677,6 +677,12 @@ static int by_o_then_s(const void *x, const void *y)
     return cmp ? cmp : sord_order(a->s, b->s);
 }
 
+void ts_store_prepare(const ts_store *store)
+{
+    (void)order_get(store, PRED_FIRST);
+    (void)order_get(store, OBJ_FIRST);
+}
+
 size_t ts_store_match(const ts_store *store, const SordNode *s, const SordNode *p,
                       const SordNode *o, bool ordered, ts_triple **out)
 {

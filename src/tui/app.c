@@ -878,6 +878,9 @@ static void build_catalog(ts_app *app)
         app->catalog = cat;
     } else if (catalog_source) {
         app->catalog = catalog_source(app->store, app->diags);
+        /* The Inspector's incoming links and class lists need them: build
+         * them while the loading screen is up, not on the first Enter. */
+        ts_store_prepare(app->store);
     } else {
         app->catalog_error = ts_strdup("no catalog source is installed");
         return;

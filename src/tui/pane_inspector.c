@@ -202,51 +202,126 @@ static void add_more(ts_lines *l, size_t more, bool capped)
     free(t);
 }
 
+/* Nodes in Sord's index order: by kind, then by text. */
+static int node_cmp(const SordNode *a, const SordNode *b)
+{
+    if (a == b) {
+        return 0;
+    }
+    int ta = (int)sord_node_get_type(a), tb = (int)sord_node_get_type(b);
+    if (ta != tb) {
+        return ta < tb ? -1 : 1;
+    }
+    return strcmp((const char *)sord_node_get_string(a), (const char *)sord_node_get_string(b));
+}
+
+static int node_ptr_cmp(const void *x, const void *y)
+{
+    return node_cmp(*(const SordNode *const *)x, *(const SordNode *const *)y);
+}
+
+/* Sift the largest of heap[0..n) to the top (a max-heap in node order). */
+static void heap_down(const SordNode **heap, size_t n, size_t i)
+{
+    for (;;) {
+        size_t big = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && node_cmp(heap[l], heap[big]) > 0) {
+            big = l;
+        }
+        if (r < n && node_cmp(heap[r], heap[big]) > 0) {
+            big = r;
+        }
+        if (big == i) {
+            return;
+        }
+        const SordNode *tmp = heap[i];
+        heap[i] = heap[big];
+        heap[big] = tmp;
+        i = big;
+    }
+}
+
 /*
- * One direction: iterate the triples with n as subject (or object), grouped
- * by predicate (the SPO and OPS orders keep each predicate together) and
- * with the duplicates that several graphs give removed.
+ * The first k of the n distinct values v[] in node order, sorted, into
+ * v[0..k): a bounded heap, so a class with a hundred thousand instances
+ * costs about one comparison per instance, not a sort of all of them.
+ */
+static size_t first_in_order(const SordNode **v, size_t n, size_t k)
+{
+    if (n <= k) {
+        qsort(v, n, sizeof *v, node_ptr_cmp);
+        return n;
+    }
+    for (size_t i = k / 2; i-- > 0;) {
+        heap_down(v, k, i);
+    }
+    for (size_t i = k; i < n; i++) {
+        if (node_cmp(v[i], v[0]) < 0) {
+            v[0] = v[i];
+            heap_down(v, k, 0);
+        }
+    }
+    qsort(v, k, sizeof *v, node_ptr_cmp);
+    return k;
+}
+
+typedef struct {
+    const SordNode *p;
+    size_t start, end;
+} pred_run;
+
+static int by_run_predicate(const void *x, const void *y)
+{
+    return node_cmp(((const pred_run *)x)->p, ((const pred_run *)y)->p);
+}
+
+/*
+ * One direction: the triples with n as subject (or object), grouped by
+ * predicate in Sord's order, each predicate's first values in order, and
+ * the duplicates that several graphs give removed. Returns how many
+ * distinct links there are.
  */
 static size_t add_links(ts_lines *l, ts_store *store, const SordNode *n, bool incoming)
 {
+    /* Unordered, the triples of one predicate and the copies of one triple
+     * still come side by side. */
     ts_triple *t = NULL;
-    size_t n_t = incoming ? ts_store_match(store, NULL, NULL, n, true, &t)
-                          : ts_store_match(store, n, NULL, NULL, true, &t);
-    const SordNode *cur_p = NULL, *last_v = NULL;
-    size_t shown = 0, more = 0, total = 0;
+    size_t n_t = incoming ? ts_store_match(store, NULL, NULL, n, false, &t)
+                          : ts_store_match(store, n, NULL, NULL, false, &t);
     size_t limit = incoming ? MAX_IN_PER_PRED : MAX_OUT_PER_PRED;
-    bool capped = false;
+    pred_run *runs = ts_malloc((n_t ? n_t : 1) * sizeof *runs);
+    size_t n_runs = 0;
     for (size_t i = 0; i < n_t; i++) {
-        const SordNode *p = t[i].p;
-        const SordNode *v = incoming ? t[i].s : t[i].o;
-        if (p != cur_p) {
-            if (more) {
-                add_more(l, more, capped);
+        if (!n_runs || runs[n_runs - 1].p != t[i].p) {
+            runs[n_runs++] = (pred_run){t[i].p, i, i};
+        }
+        runs[n_runs - 1].end = i + 1;
+    }
+    qsort(runs, n_runs, sizeof *runs, by_run_predicate);
+    const SordNode **vals = ts_malloc((n_t ? n_t : 1) * sizeof *vals);
+    size_t total = 0;
+    for (size_t r = 0; r < n_runs; r++) {
+        size_t distinct = 0;
+        for (size_t i = runs[r].start; i < runs[r].end; i++) {
+            const SordNode *v = incoming ? t[i].s : t[i].o;
+            if (!distinct || vals[distinct - 1] != v) {
+                vals[distinct++] = v;
             }
-            cur_p = p;
-            last_v = NULL;
-            shown = more = 0;
-            capped = false;
-            add_predicate(l, store, p, incoming);
         }
-        if (v == last_v) {
-            continue;
+        total += distinct;
+        add_predicate(l, store, runs[r].p, incoming);
+        size_t shown = first_in_order(vals, distinct, limit);
+        for (size_t i = 0; i < shown; i++) {
+            add_value(l, store, vals[i], 3);
         }
-        last_v = v;
-        total++;
-        if (shown < limit) {
-            add_value(l, store, v, 3);
-            shown++;
-        } else if (more < MAX_COUNT_MORE) {
-            more++;
-        } else {
-            capped = true;
+        size_t rest = distinct - shown;
+        if (rest) {
+            add_more(l, rest > MAX_COUNT_MORE ? MAX_COUNT_MORE : rest, rest > MAX_COUNT_MORE);
         }
     }
+    free(vals);
+    free(runs);
     free(t);
-    if (more) {
-        add_more(l, more, capped);
-    }
     return total;
 }
 
@@ -289,6 +364,13 @@ static int by_count(const void *a, const void *b)
                   (const char *)sord_node_get_string(y->cls));
 }
 
+static int by_class(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t)((const class_count *)x)->cls;
+    uintptr_t b = (uintptr_t)((const class_count *)y)->cls;
+    return a < b ? -1 : a > b;
+}
+
 static void build_home(ts_lines *l, ts_store *store)
 {
     ts_lines_add(l, 0, TS_EL_TITLE, "Inspector", NULL, NULL, false);
@@ -296,22 +378,31 @@ static void build_home(ts_lines *l, ts_store *store)
                  "Enter shows a class and its instances; o asks for an IRI or a prefixed name.",
                  NULL, NULL, false);
     SordNode *type = ts_store_iri(store, TS_NS_RDF "type");
-    ts_ptrmap counts = {0};
     ts_triple *t = NULL;
     size_t n_t = ts_store_match(store, NULL, type, NULL, false, &t);
+    /* The triples of one class come side by side: count runs (no hashing
+     * of every rdf:type triple), then merge a class that came in two runs. */
+    class_count *cls = ts_malloc((n_t ? n_t : 1) * sizeof *cls);
+    size_t n = 0;
     for (size_t i = 0; i < n_t; i++) {
-        (*ts_ptrmap_slot(&counts, t[i].o))++;
+        if (n && cls[n - 1].cls == t[i].o) {
+            cls[n - 1].count++;
+        } else {
+            cls[n++] = (class_count){t[i].o, 1};
+        }
     }
     free(t);
     sord_node_free(ts_store_world(store), type);
-
-    class_count *cls = ts_malloc((counts.count ? counts.count : 1) * sizeof *cls);
-    size_t n = 0;
-    for (size_t i = 0; i < counts.cap; i++) {
-        if (counts.slots[i].key) {
-            cls[n++] = (class_count){counts.slots[i].key, counts.slots[i].value};
+    qsort(cls, n, sizeof *cls, by_class);
+    size_t merged = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (merged && cls[merged - 1].cls == cls[i].cls) {
+            cls[merged - 1].count += cls[i].count;
+        } else {
+            cls[merged++] = cls[i];
         }
     }
+    n = merged;
     qsort(cls, n, sizeof *cls, by_count);
     char *title = ts_asprintf("Classes (%zu)", n);
     ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
@@ -333,7 +424,6 @@ static void build_home(ts_lines *l, ts_store *store)
         add_more(l, n - MAX_CLASSES, false);
     }
     free(cls);
-    ts_ptrmap_free(&counts);
 
     ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
     ts_lines_add(l, 0, TS_EL_HEADER, "Sources", NULL, NULL, false);
