@@ -196,6 +196,36 @@ grep -qF "from $URL" "$TMP/ui-inspect.screen" && grep -qF "back 1, forward 0" "$
     grep -qF "s3n:SmartSensor" "$TMP/ui-inspect.screen" ||
     fail "the Inspector over the endpoint: $(tail -n 2 "$TMP/ui-inspect.screen")"
 
+# the UI on the endpoint in a real terminal (tmux, 120x30): Devices, then
+# the Matrix, then one Inspector open, all answered by Virtuoso
+if command -v tmux >/dev/null 2>&1; then
+    sock="tinyscope-virtuoso-$$"
+    screen() { tmux -L "$sock" capture-pane -p -t ui 2>/dev/null; }
+    # wait_screen TEXT: until the pane shows TEXT (60 s at most)
+    wait_screen() {
+        for _ in $(seq 600); do
+            screen | grep -qF -- "$1" && return 0
+            sleep 0.1
+        done
+        return 1
+    }
+    tmux -L "$sock" new-session -d -s ui -x 120 -y 30 \
+        "env TERM=xterm-256color XDG_STATE_HOME=$TMP/state XDG_CONFIG_HOME=$TMP/config $TS --endpoint $URL"
+    checks=$((checks + 1))
+    wait_screen "Devices: row 1 of $boards" || fail "tmux: no Devices pane over Virtuoso: $(screen | tail -n 2)"
+    tmux -L "$sock" send-keys -t ui 3
+    checks=$((checks + 1))
+    wait_screen "Matrix" && wait_screen " on " || fail "tmux: no Matrix over Virtuoso: $(screen | tail -n 2)"
+    tmux -L "$sock" send-keys -t ui 1 i
+    checks=$((checks + 1))
+    wait_screen "back 1, forward 0" || fail "tmux: no Inspector page over Virtuoso: $(screen | tail -n 2)"
+    tmux -L "$sock" send-keys -t ui q
+    sleep 0.5
+    tmux -L "$sock" kill-server 2>/dev/null
+else
+    echo "note: tmux is not installed; the UI on Virtuoso is checked headless only"
+fi
+
 # one graph: --graph on push and on the commands
 G=http://example.org/tinyscope-test/mini
 run "$TS" push --endpoint "$AUTH" --graph "$G" "$DATA/mini.ttl" "$TS_SOURCE_ROOT/ontology"
