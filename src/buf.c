@@ -171,3 +171,16 @@ bool ts_read_file(const char *path, ts_buf *out)
     }
     return true;
 }
+
+void ts_buf_put_utf8(ts_buf *b, unsigned cp)
+{
+    char mb[4];
+    size_t len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+    for (size_t k = len - 1; k > 0; k--) {
+        mb[k] = (char)(0x80 | (cp & 0x3F));
+        cp >>= 6;
+    }
+    mb[0] = (char)(len == 1 ? cp : (lead[len] | cp));
+    ts_buf_append(b, mb, len);
+}

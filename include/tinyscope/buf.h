@@ -73,6 +73,9 @@ void ts_buf_truncate(ts_buf *b, size_t len);
 const char *ts_buf_str(const ts_buf *b);
 /** Return the heap string and reset b to empty; the caller frees it. */
 char *ts_buf_steal(ts_buf *b);
+/** Append code point cp (at most U+10FFFF; the caller checks) as UTF-8. */
+void ts_buf_put_utf8(ts_buf *b, unsigned cp);
+
 void ts_buf_free(ts_buf *b);
 
 /** Read a whole file into out (NUL-terminated). Returns false and sets errno on failure. */

@@ -116,31 +116,6 @@ static int hex4(const char *s)
     return v;
 }
 
-static void put_utf8(ts_buf *b, unsigned cp)
-{
-    char out[4];
-    size_t n;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        out[0] = (char)(0xF0 | (cp >> 18));
-        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    ts_buf_append(b, out, n);
-}
 
 /*
  * A string at r->p (just after its opening quote). *s and *n give its
@@ -260,7 +235,7 @@ static bool read_string(reader *r, const char **s, size_t *n)
                 q += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)lo - 0xDC00);
             }
-            put_utf8(b, cp);
+            ts_buf_put_utf8(b, cp);
             break;
         }
         default: return false;

@@ -56,31 +56,6 @@ static void skip_space(sq_lexer *lx)
     }
 }
 
-static void put_utf8(ts_buf *b, unsigned cp)
-{
-    char out[4];
-    size_t n;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        out[0] = (char)(0xF0 | (cp >> 18));
-        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    ts_buf_append(b, out, n);
-}
 
 /* \uXXXX or \UXXXXXXXX at pos (after the backslash and letter); false if bad. */
 static bool read_hex(sq_lexer *lx, size_t digits, unsigned *cp)
@@ -149,7 +124,7 @@ static bool lex_iri(sq_lexer *lx, sq_token *tok)
             advance(lx, 2);
             unsigned cp;
             if ((e == 'u' && read_hex(lx, 4, &cp)) || (e == 'U' && read_hex(lx, 8, &cp))) {
-                put_utf8(&b, cp);
+                ts_buf_put_utf8(&b, cp);
                 continue;
             }
             ts_buf_free(&b);
@@ -216,13 +191,13 @@ static void lex_string(sq_lexer *lx, sq_token *tok)
             case '\\': ts_buf_putc(&b, '\\'); continue;
             case 'u':
                 if (read_hex(lx, 4, &cp)) {
-                    put_utf8(&b, cp);
+                    ts_buf_put_utf8(&b, cp);
                     continue;
                 }
                 break;
             case 'U':
                 if (read_hex(lx, 8, &cp)) {
-                    put_utf8(&b, cp);
+                    ts_buf_put_utf8(&b, cp);
                     continue;
                 }
                 break;

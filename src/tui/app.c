@@ -190,19 +190,6 @@ bool ts_key_char(int key, unsigned *cp)
     return false;
 }
 
-void ts_utf8_put(ts_buf *b, unsigned cp)
-{
-    char mb[4];
-    size_t len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
-    for (size_t k = len - 1; k > 0; k--) {
-        mb[k] = (char)(0x80 | (cp & 0x3F));
-        cp >>= 6;
-    }
-    mb[0] = (char)(len == 1 ? cp : (lead[len] | cp));
-    ts_buf_append(b, mb, len);
-}
-
 ts_dataset *ts_app_dataset(ts_app *app)
 {
     return app->loading || !app->store ? NULL : ts_session_dataset(app->session);
@@ -326,7 +313,7 @@ static void save_display(const char *path)
         line[n] = 0;
         ts_buf b = {0};
         for (int i = 0; i < n; i++) {
-            ts_utf8_put(&b, (unsigned)line[i]);
+            ts_buf_put_utf8(&b, (unsigned)line[i]);
         }
         while (b.len && b.data[b.len - 1] == ' ') {
             b.len--;
@@ -1082,7 +1069,7 @@ static void prompt_key(ts_app *app, int key)
     }
     unsigned cp;
     if (ts_key_char(key, &cp) && t->len < 4096) {
-        ts_utf8_put(t, cp);
+        ts_buf_put_utf8(t, cp);
     }
 }
 

@@ -224,7 +224,7 @@ static bool query_input(ts_view *v, int key)
     }
     if (ts_key_char(key, &cp) && t->len < MAX_QUERY) {
         ts_buf b = {0};
-        ts_utf8_put(&b, cp);
+        ts_buf_put_utf8(&b, cp);
         insert(t, q->cur, b.data, b.len);
         q->cur += b.len;
         ts_buf_free(&b);

@@ -90,8 +90,6 @@ extern const ts_view_ops ts_help_ops;
 
 /** True when key is a printable character; *cp receives it. */
 bool ts_key_char(int key, unsigned *cp);
-/** Append code point cp to b as UTF-8. */
-void ts_utf8_put(ts_buf *b, unsigned cp);
 /** Place the terminal cursor here after this frame (text entry). */
 void ts_app_set_cursor(ts_app *app, int y, int x);
 /** Draw a pane's empty state: a title and lines of text, centred. */

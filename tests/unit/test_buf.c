@@ -51,5 +51,15 @@ int main(void)
     ts_ptrmap_free(&m);
     ts_ptrmap empty = {0};
     CHECK(ts_ptrmap_get(&empty, keys) == NULL);
+    /* UTF-8 at each length boundary */
+    ts_buf u = {0};
+    ts_buf_put_utf8(&u, 0x41);
+    ts_buf_put_utf8(&u, 0x7FF);
+    ts_buf_put_utf8(&u, 0x800);
+    ts_buf_put_utf8(&u, 0xFFFF);
+    ts_buf_put_utf8(&u, 0x10000);
+    ts_buf_put_utf8(&u, 0x10FFFF);
+    CHECK_STR(ts_buf_str(&u), "A\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF");
+    ts_buf_free(&u);
     return test_done();
 }
