@@ -268,19 +268,12 @@ int ts_cmd_fits(int argc, char **argv)
         return TS_EXIT_USAGE;
     }
     const char *name = argv[optind++];
-    data.paths = argv + optind;
-    data.n_paths = (size_t)(argc - optind);
-    if (!ts_cli_endpoint_check(&data, "fits")) {
-        return TS_EXIT_USAGE;
+    ts_cli_catalog_data cd;
+    int opened = ts_cli_catalog_open("fits", &data, argv + optind, (size_t)(argc - optind), &cd);
+    if (opened != TS_EXIT_OK) {
+        return opened;
     }
-
-    ts_store *store;
-    ts_dataset *ds;
-    ts_catalog *cat;
-    if (!ts_cli_catalog(&data, &store, &ds, &cat)) {
-        ts_cli_catalog_free(store, ds, cat);
-        return TS_EXIT_FAILURE;
-    }
+    const ts_catalog *cat = cd.cat;
     ts_model *models[8];
     ts_device *boards[8];
     bool m_exact = false, b_exact = false;
@@ -345,6 +338,6 @@ int ts_cmd_fits(int argc, char **argv)
         }
         free(pairs);
     }
-    ts_cli_catalog_free(store, ds, cat);
+    ts_cli_catalog_close(&cd);
     return rc;
 }

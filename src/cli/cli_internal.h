@@ -141,6 +141,23 @@ bool ts_cli_data_option(ts_cli_data *data, int opt, const char *arg);
 bool ts_cli_sort_parse(const char *cmd, const char *arg, const char *const *names, size_t n,
                        int *key, int *direction);
 
+/** What a catalog command reads: the store, the dataset and the catalog. */
+typedef struct {
+    ts_store *store;
+    ts_dataset *ds;
+    ts_catalog *cat;
+} ts_cli_catalog_data;
+
+/**
+ * Take the command's FILE arguments into data, check them against the data
+ * options, and load the catalog (ts_cli_catalog) into *out. Returns
+ * TS_EXIT_OK, or the exit status after printing why; either way close *out
+ * with ts_cli_catalog_close (done already when it fails).
+ */
+int ts_cli_catalog_open(const char *cmd, ts_cli_data *data, char **paths, size_t n_paths,
+                        ts_cli_catalog_data *out);
+void ts_cli_catalog_close(ts_cli_catalog_data *c);
+
 /**
  * Rows of a listing written to stdout as a table (printed at the end with
  * a count), CSV (streamed, after a header line) or a JSON array (printed at

@@ -44,6 +44,28 @@ bool ts_cli_sort_parse(const char *cmd, const char *arg, const char *const *name
     return false;
 }
 
+int ts_cli_catalog_open(const char *cmd, ts_cli_data *data, char **paths, size_t n_paths,
+                        ts_cli_catalog_data *out)
+{
+    data->paths = paths;
+    data->n_paths = n_paths;
+    *out = (ts_cli_catalog_data){NULL, NULL, NULL};
+    if (!ts_cli_endpoint_check(data, cmd)) {
+        return TS_EXIT_USAGE;
+    }
+    if (!ts_cli_catalog(data, &out->store, &out->ds, &out->cat)) {
+        ts_cli_catalog_close(out);
+        return TS_EXIT_FAILURE;
+    }
+    return TS_EXIT_OK;
+}
+
+void ts_cli_catalog_close(ts_cli_catalog_data *c)
+{
+    ts_cli_catalog_free(c->store, c->ds, c->cat);
+    *c = (ts_cli_catalog_data){NULL, NULL, NULL};
+}
+
 struct ts_cli_rows {
     ts_cli_format format;
     size_t n_columns;

@@ -155,19 +155,12 @@ int ts_cmd_matrix(int argc, char **argv)
             return TS_EXIT_USAGE;
         }
     }
-    data.paths = argv + optind;
-    data.n_paths = (size_t)(argc - optind);
-    if (!ts_cli_endpoint_check(&data, "matrix")) {
-        return TS_EXIT_USAGE;
+    ts_cli_catalog_data cd;
+    int opened = ts_cli_catalog_open("matrix", &data, argv + optind, (size_t)(argc - optind), &cd);
+    if (opened != TS_EXIT_OK) {
+        return opened;
     }
-
-    ts_store *store;
-    ts_dataset *ds;
-    ts_catalog *cat;
-    if (!ts_cli_catalog(&data, &store, &ds, &cat)) {
-        ts_cli_catalog_free(store, ds, cat);
-        return TS_EXIT_FAILURE;
-    }
+    const ts_catalog *cat = cd.cat;
     selection sel = {0};
     int rc = TS_EXIT_OK;
     if (!select_records(cat, model_filter, board_filter, &sel)) {
@@ -181,6 +174,6 @@ int ts_cmd_matrix(int argc, char **argv)
     }
     free(sel.models);
     free(sel.boards);
-    ts_cli_catalog_free(store, ds, cat);
+    ts_cli_catalog_close(&cd);
     return rc;
 }

@@ -144,24 +144,17 @@ int ts_cmd_models(int argc, char **argv)
             return TS_EXIT_USAGE;
         }
     }
-    data.paths = argv + optind;
-    data.n_paths = (size_t)(argc - optind);
-    if (!ts_cli_endpoint_check(&data, "models")) {
-        return TS_EXIT_USAGE;
+    ts_cli_catalog_data cd;
+    int opened = ts_cli_catalog_open("models", &data, argv + optind, (size_t)(argc - optind), &cd);
+    if (opened != TS_EXIT_OK) {
+        return opened;
     }
-
-    ts_store *store;
-    ts_dataset *ds;
-    ts_catalog *cat;
-    if (!ts_cli_catalog(&data, &store, &ds, &cat)) {
-        ts_cli_catalog_free(store, ds, cat);
-        return TS_EXIT_FAILURE;
-    }
+    const ts_catalog *cat = cd.cat;
     ts_error err;
     ts_filter *filter = ts_filter_compile(filter_text, TS_FILTER_MODELS, cat, &err);
     if (!filter) {
         ts_cli_error("models: --filter column %u: %s", err.col, err.message);
-        ts_cli_catalog_free(store, ds, cat);
+        ts_cli_catalog_close(&cd);
         return TS_EXIT_USAGE;
     }
     ts_model **list = ts_calloc(cat->n_models + 1, sizeof *list);
@@ -220,6 +213,6 @@ int ts_cmd_models(int argc, char **argv)
     ts_cli_rows_finish(rows, "model", "models");
     free(list);
     ts_filter_free(filter);
-    ts_cli_catalog_free(store, ds, cat);
+    ts_cli_catalog_close(&cd);
     return TS_EXIT_OK;
 }
