@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "tinyscope/buf.h"
 #include "tinyscope/status.h"
 #include "tinyscope/store.h"
 #include "tinyscope/term.h"
@@ -147,5 +148,16 @@ size_t ts_results_writer_count(const ts_results_writer *w);
 ts_status ts_results_writer_finish(ts_results_writer *w);
 /** Free the writer. NULL is allowed. */
 void ts_results_writer_free(ts_results_writer *w);
+
+/**
+ * Put query into out after one PREFIX line for each of the store's prefixes
+ * (rdfs:, s3n:, nnet:, ...), so that a query typed by hand needs none; the
+ * query's own PREFIX declarations win. Returns how many lines come before
+ * the query: subtract it from an error's line (ts_query_prelude_fix).
+ */
+unsigned ts_query_prelude(const ts_store *store, const char *query, ts_buf *out);
+
+/** Move an error's position from the text with the prelude onto the user's text. */
+void ts_query_prelude_fix(ts_error *err, unsigned prelude);
 
 #endif

@@ -247,6 +247,9 @@ int ts_cmd_query(int argc, char **argv)
     }
     double load_ms = now_ms() - t0;
     add_query_prefixes(store, ts_buf_str(&text), text.len, data.base);
+    /* As in the UI, the store's prefixes need no PREFIX lines. */
+    ts_buf full = {0};
+    unsigned prelude = ts_query_prelude(store, ts_buf_str(&text), &full);
 
     interrupted = 0;
     struct sigaction sa, old_sa;
@@ -267,7 +270,8 @@ int ts_cmd_query(int argc, char **argv)
         if (i == 0) {
             ts_results_writer *w = ts_results_writer_new(stdout, fmt, store);
             ts_query_sink sink = *ts_results_writer_sink();
-            st = ts_query_stream(ds, ts_buf_str(&text), &qopts, &sink, w, &timing, &err);
+            st = ts_query_stream(ds, ts_buf_str(&full), &qopts, &sink, w, &timing, &err);
+            ts_query_prelude_fix(&err, prelude);
             if (st == TS_ERR_SYNTAX) {
                 print_syntax_error(source, ts_buf_str(&text), &err);
                 status = TS_EXIT_FAILURE;
@@ -282,7 +286,8 @@ int ts_cmd_query(int argc, char **argv)
         } else {
             size_t n = 0;
             ts_query_sink sink = {NULL, count_row, count_triple, NULL};
-            st = ts_query_stream(ds, ts_buf_str(&text), &qopts, &sink, &n, &timing, &err);
+            st = ts_query_stream(ds, ts_buf_str(&full), &qopts, &sink, &n, &timing, &err);
+            ts_query_prelude_fix(&err, prelude);
         }
         evals[i] = timing.eval_ms;
         if (st == TS_ERR_CANCELLED || st == TS_ERR_TIMEOUT || st == TS_ERR_LIMIT) {
@@ -307,6 +312,7 @@ int ts_cmd_query(int argc, char **argv)
     ts_dataset_free(ds);
     ts_diags_clear(&diags);
     ts_store_free(store);
+    ts_buf_free(&full);
     ts_buf_free(&text);
     return status;
 }

@@ -272,3 +272,32 @@ void ts_query_result_clear(ts_query_result *res)
     free(res->triples);
     memset(res, 0, sizeof *res);
 }
+
+unsigned ts_query_prelude(const ts_store *store, const char *query, ts_buf *out)
+{
+    unsigned lines = 0;
+    for (size_t i = 0; i < ts_store_prefix_count(store); i++) {
+        const char *name, *ns;
+        ts_store_prefix(store, i, &name, &ns);
+        /* a binding that cannot be written as a PREFIX line is left out */
+        if (!strpbrk(ns, "<>\"\\{}|^` \n") && !strpbrk(name, ": \n")) {
+            ts_buf_printf(out, "PREFIX %s: <%s>\n", name, ns);
+            lines++;
+        }
+    }
+    ts_buf_puts(out, query);
+    return lines;
+}
+
+void ts_query_prelude_fix(ts_error *err, unsigned prelude)
+{
+    if (!err) {
+        return;
+    }
+    if (err->line > prelude) {
+        err->line -= prelude;
+    } else if (err->line) {
+        /* inside the prelude: no place in the user's text */
+        err->line = err->col = 0;
+    }
+}

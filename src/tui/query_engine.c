@@ -120,30 +120,15 @@ static int on_boolean(void *ctx, bool value)
 ts_status ts_tui_dataset_run(ts_dataset *ds, ts_store *store, const char *query, ts_tui_sink *sink,
                              const ts_tui_cancel *cancel, ts_error *err)
 {
-    /* The store's prefixes (rdfs:, s3n:, nnet:, ...) need no PREFIX lines:
-     * they go before the query, one per line, and positions in errors are
-     * moved back onto the user's text. The query's own PREFIX lines win. */
+    /* The store's prefixes need no PREFIX lines (query.h). */
     ts_buf text = {0};
-    unsigned prelude = 0;
-    for (size_t i = 0; i < ts_store_prefix_count(store); i++) {
-        const char *name, *ns;
-        ts_store_prefix(store, i, &name, &ns);
-        if (!strpbrk(ns, "<>\"\\{}|^` \n") && !strpbrk(name, ": \n")) {
-            ts_buf_printf(&text, "PREFIX %s: <%s>\n", name, ns);
-            prelude++;
-        }
-    }
-    ts_buf_puts(&text, query);
+    unsigned prelude = ts_query_prelude(store, query, &text);
     run_ctx c = {.store = store, .sink = sink, .cancel = cancel};
     static const ts_query_sink qsink = {on_begin, on_row, on_triple, on_boolean};
     ts_query_opts opts = {.cancel = cancel->flag};
     ts_status st = ts_query_stream(ds, ts_buf_str(&text), &opts, &qsink, &c, NULL, err);
     ts_buf_free(&text);
-    if (err && err->line > prelude) {
-        err->line -= prelude;
-    } else if (err && err->line) {
-        err->line = err->col = 0;
-    }
+    ts_query_prelude_fix(err, prelude);
     if (c.cancelled || st == TS_ERR_CANCELLED) {
         return TS_ERR_CANCELLED;
     }

@@ -18,6 +18,15 @@ expect_out "(4 rows)"
 expect_out "7"
 expect_no_esc
 
+# the store's prefixes need no PREFIX lines; errors point into the query as written
+run "$TS" query -e 'ASK { ?m a nnet:NeuralNetwork }'
+expect_rc 0
+expect_out "yes"
+run "$TS" query -e 'SELECT ?x WHERE {
+  ?x a bogus:Thing }'
+expect_rc 1
+expect_err "<query>:2:8: syntax error: undefined prefix 'bogus:'"
+
 # the query's own PREFIX declarations shorten IRIs the data does not bind
 run "$TS" query -e "PREFIX mine: <http://other.example/> SELECT ?x WHERE { VALUES ?x { mine:thing } }" "$D"
 expect_rc 0
