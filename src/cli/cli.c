@@ -201,6 +201,21 @@ ts_dataset *ts_cli_remote(const ts_cli_data *data)
     return ts_remote_dataset(r);
 }
 
+/* The catalog from the view queries on ds, into *cat (the caller frees it
+ * either way). Prints the error; false when the views failed. */
+static bool load_catalog(ts_dataset *ds, ts_catalog **cat)
+{
+    *cat = ts_catalog_new();
+    ts_error err;
+    ts_error_clear(&err);
+    if (ts_catalog_load(*cat, ds, &err) != TS_OK) {
+        char msg[2600];
+        ts_cli_error("%s", ts_error_format(&err, msg, sizeof msg));
+        return false;
+    }
+    return true;
+}
+
 /* The catalog of an endpoint: the same view queries, sent there. */
 static bool remote_catalog(const ts_cli_data *data, ts_dataset **ds, ts_catalog **cat)
 {
@@ -208,15 +223,7 @@ static bool remote_catalog(const ts_cli_data *data, ts_dataset **ds, ts_catalog 
     if (!*ds) {
         return false;
     }
-    *cat = ts_catalog_new();
-    ts_error err;
-    ts_error_clear(&err);
-    if (ts_catalog_load(*cat, *ds, &err) != TS_OK) {
-        char msg[2600];
-        ts_cli_error("%s", ts_error_format(&err, msg, sizeof msg));
-        return false;
-    }
-    return true;
+    return load_catalog(*ds, cat);
 }
 
 /* ---- end of remote endpoints ---- */
@@ -239,15 +246,7 @@ bool ts_cli_catalog(const ts_cli_data *data, ts_store **store, ts_dataset **ds,
         return false;
     }
     *ds = ts_dataset_local(*store);
-    *cat = ts_catalog_new();
-    ts_error err;
-    ts_error_clear(&err);
-    if (ts_catalog_load(*cat, *ds, &err) != TS_OK) {
-        char msg[2600];
-        ts_cli_error("%s", ts_error_format(&err, msg, sizeof msg));
-        return false;
-    }
-    return true;
+    return load_catalog(*ds, cat);
 }
 
 void ts_cli_catalog_free(ts_store *store, ts_dataset *ds, ts_catalog *cat)
