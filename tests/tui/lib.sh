@@ -108,6 +108,23 @@ wait_for() {
     return 1
 }
 
+# wait_match REGEX [SECONDS]: poll until an extended regular expression
+# matches a line of the screen.
+wait_match() {
+    local re=$1 limit=${2:-10} i=0
+    local tries=$((limit * 20))
+    while [ "$i" -lt "$tries" ]; do
+        if capture | grep -qE -- "$re"; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    fail "timed out waiting for /$re/"
+    capture | sed 's/^/  | /' >&2
+    return 1
+}
+
 # wait_gone TEXT [SECONDS]: poll until TEXT is no longer on the screen.
 wait_gone() {
     local text=$1 limit=${2:-10} i=0
