@@ -70,7 +70,16 @@ read -r _ _ empty_kb < <(run "$tinyscope" --strict "$out/empty.ttl")
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)," \
      "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
      "load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
-echo "tinyscope $("$tinyscope" --version | awk '{ print $2 }'), serdi $(serdi -v 2>&1 | awk '{ print $2; exit }');" \
+if ldd "$tinyscope" | grep -q libmimalloc; then
+    if [ "${MIMALLOC_LARGE_OS_PAGES:-1}" = 1 ]; then
+        allocator="mimalloc on 2 MiB pages"
+    else
+        allocator="mimalloc, MIMALLOC_LARGE_OS_PAGES=$MIMALLOC_LARGE_OS_PAGES"
+    fi
+else
+    allocator="the C library's malloc"
+fi
+echo "tinyscope $("$tinyscope" --version | awk '{ print $2 }') ($allocator), serdi $(serdi -v 2>&1 | awk '{ print $2; exit }');" \
      "best of $repeat runs; empty load peak RSS $((empty_kb / 1024)) MB"
 echo
 printf '%-5s %8s %5s | %6s %6s %8s %7s %6s %6s | %6s %6s %8s | %5s %5s\n' \

@@ -102,4 +102,15 @@ expect_rc 0
 expect_no_esc
 expect_out 'Thing\e[31mRed'
 
+# Built with mimalloc, the binary turns on its 2 MiB pages before the first
+# allocation, unless the user's environment says otherwise.
+if ldd "$TS" | grep -q libmimalloc; then
+    run env MIMALLOC_VERBOSE=1 "$TS" --version
+    expect_rc 0 "mimalloc verbose"
+    expect_err "option 'large_os_pages': 1"
+    run env MIMALLOC_VERBOSE=1 MIMALLOC_LARGE_OS_PAGES=0 "$TS" --version
+    expect_rc 0 "mimalloc large pages off"
+    expect_err "option 'large_os_pages': 0"
+fi
+
 finish
