@@ -164,6 +164,7 @@ static const ts_binding defaults[] = {
     {TS_KEY_CTRL('l'), TS_ACT_REDRAW, TS_KCTX_MAIN},
     {TS_KEY_CTRL('c'), TS_ACT_CANCEL, TS_KCTX_MAIN},
     {'b', TS_ACT_BENCH_START, TS_KCTX_MAIN},
+    {'B', TS_ACT_BENCH_SETUP, TS_KCTX_MAIN},
     {'x', TS_ACT_BENCH_STOP, TS_KCTX_MAIN},
 
     {TS_KEY_CTRL('r'), TS_ACT_RUN_QUERY, TS_KCTX_EDITOR},

@@ -15,8 +15,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tinyscope/bench.h"
+#include "tinyscope/catalog.h"
 #include "tinyscope/discover.h"
 #include "tinyscope/results.h"
 #include "tinyscope/sanitize.h"
@@ -50,6 +52,23 @@ typedef struct {
     ts_element el;
 } log_line;
 
+/* The start form (bench-setup): what a run measures, as the bench command's
+ * --protocol, --model, --runs and --repeat choose it. */
+enum { FIELD_PROTOCOL, FIELD_MODEL, FIELD_RUNS, FIELD_REPEAT, FIELD_COUNT };
+
+typedef struct {
+    bool open;
+    char *port_path; /* the port it was opened on (ports come and go) */
+    char *port_name;
+    int field;
+    ts_bench_proto protocol;
+    char **models; /* the catalog's model names, sorted; [0] is NULL: as reported */
+    size_t n_models, model;
+    char find[64]; /* typed letters that chose the model */
+    char runs[8];  /* digits; empty: the protocol's default */
+    bool repeat;   /* until stopped */
+} start_form;
+
 struct bench_pane {
     ts_view *view;
     ts_table ports, results;
@@ -74,6 +93,8 @@ struct bench_pane {
 
     log_line *log;
     size_t n_log;
+
+    start_form form;
 };
 
 /* ---- the log ----------------------------------------------------------- */
@@ -296,21 +317,30 @@ static void on_event(void *ctx, const ts_bench_event *ev)
     }
 }
 
-static void start_run(bench_pane *b, bench_port *p)
+/* Start a run on p: as the form f chose, or (f NULL) auto-detected and
+ * until stopped: MLPerf starts a new result after each one, JSON lines has
+ * no limit. */
+static void start_run(bench_pane *b, bench_port *p, const start_form *f)
 {
     ts_bench_free(p->bench);
     ts_bench_opts o = {
         .port = p->path,
-        .protocol = TS_PROTO_AUTO,
-        /* Until stopped: MLPerf starts a new result after each one, JSON
-         * lines has no limit. */
-        .repeat = true,
+        .protocol = f ? f->protocol : TS_PROTO_AUTO,
+        .model = f ? f->models[f->model] : NULL,
+        .runs = f ? (unsigned)strtoul(f->runs, NULL, 10) : 0,
+        .repeat = f ? f->repeat : true,
         .results_path = b->results_path,
         .store = ts_app_store(b->view->app),
         .on_event = on_event,
         .ctx = p,
     };
     p->bench = ts_bench_new(&o);
+    if (f) {
+        log_addf(b, p, TS_EL_MESSAGE, "*", "protocol %s, model %s, runs %s, %s",
+                 ts_bench_proto_name(o.protocol),
+                 o.model ? o.model : "as the board reports", o.runs ? f->runs : "default",
+                 o.repeat ? "until stopped" : "once");
+    }
     if (b->results_path) {
         log_addf(b, p, TS_EL_MESSAGE, "*", "run started; results go to %s", b->results_path);
     } else {
@@ -481,6 +511,244 @@ static bench_port *selected_port(bench_pane *b)
     return row < b->n_port ? b->port[row] : NULL;
 }
 
+/* ---- the start form ---------------------------------------------------- */
+
+/* Inside a box's border. */
+static ts_rect inner(ts_rect r)
+{
+    return (ts_rect){r.y + 1, r.x + 1, r.h - 2, r.w - 2};
+}
+
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcasecmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void form_close(bench_pane *b)
+{
+    start_form *f = &b->form;
+    for (size_t i = 0; i < f->n_models; i++) {
+        free(f->models[i]);
+    }
+    free(f->models);
+    free(f->port_path);
+    free(f->port_name);
+    *f = (start_form){0};
+    b->view->editing = false;
+}
+
+/* Open the form for p with the defaults of b: auto, as the board reports,
+ * until stopped. The model names are copied: a reload may replace the
+ * catalog while the form is open. */
+static void form_open(bench_pane *b, const bench_port *p)
+{
+    form_close(b);
+    start_form *f = &b->form;
+    f->open = true;
+    f->port_path = ts_strdup(p->path);
+    f->port_name = ts_strdup(p->name);
+    f->protocol = TS_PROTO_AUTO;
+    f->repeat = true;
+    const ts_catalog *cat = ts_app_catalog(b->view->app);
+    size_t n = cat ? cat->n_models : 0;
+    f->models = ts_calloc(n + 1, sizeof *f->models);
+    for (size_t i = 0; i < n; i++) {
+        f->models[i + 1] = ts_strdup(cat->models[i]->name);
+    }
+    f->n_models = n + 1;
+    qsort(f->models + 1, n, sizeof *f->models, cmp_name);
+    b->view->editing = true;
+}
+
+/* Typed letters choose the first model (from the chosen one on) whose name
+ * contains them, ignoring case. */
+static bool form_find_model(start_form *f)
+{
+    size_t len = strlen(f->find);
+    for (size_t k = 0; k < f->n_models; k++) {
+        size_t i = (f->model + k) % f->n_models;
+        const char *name = f->models[i];
+        for (const char *c = name; c && *c; c++) {
+            if (!strncasecmp(c, f->find, len)) {
+                f->model = i;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void form_cycle(start_form *f, int dir)
+{
+    switch (f->field) {
+    case FIELD_PROTOCOL: f->protocol = (ts_bench_proto)((f->protocol + 3 + dir) % 3); break;
+    case FIELD_MODEL:
+        f->model = (f->model + (dir > 0 ? 1 : f->n_models - 1)) % f->n_models;
+        f->find[0] = '\0';
+        break;
+    case FIELD_REPEAT: f->repeat = !f->repeat; break;
+    default: break;
+    }
+}
+
+static void form_start(bench_pane *b)
+{
+    start_form *f = &b->form;
+    bench_port *p = NULL;
+    for (size_t i = 0; i < b->n_port && !p; i++) {
+        if (!strcmp(b->port[i]->path, f->port_path)) {
+            p = b->port[i];
+        }
+    }
+    if (!p) {
+        ts_app_message(b->view->app, true, "%s is gone", f->port_name);
+    } else if (running(p)) {
+        ts_app_message(b->view->app, true, "%s is already running", p->name);
+    } else {
+        start_run(b, p, f);
+        ts_app_message(b->view->app, false, "%s: run started", p->name);
+    }
+    form_close(b);
+}
+
+static bool bench_input(ts_view *v, int key)
+{
+    bench_pane *b = v->priv;
+    start_form *f = &b->form;
+    unsigned cp;
+    switch (key) {
+    case '\r':
+    case '\n':
+    case KEY_ENTER: form_start(b); return true;
+    case KEY_UP: f->field = (f->field + FIELD_COUNT - 1) % FIELD_COUNT; return true;
+    case KEY_DOWN: f->field = (f->field + 1) % FIELD_COUNT; return true;
+    case KEY_LEFT: form_cycle(f, -1); return true;
+    case KEY_RIGHT:
+    case ' ': form_cycle(f, 1); return true;
+    case KEY_BACKSPACE:
+    case 127:
+    case TS_KEY_CTRL('h'): {
+        char *text = f->field == FIELD_RUNS ? f->runs : f->field == FIELD_MODEL ? f->find : NULL;
+        if (text && *text) {
+            text[strlen(text) - 1] = '\0';
+        }
+        if (f->field == FIELD_MODEL && !f->find[0]) {
+            f->model = 0;
+        }
+        return true;
+    }
+    default: break;
+    }
+    if (!ts_key_char(key, &cp)) {
+        return true; /* the form is modal: other keys do nothing */
+    }
+    size_t len;
+    switch (f->field) {
+    case FIELD_RUNS:
+        len = strlen(f->runs);
+        if (cp >= '0' && cp <= '9' && len + 1 < sizeof f->runs && (len || cp != '0')) {
+            f->runs[len] = (char)cp;
+            f->runs[len + 1] = '\0';
+        }
+        break;
+    case FIELD_MODEL:
+        len = strlen(f->find);
+        if (cp >= 0x20 && cp < 0x7f && len + 1 < sizeof f->find) {
+            f->find[len] = (char)cp;
+            f->find[len + 1] = '\0';
+            if (!form_find_model(f)) {
+                f->find[len] = '\0';
+                ts_app_message(v->app, true, "no model name contains \"%s%c\"", f->find,
+                               (char)cp);
+            }
+        }
+        break;
+    default: break;
+    }
+    return true;
+}
+
+static void form_draw(bench_pane *b, ts_rect r)
+{
+    start_form *f = &b->form;
+    int w = r.w < 76 ? r.w : 76, h = FIELD_COUNT + 4;
+    if (r.h < h || w < 40) {
+        w = r.w;
+        h = r.h < h ? r.h : h;
+    }
+    ts_rect box = {r.y + (r.h - h) / 2, r.x + (r.w - w) / 2, h, w};
+    for (int y = 0; y < box.h; y++) {
+        ts_draw_fill(box.y + y, box.x, box.w, TS_EL_NORMAL);
+    }
+    ts_buf t = {0};
+    ts_buf_printf(&t, "Start a run on %s", f->port_name);
+    ts_draw_box(box, ts_buf_str(&t), TS_EL_KEY);
+    ts_rect in = inner(box);
+    const char *proto_hint =
+        f->protocol == TS_PROTO_MLPERF ? "timed windows per result (default 5)"
+        : f->protocol == TS_PROTO_JSONL ? "results, then stop (default: no limit)"
+                                        : "MLPerf: windows per result; JSON lines: results";
+    static const char *const label[] = {"Protocol", "Model", "Runs", "Repeat"};
+    int cursor_x = -1, cursor_y = -1, model_w = 0;
+    for (int i = 0; i < FIELD_COUNT && i < in.h; i++) {
+        int y = in.y + i, x = in.x + 1;
+        bool on = f->field == i;
+        ts_draw_text(y, x, 10, label[i], on ? TS_EL_KEY : TS_EL_DIM);
+        x += 11;
+        ts_buf_truncate(&t, 0);
+        switch (i) {
+        case FIELD_PROTOCOL:
+            ts_buf_printf(&t, "< %s >",
+                          f->protocol == TS_PROTO_MLPERF  ? "MLPerf Tiny"
+                          : f->protocol == TS_PROTO_JSONL ? "JSON lines"
+                                                          : "auto (from the first lines)");
+            break;
+        case FIELD_MODEL:
+            ts_buf_printf(&t, "< %s >",
+                          f->models[f->model] ? f->models[f->model] : "as the board reports");
+            model_w = ts_text_width(ts_buf_str(&t));
+            break;
+        case FIELD_RUNS: ts_buf_printf(&t, "[%-6s] %s", f->runs, proto_hint); break;
+        case FIELD_REPEAT:
+            ts_buf_puts(&t, f->repeat ? "< until stopped >" : "< once >");
+            if (f->protocol != TS_PROTO_JSONL) {
+                ts_buf_puts(&t, f->repeat ? "  MLPerf: a new result after each" : "  one result");
+            }
+            break;
+        default: break;
+        }
+        /* Model names come from the graph: ts_draw_text sanitises them. */
+        ts_draw_text(y, x, in.x + in.w - x, ts_buf_str(&t), on ? TS_EL_CURSOR : TS_EL_NORMAL);
+        if (on && i == FIELD_RUNS) {
+            cursor_y = y;
+            cursor_x = x + 1 + (int)strlen(f->runs);
+        }
+        if (i == FIELD_MODEL) {
+            ts_buf_truncate(&t, 0);
+            if (f->find[0]) {
+                ts_buf_printf(&t, "  found by \"%s\"", f->find);
+            } else {
+                ts_buf_printf(&t, "  %zu models: type to find", f->n_models - 1);
+            }
+            if (x + model_w < in.x + in.w) {
+                ts_draw_text(y, x + model_w, in.x + in.w - x - model_w, ts_buf_str(&t),
+                             TS_EL_DIM);
+            }
+        }
+    }
+    if (in.h > FIELD_COUNT + 1) {
+        ts_buf_truncate(&t, 0);
+        ts_buf_printf(&t, "Enter start  %s cancel  Up/Down field  Left/Right change",
+                      ts_app_key_for(b->view->app, TS_ACT_CANCEL));
+        ts_draw_text(in.y + in.h - 1, in.x + 1, in.w - 2, ts_buf_str(&t), TS_EL_DIM);
+    }
+    if (cursor_y >= 0) {
+        ts_app_set_cursor(b->view->app, cursor_y, cursor_x);
+    }
+    ts_buf_free(&t);
+}
+
 /* ---- the view ---------------------------------------------------------- */
 
 static void bench_open(ts_view *v)
@@ -527,7 +795,7 @@ static void bench_open(ts_view *v)
     b->next_scan = 0;
     if (!b->opened && opts->bench_autostart) {
         for (size_t i = 0; i < b->n_port; i++) {
-            start_run(b, b->port[i]);
+            start_run(b, b->port[i], NULL);
         }
     }
     b->opened = true;
@@ -651,12 +919,6 @@ static void layout(const bench_pane *b, ts_rect r, ts_rect *ports, ts_rect *resu
     *log = (ts_rect){r.y + ports_h + results_h, r.x, log_h, r.w};
 }
 
-/* Inside a box's border. */
-static ts_rect inner(ts_rect r)
-{
-    return (ts_rect){r.y + 1, r.x + 1, r.h - 2, r.w - 2};
-}
-
 static void bench_draw(ts_view *v, ts_rect r)
 {
     bench_pane *b = v->priv;
@@ -668,8 +930,9 @@ static void bench_draw(ts_view *v, ts_rect r)
     ts_draw_box(ports, "Ports", b->focus_results ? TS_EL_BORDER : TS_EL_KEY);
     /* The pane's own keys, on the right of the top border. */
     char keys[128];
-    snprintf(keys, sizeof keys, " %s start  %s stop  %s %s ",
-             ts_app_key_for(app, TS_ACT_BENCH_START), ts_app_key_for(app, TS_ACT_BENCH_STOP),
+    snprintf(keys, sizeof keys, " %s start  %s choose  %s stop  %s %s ",
+             ts_app_key_for(app, TS_ACT_BENCH_START), ts_app_key_for(app, TS_ACT_BENCH_SETUP),
+             ts_app_key_for(app, TS_ACT_BENCH_STOP),
              ts_app_key_for(app, TS_ACT_ENTER), b->focus_results ? "ports" : "results");
     int kw = ts_text_width(keys);
     if (ports.w - kw - 12 > 0) {
@@ -703,6 +966,9 @@ static void bench_draw(ts_view *v, ts_rect r)
         ts_draw_box(log, "Log", TS_EL_BORDER);
         draw_log(b, inner(log));
     }
+    if (b->form.open) {
+        form_draw(b, r);
+    }
 }
 
 static ts_table *focused(bench_pane *b)
@@ -714,8 +980,32 @@ static bool bench_request(ts_view *v, ts_action act)
 {
     bench_pane *b = v->priv;
     bench_port *p;
+    if (b->form.open) {
+        /* Editor-context keys while the form is up. */
+        switch (act) {
+        case TS_ACT_CANCEL: form_close(b); return true;
+        case TS_ACT_NEXT_PANE: b->form.field = (b->form.field + 1) % FIELD_COUNT; return true;
+        case TS_ACT_PREV_PANE:
+            b->form.field = (b->form.field + FIELD_COUNT - 1) % FIELD_COUNT;
+            return true;
+        case TS_ACT_RUN_QUERY: form_start(b); return true;
+        case TS_ACT_HELP: return false;
+        default: return true;
+        }
+    }
     switch (act) {
     case TS_ACT_ENTER: b->focus_results = !b->focus_results; return true;
+    case TS_ACT_BENCH_SETUP:
+        p = selected_port(b);
+        if (!p) {
+            ts_app_message(v->app, true, "no port to run on");
+        } else if (running(p)) {
+            ts_app_message(v->app, true, "%s is already running (%s stops it)", p->name,
+                           ts_app_key_for(v->app, TS_ACT_BENCH_STOP));
+        } else {
+            form_open(b, p);
+        }
+        return true;
     case TS_ACT_BENCH_START:
         p = selected_port(b);
         if (!p) {
@@ -724,7 +1014,7 @@ static bool bench_request(ts_view *v, ts_action act)
             ts_app_message(v->app, true, "%s is already running (%s stops it)", p->name,
                            ts_app_key_for(v->app, TS_ACT_BENCH_STOP));
         } else {
-            start_run(b, p);
+            start_run(b, p, NULL);
             ts_app_message(v->app, false, "%s: run started", p->name);
         }
         return true;
@@ -811,6 +1101,7 @@ static void bench_done(ts_view *v)
     }
     /* Stopping a run records what it measured so far (as incomplete). */
     b->closing = true;
+    form_close(b);
     for (size_t i = 0; i < b->n_port; i++) {
         port_free(b->port[i]);
     }
@@ -835,7 +1126,8 @@ const ts_view_ops ts_bench_ops = {
             "product matched to a board in the graph) and the state of its run; "
             "USB ports are rescanned every second. b starts a run on the selected "
             "port (the protocol is told from the board's first lines) and x stops "
-            "it; Enter moves the cursor between the ports and the results. Results "
+            "it; B opens a form to choose the protocol, the model to record and the "
+            "number of runs first. Enter moves the cursor between the ports and the results. Results "
             "(one row per board and model, with the runs already recorded) show "
             "min/median/max latency, inferences per second, MAC/s, accuracy and "
             "energy where the board reports them, and a sparkline of the selected "
@@ -844,6 +1136,7 @@ const ts_view_ops ts_bench_ops = {
     .open = bench_open,
     .draw = bench_draw,
     .request = bench_request,
+    .input = bench_input,
     .search = bench_search,
     .click = bench_click,
     .status = bench_status,

@@ -53,6 +53,7 @@
     X(CLEAR, "clear", "Clear the query editor")                                                    \
     X(ACCEPT, "accept", "Accept the prompt")                                                       \
     X(BENCH_START, "bench-start", "Bench pane: start a run on the selected port")                  \
+    X(BENCH_SETUP, "bench-setup", "Bench pane: choose protocol, model and runs, then start")        \
     X(BENCH_STOP, "bench-stop", "Bench pane: stop the run on the selected port")
 
 typedef enum {

@@ -110,6 +110,54 @@ case_query_160x50() {
     wait_for "run stopped" || return
 }
 
+# B opens the start form: protocol, a model of the graph found by typing,
+# a number of runs. The run records what was chosen and stops by itself.
+case_setup_100x30() {
+    cat >"$WORK/more.ttl" <<'TTL'
+@prefix nnet: <http://tinyml-schema.org/networkschema#> .
+@prefix schema: <https://schema.org/> .
+<http://example.org/model/pd> a nnet:NeuralNetwork ;
+    schema:name "Person_Detection" .
+<http://example.org/model/ad> a nnet:NeuralNetwork ;
+    schema:name "Anomaly_Detection" .
+TTL
+    start_sim "$WORK/board" --protocol jsonl --board bench-board --model kws01 --speed 0.05
+    tmux_start 100x30 --port "$WORK/board" "$KG" "$WORK/more.ttl"
+    wait_for "Devices: row 1 of" || return
+    tmux_keys 5
+    wait_for "idle" || return
+    tmux_keys B
+    wait_for "Start a run on" || return
+    wait_for "< auto (from the first lines) >" || return
+    wait_for "< as the board reports >  3 models: type to find" || return
+    # Right twice: MLPerf Tiny, then JSON lines.
+    tmux_keys Right Right
+    wait_for "< JSON lines >" || return
+    tmux_keys Down p e r s
+    wait_for "< Person_Detection >  found by \"pers\"" || return
+    tmux_keys x
+    wait_for 'no model name contains "persx"' || return
+    tmux_keys Down 3 a 0
+    wait_for "[30    ] results, then stop" || return
+    tmux_keys BSpace Escape
+    wait_gone "Start a run on" || return
+    grep -q "run started" <(capture) && fail "Escape started a run"
+    # The form opens afresh with the defaults; choose again and start.
+    tmux_keys B Right Right Down a n o Down 3 Enter
+    wait_for "board: run started" || return
+    wait_for " done " 15 || return
+    capture >"$WORK/done"
+    grep -qE "bench-board +Anomaly_Detection +3 " "$WORK/done" ||
+        fail "the results table does not show 3 runs of the chosen model"
+    local n
+    n=$(grep -c '<https://w3id.org/tinyscope/ns#model> <http://example.org/model/ad>' "$RESULTS")
+    [ "$n" = 3 ] || fail "the results file has $n runs of the chosen model, not 3"
+    [ "$(runs_in "$RESULTS")" = 3 ] || fail "the results file has $(runs_in "$RESULTS") runs"
+    n=$(grep -c '<https://w3id.org/tinyscope/ns#protocol> "jsonl"' "$RESULTS")
+    [ "$n" = 3 ] || fail "$n runs recorded as JSON lines, not 3"
+    tmux_keys q
+}
+
 # The board unplugs during a run: the pane says so, and the run goes on
 # when it comes back.
 case_disconnect() {
