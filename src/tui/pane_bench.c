@@ -996,16 +996,6 @@ static bool bench_request(ts_view *v, ts_action act)
     switch (act) {
     case TS_ACT_ENTER: b->focus_results = !b->focus_results; return true;
     case TS_ACT_BENCH_SETUP:
-        p = selected_port(b);
-        if (!p) {
-            ts_app_message(v->app, true, "no port to run on");
-        } else if (running(p)) {
-            ts_app_message(v->app, true, "%s is already running (%s stops it)", p->name,
-                           ts_app_key_for(v->app, TS_ACT_BENCH_STOP));
-        } else {
-            form_open(b, p);
-        }
-        return true;
     case TS_ACT_BENCH_START:
         p = selected_port(b);
         if (!p) {
@@ -1013,6 +1003,8 @@ static bool bench_request(ts_view *v, ts_action act)
         } else if (running(p)) {
             ts_app_message(v->app, true, "%s is already running (%s stops it)", p->name,
                            ts_app_key_for(v->app, TS_ACT_BENCH_STOP));
+        } else if (act == TS_ACT_BENCH_SETUP) {
+            form_open(b, p);
         } else {
             start_run(b, p, NULL);
             ts_app_message(v->app, false, "%s: run started", p->name);

@@ -92,18 +92,27 @@ capture() {
     tmux -L "$TMUX_SOCK" capture-pane -p "$@"
 }
 
-# wait_for TEXT [SECONDS]: poll the screen until TEXT shows (bounded).
-wait_for() {
-    local text=$1 limit=${2:-10} i=0
+# poll_screen SHOWN GREP_FLAG TEXT [SECONDS]: poll the screen (bounded)
+# until `grep GREP_FLAG TEXT` finds it (SHOWN=1) or does not (SHOWN=0).
+poll_screen() {
+    local shown=$1 flag=$2 text=$3 limit=${4:-10} i=0
     local tries=$((limit * 20))
     while [ "$i" -lt "$tries" ]; do
-        if capture | grep -qF -- "$text"; then
-            return 0
+        if capture | grep -q "$flag" -- "$text"; then
+            [ "$shown" = 1 ] && return 0
+        else
+            [ "$shown" = 0 ] && return 0
         fi
         sleep 0.05
         i=$((i + 1))
     done
-    fail "timed out waiting for '$text'"
+    return 1
+}
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows.
+wait_for() {
+    poll_screen 1 -F "$1" "${2:-10}" && return 0
+    fail "timed out waiting for '$1'"
     capture | sed 's/^/  | /' >&2
     return 1
 }
@@ -111,31 +120,15 @@ wait_for() {
 # wait_match REGEX [SECONDS]: poll until an extended regular expression
 # matches a line of the screen.
 wait_match() {
-    local re=$1 limit=${2:-10} i=0
-    local tries=$((limit * 20))
-    while [ "$i" -lt "$tries" ]; do
-        if capture | grep -qE -- "$re"; then
-            return 0
-        fi
-        sleep 0.05
-        i=$((i + 1))
-    done
-    fail "timed out waiting for /$re/"
+    poll_screen 1 -E "$1" "${2:-10}" && return 0
+    fail "timed out waiting for /$1/"
     capture | sed 's/^/  | /' >&2
     return 1
 }
 
 # wait_gone TEXT [SECONDS]: poll until TEXT is no longer on the screen.
 wait_gone() {
-    local text=$1 limit=${2:-10} i=0
-    local tries=$((limit * 20))
-    while [ "$i" -lt "$tries" ]; do
-        if ! capture | grep -qF -- "$text"; then
-            return 0
-        fi
-        sleep 0.05
-        i=$((i + 1))
-    done
-    fail "'$text' still on the screen"
+    poll_screen 0 -F "$1" "${2:-10}" && return 0
+    fail "'$1' still on the screen"
     return 1
 }
