@@ -159,6 +159,32 @@ int ts_cli_catalog_open(const char *cmd, ts_cli_data *data, char **paths, size_t
 void ts_cli_catalog_close(ts_cli_catalog_data *c);
 
 /**
+ * A listing command (devices, models): --filter EXPR, --sort KEY (one of
+ * sort_names, -KEY descending), --format and the data options, the catalog
+ * and the compiled filter.
+ */
+typedef struct {
+    const char *cmd;
+    ts_cli_format format;
+    int sort_key, direction;
+    ts_cli_catalog_data cd;
+    struct ts_filter *filter;
+} ts_cli_listing;
+
+/**
+ * Parse argv for the listing command cmd, load the catalog and compile the
+ * filter for target. True when l is ready (close it with
+ * ts_cli_listing_close); false after --help or an error, with the exit
+ * status in *status.
+ */
+bool ts_cli_listing_open(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                         const char *const *sort_names, size_t n_sort, int target,
+                         ts_cli_listing *l, int *status);
+/** Warn on stderr when the filter gave up on a pattern while matching. */
+void ts_cli_listing_check_filter(const ts_cli_listing *l);
+void ts_cli_listing_close(ts_cli_listing *l);
+
+/**
  * Rows of a listing written to stdout as a table (printed at the end with
  * a count), CSV (streamed, after a header line) or a JSON array (printed at
  * the end). Add rows as cells with ts_cli_rows_add, or, when

@@ -3,11 +3,13 @@
  * share: the data options, sort keys, and rows written as a table, CSV or
  * JSON.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <strings.h>
 
 #include "cli_internal.h"
 #include "tinyscope/buf.h"
+#include "tinyscope/filter.h"
 #include "tinyscope/text_table.h"
 
 bool ts_cli_data_option(ts_cli_data *data, int opt, const char *arg)
@@ -127,4 +129,78 @@ void ts_cli_rows_finish(ts_cli_rows *rows, const char *noun, const char *nouns)
         json_decref(rows->array);
     }
     free(rows);
+}
+
+bool ts_cli_listing_open(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                         const char *const *sort_names, size_t n_sort, int target,
+                         ts_cli_listing *l, int *status)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"filter", required_argument, NULL, 'F'},
+        {"sort", required_argument, NULL, 'S'},
+        {"format", required_argument, NULL, 'f'},
+        TS_CLI_DATA_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    *l = (ts_cli_listing){.cmd = cmd, .format = TS_CLI_TABLE, .direction = 1};
+    ts_cli_data data = {0};
+    const char *filter_text = "";
+    *status = TS_EXIT_USAGE;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            *status = TS_EXIT_OK;
+            return false;
+        case 'F': filter_text = optarg; break;
+        case 'S':
+            if (!ts_cli_sort_parse(cmd, optarg, sort_names, n_sort, &l->sort_key,
+                                   &l->direction)) {
+                return false;
+            }
+            break;
+        case 'f':
+            if (!ts_cli_format_parse(cmd, optarg, &l->format)) {
+                return false;
+            }
+            break;
+        default:
+            if (ts_cli_data_option(&data, c, optarg)) {
+                break;
+            }
+            usage(stderr);
+            return false;
+        }
+    }
+    *status = ts_cli_catalog_open(cmd, &data, argv + optind, (size_t)(argc - optind), &l->cd);
+    if (*status != TS_EXIT_OK) {
+        return false;
+    }
+    ts_error err;
+    l->filter = ts_filter_compile(filter_text, (ts_filter_target)target, l->cd.cat, &err);
+    if (!l->filter) {
+        ts_cli_error("%s: --filter column %u: %s", cmd, err.col, err.message);
+        ts_cli_catalog_close(&l->cd);
+        *status = TS_EXIT_USAGE;
+        return false;
+    }
+    return true;
+}
+
+void ts_cli_listing_check_filter(const ts_cli_listing *l)
+{
+    if (ts_filter_gave_up(l->filter)) {
+        ts_cli_error("%s: --filter: a ~ pattern backtracks too much; the values it gave up "
+                     "on count as not matching",
+                     l->cmd);
+    }
+}
+
+void ts_cli_listing_close(ts_cli_listing *l)
+{
+    ts_filter_free(l->filter);
+    ts_cli_catalog_close(&l->cd);
 }

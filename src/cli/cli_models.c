@@ -1,5 +1,4 @@
 /* tinyscope models: the models, with what they need and how well they do. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,73 +106,31 @@ static json_t *model_json(const ts_catalog *cat, const ts_model *m)
 
 int ts_cmd_models(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"filter", required_argument, NULL, 'F'},
-        {"sort", required_argument, NULL, 'S'},
-        {"format", required_argument, NULL, 'f'},
-        TS_CLI_DATA_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
-    ts_cli_data data = {0};
-    ts_cli_format format = TS_CLI_TABLE;
-    const char *filter_text = "";
-    key = SORT_NAME;
-    direction = 1;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "hf:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h': models_usage(stdout); return TS_EXIT_OK;
-        case 'F': filter_text = optarg; break;
-        case 'S':
-            if (!ts_cli_sort_parse("models", optarg, sort_names, 7, &key, &direction)) {
-                return TS_EXIT_USAGE;
-            }
-            break;
-        case 'f':
-            if (!ts_cli_format_parse("models", optarg, &format)) {
-                return TS_EXIT_USAGE;
-            }
-            break;
-        default:
-            if (ts_cli_data_option(&data, c, optarg)) {
-                break;
-            }
-            models_usage(stderr);
-            return TS_EXIT_USAGE;
-        }
+    ts_cli_listing l;
+    int status;
+    const size_t n_sort = sizeof sort_names / sizeof *sort_names;
+    if (!ts_cli_listing_open("models", argc, argv, models_usage, sort_names, n_sort,
+                             TS_FILTER_MODELS, &l, &status)) {
+        return status;
     }
-    ts_cli_catalog_data cd;
-    int opened = ts_cli_catalog_open("models", &data, argv + optind, (size_t)(argc - optind), &cd);
-    if (opened != TS_EXIT_OK) {
-        return opened;
-    }
-    const ts_catalog *cat = cd.cat;
-    ts_error err;
-    ts_filter *filter = ts_filter_compile(filter_text, TS_FILTER_MODELS, cat, &err);
-    if (!filter) {
-        ts_cli_error("models: --filter column %u: %s", err.col, err.message);
-        ts_cli_catalog_close(&cd);
-        return TS_EXIT_USAGE;
-    }
+    key = l.sort_key;
+    direction = l.direction;
+    ts_cli_format format = l.format;
+    const ts_catalog *cat = l.cd.cat;
     ts_model **list = ts_calloc(cat->n_models + 1, sizeof *list);
     size_t n = 0;
     for (size_t i = 0; i < cat->n_models; i++) {
-        if (ts_filter_match_model(filter, cat, cat->models[i])) {
+        if (ts_filter_match_model(l.filter, cat, cat->models[i])) {
             list[n++] = cat->models[i];
         }
     }
-    if (ts_filter_gave_up(filter)) {
-        ts_cli_error("models: --filter: a ~ pattern backtracks too much; the values it gave up "
-                     "on count as not matching");
-    }
+    ts_cli_listing_check_filter(&l);
     if (n) {
         qsort(list, n, sizeof *list, compare);
     }
 
-    static const char *const heads[] = {"name",    "category", "macs",   "ram_kb", "flash_kb",
-                                        "sensors", "metric",   "value",  "creator", "iri"};
+    static const char *const heads[] = {"name",    "category", "macs",  "ram_kb",  "flash_kb",
+                                        "sensors", "metric",   "value", "creator", "iri"};
     const size_t nh = sizeof heads / sizeof heads[0];
     ts_cli_rows *rows = ts_cli_rows_new(format, heads, nh);
     ts_text_table *table = ts_cli_rows_table(rows);
@@ -212,7 +169,6 @@ int ts_cmd_models(int argc, char **argv)
     }
     ts_cli_rows_finish(rows, "model", "models");
     free(list);
-    ts_filter_free(filter);
-    ts_cli_catalog_close(&cd);
+    ts_cli_listing_close(&l);
     return TS_EXIT_OK;
 }
