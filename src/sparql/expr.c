@@ -399,6 +399,21 @@ static int sgn(double d)
     return d < 0 ? -1 : d > 0;
 }
 
+/* A well-formed literal of a datatype whose values the engine knows
+ * (numeric is what sq_node_num made of it). */
+static bool known_value(sq_ctx *cx, sq_node n, bool numeric)
+{
+    if (numeric || sq_is_plain_or_lang(cx, n)) {
+        return true;
+    }
+    if (is_dt(n, "boolean")) {
+        return bool_value(n) >= 0;
+    }
+    double t;
+    bool tz;
+    return (is_dt(n, "dateTime") || is_dt(n, "date")) && parse_datetime(node_str(n), &t, &tz);
+}
+
 int sq_value_cmp(sq_ctx *cx, sq_node a, sq_node b, bool eq_only)
 {
     if (!a || !b) {
@@ -442,7 +457,7 @@ int sq_value_cmp(sq_ctx *cx, sq_node a, sq_node b, bool eq_only)
             bool tp, tq;
             if (parse_datetime(node_str(a), &p, &tp) && parse_datetime(node_str(b), &q, &tq)) {
                 if (tp != tq && fabs(p - q) < 14 * 3600) {
-                    return eq_only && a != b ? 2 : 2;
+                    return 2; /* indeterminate: one has a time zone, one not */
                 }
                 return p < q ? -1 : p > q;
             }
@@ -451,13 +466,15 @@ int sq_value_cmp(sq_ctx *cx, sq_node a, sq_node b, bool eq_only)
             return 0;
         }
         if (eq_only) {
-            /* known, different types are unequal; unknown ones are an error */
-            bool ka = xn || sq_is_plain_or_lang(cx, a) || is_dt(a, "boolean") || is_dt(a, "dateTime");
-            bool kb = yn || sq_is_plain_or_lang(cx, b) || is_dt(b, "boolean") || is_dt(b, "dateTime");
-            if (ka && kb) {
+            /* A language-tagged string is a value of no other datatype. */
+            if ((la && *la) != (lb && *lb)) {
                 return 1;
             }
-            /* same datatype, ill-formed or unknown values */
+            /* Well-formed values of known, different types are unequal; an
+             * ill-formed value or an unknown type is an error. */
+            if (known_value(cx, a, xn) && known_value(cx, b, yn)) {
+                return 1;
+            }
             return 2;
         }
         return 2;

@@ -45,8 +45,27 @@ static void test_filter(ts_store *st)
                  "Bob");
     CHECK_ANSWER(st, P "SELECT ?n WHERE { ?p ex:age ?a ; ex:name ?n FILTER(?a NOT IN (30, 25)) }",
                  false, "Carol");
+    /* = and != between literals: a language-tagged string equals no value of
+     * another datatype; well-formed values of known, different types are
+     * unequal; an ill-formed value or an unknown datatype is an error. */
+    CHECK_ANSWER(st, P "ASK { FILTER(\"x\"@en != \"x\"^^ex:unknown) }", false, "true");
+    CHECK_ANSWER(st, P "ASK { FILTER(\"x\"@en != \"x\"^^xsd:integer) }", false, "true");
+    CHECK_ANSWER(st, P "ASK { FILTER(\"x\"@en = \"x\"@EN) }", false, "true");
+    CHECK_ANSWER(st,
+                 P "ASK { FILTER(\"2006-08-23T09:00:00Z\"^^xsd:dateTime != "
+                   "\"2006-08-23\"^^xsd:date) }",
+                 false, "true");
+    CHECK_ANSWER(st, P "ASK { FILTER(\"x\" != \"x\"^^ex:unknown || \"x\" = \"x\"^^ex:unknown) }",
+                 false, "false");
+    CHECK_ANSWER(st, P "ASK { FILTER(\"x\" != \"x\"^^xsd:integer || \"x\" = \"x\"^^xsd:integer) }",
+                 false, "false");
+    CHECK_ANSWER(st,
+                 P "ASK { FILTER(\"2006-08-23Z\"^^xsd:date != \"2006-08-23\"^^xsd:date || "
+                   "\"2006-08-23Z\"^^xsd:date = \"2006-08-23\"^^xsd:date) }",
+                 false, "false");
     /* a filter written before the pattern still sees its bindings */
-    CHECK_ANSWER(st, P "SELECT ?n WHERE { FILTER(?a < 30) ?p ex:age ?a ; ex:name ?n }", false, "Bob");
+    CHECK_ANSWER(st, P "SELECT ?n WHERE { FILTER(?a < 30) ?p ex:age ?a ; ex:name ?n }", false,
+                 "Bob");
 }
 
 static void test_optional_union_minus(ts_store *st)
