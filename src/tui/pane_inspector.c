@@ -584,7 +584,8 @@ static void build_unfetched(ts_lines *l, ts_view *v, const char *res, const char
     free(shortname);
     ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
     ts_lines_add(l, 0, TS_EL_ERROR, "not fetched", why, NULL, false);
-    char *hint = ts_asprintf("%s asks the endpoint again", ts_app_key_for(v->app, TS_ACT_RELOAD));
+    const char *key = ts_app_key_for(v->app, TS_ACT_RELOAD);
+    char *hint = ts_asprintf("%s asks the endpoint again", *key ? key : "reload");
     ts_lines_add(l, 0, TS_EL_DIM, hint, NULL, NULL, false);
     free(hint);
 }

@@ -19,8 +19,9 @@ TINYSCOPE_DATADIR="$WORK/kg" "$PY" "$ROOT/tests/cli/local_endpoint.py" "$BIN" "$
     "$WORK/log" &
 server=$!
 hang=
+gone=
 stop_servers() {
-    kill "$server" $hang 2>/dev/null
+    kill "$server" $hang $gone 2>/dev/null
     cleanup
 }
 trap stop_servers EXIT
@@ -207,6 +208,28 @@ snap back-again
 has "$WORK/back-again.screen" "RP2040, edited on the endpoint"
 end_ui
 rm "$WORK/kg/sample-graphs/boards/new_board.ttl"
+
+# An endpoint that goes away: after r the page says it was not fetched,
+# and why.
+"$PY" "$ROOT/tests/cli/local_endpoint.py" "$BIN" "$WORK/gone-port" "$WORK/gone-log" &
+gone=$!
+for _ in $(seq 100); do
+    [ -s "$WORK/gone-port" ] && break
+    sleep 0.05
+done
+piped_ui --endpoint "http://127.0.0.1:$(cat "$WORK/gone-port")/sparql"
+send "6o$PICO<Enter>"
+snap gone-before
+kill "$gone"
+wait "$gone" 2>/dev/null
+send r
+snap gone-after
+end_ui
+has "$WORK/gone-before.screen" "tiny:cpu  $cpu_label"
+has "$WORK/gone-after.screen" "not fetched"
+has "$WORK/gone-after.screen" "r asks the endpoint again"
+has "$WORK/gone-after.screen" "back 1, forward 0"
+lacks "$WORK/gone-after.screen" "tiny:cpu"
 
 # ---- tmux: the real terminal --------------------------------------------
 if ! command -v tmux >/dev/null 2>&1; then
