@@ -217,14 +217,12 @@ ts_remote *ts_session_remote(const ts_session *s)
 
 /* ---- one resource's description ---------------------------------------- */
 
-/* What the Inspector labels and summarises a neighbour with (store.c's
- * label order, and rdf:type for blank nodes). */
+/* What the Inspector labels a resource with: store.c's label predicates. */
 #define LABEL_PREDICATES                                                                           \
-    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "                                           \
-    "<http://www.w3.org/2000/01/rdf-schema#label> "                                                \
-    "<http://www.w3.org/2004/02/skos/core#prefLabel> <https://schema.org/name> "                   \
-    "<https://www.w3.org/2019/wot/td#title> <http://purl.org/dc/elements/1.1/title> "              \
-    "<http://purl.org/dc/terms/title>"
+    "<" TS_NS_RDFS "label> <" TS_NS_SKOS "prefLabel> <" TS_NS_SCHEMA "name> "                      \
+    "<http://schema.org/name> <" TS_NS_TD "title> <" TS_NS_DCTERMS "title> <" TS_NS_DC "title>"
+/* ... and what it summarises a blank neighbour with. */
+#define TYPE_AND_LABEL_PREDICATES "<" TS_NS_RDF "type> " LABEL_PREDICATES
 
 /* An IRI that can go between < > in a query unchanged. */
 static bool iri_ok(const char *iri)
@@ -273,19 +271,26 @@ ts_status ts_session_describe(ts_dataset *ds, const char *iri, ts_store *store, 
     }
     /* One request: the resource's own triples with the blank nodes it
      * points at (a board's subsystems, a model's conditions), a bounded
-     * number of incoming triples, and the types and labels of everything
-     * on those triples so the page reads as it does on local files. */
-    char *q =
-        ts_asprintf("CONSTRUCT { <%1$s> ?p ?o . ?o ?bp ?bo . ?s ?q <%1$s> . ?x ?lp ?l . }\n"
-                    "WHERE {\n"
-                    "  { <%1$s> ?p ?o }\n"
-                    "  UNION { <%1$s> ?p1 ?o . ?o ?bp ?bo FILTER (isBlank(?o)) }\n"
-                    "  UNION { SELECT ?s ?q WHERE { ?s ?q <%1$s> } LIMIT %2$d }\n"
-                    "  UNION { <%1$s> ?p2 ?x . ?x ?lp ?l VALUES ?lp { " LABEL_PREDICATES " } }\n"
-                    "  UNION { { SELECT DISTINCT ?x WHERE { ?x ?q2 <%1$s> } LIMIT %2$d }\n"
-                    "          ?x ?lp ?l VALUES ?lp { " LABEL_PREDICATES " } }\n"
-                    "}",
-                    iri, TS_DESCRIBE_MAX_IN);
+     * number of incoming triples, the types and labels of everything on
+     * those triples and the labels of their predicates (the ontology's
+     * "processor" for tiny:cpu), so the page reads as it does on local
+     * files. The incoming predicates are those of the same bounded
+     * selection, so a hub's million links cost no full scan. */
+    char *q = ts_asprintf(
+        "CONSTRUCT { <%1$s> ?p ?o . ?o ?bp ?bo . ?s ?q <%1$s> . ?x ?lp ?l . }\n"
+        "WHERE {\n"
+        "  { <%1$s> ?p ?o }\n"
+        "  UNION { <%1$s> ?p1 ?o . ?o ?bp ?bo FILTER (isBlank(?o)) }\n"
+        "  UNION { SELECT ?s ?q WHERE { ?s ?q <%1$s> } LIMIT %2$d }\n"
+        "  UNION { <%1$s> ?p2 ?x . ?x ?lp ?l VALUES ?lp { " TYPE_AND_LABEL_PREDICATES " } }\n"
+        "  UNION { { SELECT DISTINCT ?x WHERE { ?x ?q2 <%1$s> } LIMIT %2$d }\n"
+        "          ?x ?lp ?l VALUES ?lp { " TYPE_AND_LABEL_PREDICATES " } }\n"
+        "  UNION { { SELECT DISTINCT ?x WHERE {\n"
+        "              { <%1$s> ?x ?o3 }\n"
+        "              UNION { SELECT ?x WHERE { ?s3 ?x <%1$s> } LIMIT %2$d } } }\n"
+        "          ?x ?lp ?l VALUES ?lp { " LABEL_PREDICATES " } }\n"
+        "}",
+        iri, TS_DESCRIBE_MAX_IN);
     ts_query_opts o = opts ? *opts : (ts_query_opts){0};
     if (!o.max_rows) {
         o.max_rows = TS_DESCRIBE_MAX_TRIPLES;

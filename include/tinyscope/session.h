@@ -102,8 +102,9 @@ ts_remote *ts_session_remote(const ts_session *s);
 /**
  * Fetch what the Inspector shows of one resource (an IRI) from ds in one
  * CONSTRUCT query: its triples, the triples of the blank nodes it points
- * at, up to TS_DESCRIBE_MAX_IN triples pointing at it, and the types and
- * labels of every resource on those triples. The triples are added to
+ * at, up to TS_DESCRIBE_MAX_IN triples pointing at it, the types and
+ * labels of every resource on those triples and the labels of their
+ * predicates (store.c's label predicates). The triples are added to
  * store (the caller's) as one source named source. opts as for
  * ts_query_stream (cancel, time limit). Returns the query's status;
  * *n_triples (may be NULL) receives the number of triples received.

@@ -12,7 +12,9 @@
  * into a small store of their own, the page, which the same code then
  * shows. Back and forward keep their pages, so they cost nothing; a blank
  * node is shown from the page that links to it (its name means nothing to
- * the endpoint).
+ * the endpoint). A reload (r) drops every page: the one on screen is asked
+ * for again at once, the others when they are visited, each from the IRI
+ * its page was fetched for (its origin).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +39,8 @@ typedef struct {
 typedef struct {
     char *resource; /* NULL: the home page */
     size_t cursor, top;
-    page *pg; /* on an endpoint: what resource is shown from */
+    page *pg;     /* on an endpoint: what resource is shown from; NULL after a reload */
+    char *origin; /* on an endpoint: the IRI pg was fetched for */
 } place;
 
 typedef struct {
@@ -45,7 +48,9 @@ typedef struct {
     ts_lines home;    /* the home page, built once per load: it scans every rdf:type */
     ts_lines classes; /* on an endpoint: the classes, once asked for */
     char *current;
-    page *pg; /* on an endpoint: the current page's triples */
+    page *pg;     /* on an endpoint: the current page's triples */
+    char *origin; /* on an endpoint: the IRI pg was (or is to be) fetched for */
+    char *failed; /* on an endpoint: why the current page could not be fetched */
     place *back;
     size_t n_back;
     place *fwd;
@@ -477,13 +482,17 @@ static void build_resource(ts_lines *l, ts_store *store, const char *res)
 
 #define ASK_CLASSES "List the classes with their instance counts (one request)"
 
-static void add_remote_error(ts_view *v, const char *what, ts_status st, const ts_error *err)
+/* Say why a request failed; *why (may be NULL) receives the reason. */
+static void add_remote_error(ts_view *v, const char *what, ts_status st, const ts_error *err,
+                             char **why)
 {
     char line[2600];
-    if (st == TS_ERR_CANCELLED) {
-        ts_app_message(v->app, true, "%s: request cancelled", what);
-    } else {
-        ts_app_message(v->app, true, "%s: %s", what, ts_error_format(err, line, sizeof line));
+    const char *reason =
+        st == TS_ERR_CANCELLED ? "request cancelled" : ts_error_format(err, line, sizeof line);
+    ts_app_message(v->app, true, "%s: %s", what, reason);
+    if (why) {
+        free(*why);
+        *why = ts_strdup(reason);
     }
 }
 
@@ -501,7 +510,7 @@ static void fetch_classes(ts_view *v, ts_store *prefixes)
     ts_app_message(v->app, false, "%s", "");
     ts_lines_clear(&in->classes);
     if (st != TS_OK) {
-        add_remote_error(v, "classes", st, &err);
+        add_remote_error(v, "classes", st, &err, NULL);
         ts_query_result_clear(&res);
         return;
     }
@@ -543,8 +552,9 @@ static void build_remote_home(ts_lines *l, ts_view *v)
     }
 }
 
-/* One request: the page of the IRI res, or NULL after saying why. */
-static page *fetch_page(ts_view *v, const char *res)
+/* One request: the page of the IRI res, or NULL after saying why (*why,
+ * may be NULL, receives the reason). */
+static page *fetch_page(ts_view *v, const char *res, char **why)
 {
     const char *endpoint = ts_app_endpoint(v->app);
     ts_store *store = ts_store_new();
@@ -556,7 +566,7 @@ static page *fetch_page(ts_view *v, const char *res)
     ts_app_message(v->app, false, "%s", "");
     /* Past the bounds the page is partial but still worth showing. */
     if (st != TS_OK && st != TS_ERR_LIMIT) {
-        add_remote_error(v, res, st, &err);
+        add_remote_error(v, res, st, &err, why);
         ts_store_free(store);
         return NULL;
     }
@@ -564,6 +574,50 @@ static page *fetch_page(ts_view *v, const char *res)
     pg->refs = 1;
     pg->store = store;
     return pg;
+}
+
+/* A page that could not be fetched: what it is and why, and the way out. */
+static void build_unfetched(ts_lines *l, ts_view *v, const char *res, const char *why)
+{
+    char *shortname = ts_store_shorten_iri(ts_app_store(v->app), res);
+    ts_lines_add(l, 0, TS_EL_TITLE, !strncmp(res, "_:", 2) ? res : shortname, NULL, NULL, false);
+    free(shortname);
+    ts_lines_add(l, 0, TS_EL_NORMAL, "", NULL, NULL, false);
+    ts_lines_add(l, 0, TS_EL_ERROR, "not fetched", why, NULL, false);
+    const char *key = ts_app_key_for(v->app, TS_ACT_RELOAD);
+    char *hint = ts_asprintf("%s asks the endpoint again", *key ? key : "reload");
+    ts_lines_add(l, 0, TS_EL_DIM, hint, NULL, NULL, false);
+    free(hint);
+}
+
+/*
+ * The current page after a reload dropped it (or on visiting a place whose
+ * page was dropped): one request for its origin. A blank node the fresh
+ * answer no longer has gives way to its origin.
+ */
+static void fetch_current(ts_view *v)
+{
+    inspector *in = v->priv;
+    free(in->failed);
+    in->failed = NULL;
+    if (!ts_app_endpoint(v->app) || !in->current || in->pg || !in->origin) {
+        return;
+    }
+    in->pg = fetch_page(v, in->origin, &in->failed);
+    if (!in->pg || strncmp(in->current, "_:", 2)) {
+        return;
+    }
+    SordNode *n = node_for(in->pg->store, in->current);
+    bool found = n && has_triples(in->pg->store, n);
+    if (n) {
+        sord_node_free(ts_store_world(in->pg->store), n);
+    }
+    if (!found) {
+        ts_app_message(v->app, true, "%s is gone from the answer about %s", in->current,
+                       in->origin);
+        free(in->current);
+        in->current = ts_strdup(in->origin);
+    }
 }
 
 /* ---- building the lines ------------------------------------------------ */
@@ -579,6 +633,8 @@ static void rebuild(ts_view *v)
     if (ts_app_endpoint(v->app)) {
         if (in->current && in->pg) {
             build_resource(&in->lines, in->pg->store, in->current);
+        } else if (in->current) {
+            build_unfetched(&in->lines, v, in->current, in->failed ? in->failed : "");
         } else {
             build_remote_home(&in->lines, v);
         }
@@ -600,14 +656,17 @@ static void rebuild(ts_view *v)
 static void place_free(place *p)
 {
     free(p->resource);
+    free(p->origin);
     page_unref(p->pg);
 }
 
-/* pg: a reference the stack takes over. */
-static void push(place **stack, size_t *n, const char *res, size_t cursor, size_t top, page *pg)
+/* pg: a reference the stack takes over; origin is copied. */
+static void push(place **stack, size_t *n, const char *res, size_t cursor, size_t top, page *pg,
+                 const char *origin)
 {
     *stack = ts_reallocarray(*stack, *n + 1, sizeof **stack);
-    (*stack)[(*n)++] = (place){res ? ts_strdup(res) : NULL, cursor, top, pg};
+    (*stack)[(*n)++] =
+        (place){res ? ts_strdup(res) : NULL, cursor, top, pg, origin ? ts_strdup(origin) : NULL};
 }
 
 static void clear_stack(place **stack, size_t *n)
@@ -620,15 +679,71 @@ static void clear_stack(place **stack, size_t *n)
     *n = 0;
 }
 
+/* Forget every fetched page (the endpoint's data may have changed). */
+static void drop_pages(inspector *in)
+{
+    page_unref(in->pg);
+    in->pg = NULL;
+    for (size_t i = 0; i < in->n_back; i++) {
+        page_unref(in->back[i].pg);
+        in->back[i].pg = NULL;
+    }
+    for (size_t i = 0; i < in->n_fwd; i++) {
+        page_unref(in->fwd[i].pg);
+        in->fwd[i].pg = NULL;
+    }
+}
+
+/* The cursor of a page built anew: on the line it was on (same text and
+ * target, the nearest such), or else on the same row when that can hold
+ * it. */
+static void keep_cursor(ts_lines *l, const char *text, const char *target, size_t cursor,
+                        size_t top)
+{
+    size_t best = SIZE_MAX, best_dist = SIZE_MAX;
+    for (size_t i = 0; text && i < l->count; i++) {
+        const ts_line *x = &l->items[i];
+        size_t dist = i > cursor ? i - cursor : cursor - i;
+        if (x->selectable && dist < best_dist && !strcmp(x->text, text) &&
+            (x->target ? target && !strcmp(x->target, target) : !target)) {
+            best = i;
+            best_dist = dist;
+        }
+    }
+    if (best == SIZE_MAX && cursor < l->count && l->items[cursor].selectable) {
+        best = cursor;
+    }
+    if (best != SIZE_MAX) {
+        l->cursor = best;
+        l->top = top <= best ? top : best;
+    }
+}
+
+/*
+ * At start and after each reload: rebuild from the new store, the page on
+ * screen included (on an endpoint the pages are dropped and the current
+ * one asked for again), with the cursor where it was.
+ */
 static void insp_open(ts_view *v)
 {
     if (!v->priv) {
         v->priv = ts_calloc(1, sizeof(inspector));
     }
     inspector *in = v->priv;
+    const ts_line *cur = ts_lines_current(&in->lines);
+    char *text = cur ? ts_strdup(cur->text) : NULL;
+    char *target = cur && cur->target ? ts_strdup(cur->target) : NULL;
+    size_t cursor = in->lines.cursor, top = in->lines.top;
     ts_lines_clear(&in->home);
     ts_lines_clear(&in->classes);
+    if (ts_app_endpoint(v->app)) {
+        drop_pages(in);
+        fetch_current(v);
+    }
     rebuild(v);
+    keep_cursor(&in->lines, text, target, cursor, top);
+    free(text);
+    free(target);
 }
 
 static void insp_draw(ts_view *v, ts_rect r)
@@ -638,15 +753,21 @@ static void insp_draw(ts_view *v, ts_rect r)
 }
 
 /* Leave the current page for res (NULL: home), remembering where we were.
- * pg: the reference to res's page (endpoint) the view takes over. */
+ * pg: the reference to res's page (endpoint) the view takes over, NULL to
+ * fetch it from origin (copied). */
 static void go(ts_view *v, const char *res, place **to, size_t *n_to, size_t cursor, size_t top,
-               page *pg)
+               page *pg, const char *origin)
 {
     inspector *in = v->priv;
-    push(to, n_to, in->current, in->lines.cursor, in->lines.top, in->pg);
+    push(to, n_to, in->current, in->lines.cursor, in->lines.top, in->pg, in->origin);
     in->pg = pg;
     free(in->current);
     in->current = res ? ts_strdup(res) : NULL;
+    /* origin may be in->origin itself (a blank node of this page). */
+    char *o = origin ? ts_strdup(origin) : NULL;
+    free(in->origin);
+    in->origin = o;
+    fetch_current(v);
     rebuild(v);
     if (cursor < in->lines.count && in->lines.items[cursor].selectable) {
         in->lines.cursor = cursor;
@@ -663,10 +784,13 @@ static bool insp_show(ts_view *v, const char *resource)
     }
     char *res = normalise(store, resource);
     page *pg = NULL;
+    const char *origin = NULL;
     if (ts_app_endpoint(v->app) && *res) {
         if (strncmp(res, "_:", 2)) {
-            pg = fetch_page(v, res);
+            pg = fetch_page(v, res, NULL);
+            origin = res;
         } else {
+            origin = in->origin;
             pg = page_ref(in->pg);
         }
         if (!pg) {
@@ -694,11 +818,13 @@ static bool insp_show(ts_view *v, const char *resource)
     }
     if (!in->current || strcmp(in->current, res)) {
         clear_stack(&in->fwd, &in->n_fwd);
-        go(v, res, &in->back, &in->n_back, 0, 0, pg);
+        go(v, res, &in->back, &in->n_back, 0, 0, pg, origin);
     } else if (pg) {
         /* The same resource again: the fresh answer replaces the page. */
         page_unref(in->pg);
         in->pg = pg;
+        free(in->failed);
+        in->failed = NULL;
         rebuild(v);
     }
     free(res);
@@ -735,7 +861,7 @@ static bool insp_request(ts_view *v, ts_action act)
             return true;
         }
         place p = (*from)[--*n_from];
-        go(v, p.resource, to, n_to, p.cursor, p.top, p.pg);
+        go(v, p.resource, to, n_to, p.cursor, p.top, p.pg, p.origin);
         p.pg = NULL;
         place_free(&p);
         return true;
@@ -800,6 +926,8 @@ static void insp_done(ts_view *v)
     clear_stack(&in->back, &in->n_back);
     clear_stack(&in->fwd, &in->n_fwd);
     free(in->current);
+    free(in->origin);
+    free(in->failed);
     free(in->search);
     free(in);
 }

@@ -173,12 +173,20 @@ compare "query ASK" query -e 'ASK { ?s a <http://w3id.org/s3n/SmartSensor> }' --
     query -e 'ASK { ?s a <http://w3id.org/s3n/SmartSensor> }' --endpoint "$URL"
 
 # the UI on the endpoint, headless: the Devices pane and one Inspector open
-# (a CONSTRUCT request Virtuoso must understand)
+# (a CONSTRUCT request Virtuoso must understand), then a board whose
+# predicates are labelled by the ontology only, and r (the page again)
 boards=$("$TS" devices --format csv | tail -n +2 | wc -l)
+PICO=https://w3id.org/tinyscope/board/raspberry-pi-pico
+cpu_label=$("$TS" query --format csv -e 'SELECT ?l WHERE { tiny:cpu rdfs:label ?l }' |
+    sed -n 2p | tr -d '\r')
 cat >"$TMP/ui-script" <<S
 :save-display $TMP/ui-devices.screen
 i
 :save-display $TMP/ui-inspect.screen
+6o$PICO<Enter>
+:save-display $TMP/ui-pico.screen
+r
+:save-display $TMP/ui-reloaded.screen
 S
 t0=$(date +%s%N)
 COLUMNS=200 LINES=30 TERM=xterm-256color TINYSCOPE_SCRIPT="$TMP/ui-script" \
@@ -195,6 +203,12 @@ checks=$((checks + 1))
 grep -qF "from $URL" "$TMP/ui-inspect.screen" && grep -qF "back 1, forward 0" "$TMP/ui-inspect.screen" &&
     grep -qF "s3n:SmartSensor" "$TMP/ui-inspect.screen" ||
     fail "the Inspector over the endpoint: $(tail -n 2 "$TMP/ui-inspect.screen")"
+for screen in ui-pico ui-reloaded; do
+    checks=$((checks + 1))
+    [ -n "$cpu_label" ] && grep -qF "tiny:cpu  $cpu_label" "$TMP/$screen.screen" &&
+        grep -qF "back 2, forward 0" "$TMP/$screen.screen" ||
+        fail "no predicate label '$cpu_label' on the Pico's page ($screen): $(cat "$TMP/$screen.screen")"
+done
 
 # the UI on the endpoint in a real terminal (tmux, 120x30): Devices, then
 # the Matrix, then one Inspector open, all answered by Virtuoso
