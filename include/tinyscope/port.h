@@ -26,9 +26,10 @@ typedef struct {
  * Open name: a device path ("/dev/ttyACM0", a pty, a symlink to one) or
  * "tcp:HOST:PORT". A tty is put in raw 8N1 mode at opts->baud and locked
  * with an exclusive flock, as picocom and tio do. A TCP connection is
- * started without waiting; bytes written before it is up are queued. (The
- * host name is resolved with getaddrinfo, which waits on DNS for names that
- * are neither addresses nor in /etc/hosts.)
+ * started without waiting, and so is the resolution of a host name (on a
+ * thread of its own: a slow DNS server never blocks the caller); bytes
+ * written before the connection is up are queued, and a name that does not
+ * resolve is reported by the next read or flush, as a refused connection is.
  * opts may be NULL. On failure *out is NULL and err says why, naming the
  * port: TS_ERR_BUSY (locked by another program), TS_ERR_PERMISSION (with
  * the dialout hint), TS_ERR_NOT_FOUND, TS_ERR_BAD_ARG (unknown baud rate,
@@ -40,8 +41,11 @@ ts_status ts_port_open(const char *name, const ts_port_opts *opts, ts_port **out
 /** Close the port (releasing its lock) and free it. NULL is allowed. */
 void ts_port_free(ts_port *port);
 
-/** The file descriptor to poll (POLLIN; POLLOUT when ts_port_pending()). */
+/** The file descriptor to poll, for the events ts_port_events() gives. */
 int ts_port_fd(const ts_port *port);
+
+/** The poll events to wait for on ts_port_fd() now. */
+short ts_port_events(const ts_port *port);
 
 /** The name the port was opened with (owned by the port). */
 const char *ts_port_name(const ts_port *port);

@@ -712,9 +712,7 @@ bool ts_bench_pollfd(const ts_bench *b, struct pollfd *pfd)
         return false;
     }
     pfd->fd = ts_port_fd(b->port);
-    /* Queued bytes also cover a TCP connection still being set up: it
-     * becomes writable when it is up. */
-    pfd->events = (short)(POLLIN | (ts_port_pending(b->port) ? POLLOUT : 0));
+    pfd->events = ts_port_events(b->port);
     pfd->revents = 0;
     return true;
 }

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +18,30 @@
 
 #include "tinyscope/buf.h"
 
+/*
+ * A host name resolved on a thread of its own, so that a slow or dead DNS
+ * server never stops the caller's poll loop. The thread and the port share
+ * the job; whichever lets go of it last frees it. The thread wakes the port
+ * through a pipe, but only while the port still wants the answer.
+ */
+typedef struct {
+    pthread_mutex_t lock;
+    int refs;
+    bool abandoned; /* the port was freed: nobody reads the answer */
+    bool answered;
+    int rc;               /* getaddrinfo's */
+    struct addrinfo *res; /* the answer, until the port takes it */
+    int wake[2];          /* the port polls [0]; the thread writes to [1] */
+    char *host, *service;
+} resolve_job;
+
 struct ts_port {
     char *name;
     int fd;
     bool tcp;
+    resolve_job *resolving; /* tcp: the host name is being resolved */
     bool connecting; /* tcp: connect() still in progress */
+    struct addrinfo *addrs, *next_addr; /* tcp: the host's addresses, those not tried */
     ts_buf out;      /* queued bytes not yet written */
     size_t out_off;  /* bytes of out already written */
 };
@@ -118,6 +139,117 @@ static ts_status open_tty(ts_port *p, const ts_port_opts *opts, ts_error *err)
     return TS_OK;
 }
 
+static void job_release(resolve_job *j)
+{
+    pthread_mutex_lock(&j->lock);
+    bool last = --j->refs == 0;
+    pthread_mutex_unlock(&j->lock);
+    if (!last) {
+        return;
+    }
+    if (j->res) {
+        freeaddrinfo(j->res);
+    }
+    close(j->wake[1]);
+    pthread_mutex_destroy(&j->lock);
+    free(j->host);
+    free(j->service);
+    free(j);
+}
+
+static void *resolve_main(void *arg)
+{
+    resolve_job *j = arg;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(j->host, j->service, &hints, &res);
+    pthread_mutex_lock(&j->lock);
+    j->rc = rc;
+    j->res = rc == 0 ? res : NULL;
+    j->answered = true;
+    if (!j->abandoned) {
+        /* The port closes wake[0] only after it set abandoned under the
+         * lock, so this write never meets a closed pipe. */
+        ssize_t w = write(j->wake[1], "", 1);
+        (void)w;
+    }
+    pthread_mutex_unlock(&j->lock);
+    job_release(j);
+    return NULL;
+}
+
+/* Let go of a resolution still in flight (the thread finishes on its own). */
+static void abandon(ts_port *p)
+{
+    resolve_job *j = p->resolving;
+    if (!j) {
+        return;
+    }
+    pthread_mutex_lock(&j->lock);
+    j->abandoned = true;
+    pthread_mutex_unlock(&j->lock);
+    close(j->wake[0]);
+    p->resolving = NULL;
+    p->fd = -1;
+    job_release(j);
+}
+
+/* Start connecting to the next of the host's addresses that takes a
+ * socket; one that refuses later gives way to the one after it. */
+static ts_status connect_next(ts_port *p, int last, ts_error *err)
+{
+    while (p->next_addr) {
+        struct addrinfo *ai = p->next_addr;
+        p->next_addr = ai->ai_next;
+        int fd =
+            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            last = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
+            p->fd = fd;
+            p->connecting = errno == EINPROGRESS;
+            return TS_OK;
+        }
+        last = errno;
+        close(fd);
+    }
+    return ts_error_set(err, last == ECONNREFUSED ? TS_ERR_NOT_FOUND : TS_ERR_IO, p->name, 0, 0,
+                        "cannot connect: %s", strerror(last));
+}
+
+static ts_status connect_any(ts_port *p, struct addrinfo *res, ts_error *err)
+{
+    p->addrs = p->next_addr = res;
+    return connect_next(p, 0, err);
+}
+
+static ts_status resolve_error(ts_port *p, int rc, ts_error *err)
+{
+    return ts_error_set(err, TS_ERR_NOT_FOUND, p->name, 0, 0, "cannot resolve: %s",
+                        gai_strerror(rc));
+}
+
+/* The answer, if the thread has given it: then connecting starts. */
+static ts_status take_answer(ts_port *p, ts_error *err)
+{
+    resolve_job *j = p->resolving;
+    pthread_mutex_lock(&j->lock);
+    bool answered = j->answered;
+    int rc = j->rc;
+    struct addrinfo *res = j->res;
+    j->res = NULL;
+    pthread_mutex_unlock(&j->lock);
+    if (!answered) {
+        return TS_OK;
+    }
+    abandon(p);
+    return rc == 0 ? connect_any(p, res, err) : resolve_error(p, rc, err);
+}
+
 static ts_status open_tcp(ts_port *p, ts_error *err)
 {
     const char *spec = p->name + 4;
@@ -131,37 +263,45 @@ static ts_status open_tcp(ts_port *p, ts_error *err)
         memmove(host, host + 1, strlen(host));
         host[strlen(host) - 1] = '\0';
     }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    /* An address needs no resolver: connect at once. */
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(host, colon + 1, &hints, &res);
-    free(host);
+    if (rc == 0) {
+        free(host);
+        return connect_any(p, res, err);
+    }
+    resolve_job *j = ts_calloc(1, sizeof *j);
+    if (pipe(j->wake) != 0) {
+        int e = errno;
+        free(j);
+        free(host);
+        return ts_error_set(err, TS_ERR_IO, p->name, 0, 0, "cannot resolve: %s", strerror(e));
+    }
+    for (int k = 0; k < 2; k++) {
+        fcntl(j->wake[k], F_SETFD, FD_CLOEXEC);
+        fcntl(j->wake[k], F_SETFL, O_NONBLOCK);
+    }
+    pthread_mutex_init(&j->lock, NULL);
+    j->refs = 2;
+    j->host = host;
+    j->service = ts_strdup(colon + 1);
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create(&t, &attr, resolve_main, j);
+    pthread_attr_destroy(&attr);
     if (rc != 0) {
-        return ts_error_set(err, TS_ERR_NOT_FOUND, p->name, 0, 0, "cannot resolve: %s",
-                            gai_strerror(rc));
+        close(j->wake[0]);
+        j->refs = 1;
+        job_release(j);
+        return ts_error_set(err, TS_ERR_IO, p->name, 0, 0, "cannot resolve: %s", strerror(rc));
     }
-    int last = 0;
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        int fd =
-            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            last = errno;
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
-            p->fd = fd;
-            p->connecting = errno == EINPROGRESS;
-            break;
-        }
-        last = errno;
-        close(fd);
-    }
-    freeaddrinfo(res);
-    if (p->fd < 0) {
-        return ts_error_set(err, last == ECONNREFUSED ? TS_ERR_NOT_FOUND : TS_ERR_IO, p->name, 0, 0,
-                            "cannot connect: %s", strerror(last));
-    }
+    p->resolving = j;
+    p->fd = j->wake[0];
     return TS_OK;
 }
 
@@ -186,8 +326,13 @@ void ts_port_free(ts_port *port)
     if (!port) {
         return;
     }
-    if (port->fd >= 0) {
+    if (port->resolving) {
+        abandon(port);
+    } else if (port->fd >= 0) {
         close(port->fd); /* also releases the flock */
+    }
+    if (port->addrs) {
+        freeaddrinfo(port->addrs);
     }
     ts_buf_free(&port->out);
     free(port->name);
@@ -210,6 +355,16 @@ size_t ts_port_pending(const ts_port *port)
 {
     return port->out.len - port->out_off;
 }
+short ts_port_events(const ts_port *port)
+{
+    /* While the name resolves, the pipe that announces the answer is what
+     * to wait for; it is always writable, so POLLOUT would spin. A
+     * connection being set up becomes writable when it is up. */
+    if (port->resolving) {
+        return POLLIN;
+    }
+    return (short)(POLLIN | (port->connecting || ts_port_pending(port) ? POLLOUT : 0));
+}
 
 static ts_status gone(ts_port *port, ts_error *err, const char *what, int e)
 {
@@ -228,6 +383,13 @@ static ts_status gone(ts_port *port, ts_error *err, const char *what, int e)
 /* A tcp port whose connect() was in flight: is it up now? */
 static ts_status check_connected(ts_port *port, ts_error *err, bool *up)
 {
+    *up = false;
+    if (port->resolving) {
+        ts_status st = take_answer(port, err);
+        if (st != TS_OK || port->resolving) {
+            return st;
+        }
+    }
     *up = !port->connecting;
     if (!port->connecting) {
         return TS_OK;
@@ -241,8 +403,10 @@ static ts_status check_connected(ts_port *port, ts_error *err, bool *up)
         return TS_OK;
     }
     if (soerr != 0) {
-        return ts_error_set(err, TS_ERR_IO, port->name, 0, 0, "cannot connect: %s",
-                            strerror(soerr));
+        close(port->fd);
+        port->fd = -1;
+        port->connecting = false;
+        return connect_next(port, soerr, err);
     }
     /* SO_ERROR is 0 both when connected and when still connecting. */
     struct sockaddr_storage peer;

@@ -757,6 +757,51 @@ static void test_tcp_session(void)
     ts_sim_free(sim);
 }
 
+/* Host names are resolved on a thread: the open returns at once, and the
+ * answer (or why there is none) comes through the port's descriptor. */
+static void test_tcp_names(void)
+{
+    ts_sim *sim = spawn(TS_PROTO_MLPERF, NULL, over_tcp);
+    char name[64];
+    snprintf(name, sizeof name, "tcp:localhost:%s", ts_sim_port(sim) + strlen("tcp:127.0.0.1:"));
+    collect c;
+    collect_init(&c);
+    ts_bench_opts o;
+    opts_for(&o, name, TS_PROTO_AUTO, &c, NULL, NULL);
+    o.runs = 2;
+    ts_bench *b = ts_bench_new(&o);
+    CHECK_INT(drive(b, 20000), TS_BENCH_DONE);
+    CHECK_INT(c.n_res, 1);
+    ts_bench_free(b);
+    collect_free(&c);
+    ts_sim_free(sim);
+
+    /* A name no resolver knows (RFC 2606 keeps .invalid for that). */
+    ts_port *port = NULL;
+    ts_error err;
+    ts_error_clear(&err);
+    CHECK(ts_port_open("tcp:no-such-board.invalid:7", NULL, &port, &err) == TS_OK);
+    ts_status st = TS_OK;
+    for (int i = 0; port && i < 600 && st == TS_OK; i++) {
+        struct pollfd pfd = {.fd = ts_port_fd(port), .events = ts_port_events(port)};
+        CHECK(pfd.events == POLLIN);
+        if (poll(&pfd, 1, 100) > 0) {
+            char buf[16];
+            size_t got = 0;
+            st = ts_port_read(port, buf, sizeof buf, &got, &err);
+            CHECK_INT((int)got, 0);
+        }
+    }
+    CHECK_INT(st, TS_ERR_NOT_FOUND);
+    CHECK(strstr(err.message, "cannot resolve") != NULL);
+    CHECK_STR(err.source, "tcp:no-such-board.invalid:7");
+    ts_port_free(port);
+
+    /* Freed while the name resolves: the thread finishes on its own. */
+    CHECK(ts_port_open("tcp:another-board.invalid:7", NULL, &port, &err) == TS_OK);
+    ts_port_free(port);
+}
+
 static void unplug_mlperf(ts_sim_opts *o)
 {
     o->speed = 0.1;
@@ -999,6 +1044,7 @@ int main(void)
     test_mlperf_session(store);
     test_jsonl_session(store);
     test_tcp_session();
+    test_tcp_names();
     test_disconnect(store);
     test_garbage();
     test_silent();
