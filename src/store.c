@@ -580,6 +580,21 @@ static int cmp_key3(const void *x, const void *y)
     return 0;
 }
 
+/* Advance it to its next triple unlike the last one, into q (SPO keeps the
+ * copies of a triple from several graphs side by side); false at the end. */
+static bool next_distinct(SordIter *it, const SordNode *last[3], SordQuad q)
+{
+    for (; !sord_iter_end(it); sord_iter_next(it)) {
+        sord_iter_get(it, q);
+        if (q[0] != last[0] || q[1] != last[1] || q[2] != last[2]) {
+            memcpy(last, q, 3 * sizeof *last);
+            sord_iter_next(it);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The distinct triples of the model (the union of its graphs) with the
  * order's leading node first, sorted by address. */
 static order_index *order_get(const ts_store *store, int order)
@@ -592,16 +607,10 @@ static order_index *order_get(const ts_store *store, int order)
     free(ix->keys);
     ix->keys = ts_malloc((quads ? quads : 1) * sizeof *ix->keys);
     ix->n = 0;
-    /* SPO keeps the copies of a triple from several graphs side by side. */
     SordIter *it = sord_begin(store->model);
     const SordNode *last[3] = {NULL, NULL, NULL};
-    for (; !sord_iter_end(it); sord_iter_next(it)) {
-        SordQuad q;
-        sord_iter_get(it, q);
-        if (q[0] == last[0] && q[1] == last[1] && q[2] == last[2]) {
-            continue;
-        }
-        memcpy(last, q, sizeof last);
+    SordQuad q;
+    while (next_distinct(it, last, q)) {
         key3 *k = &ix->keys[ix->n++];
         if (order == OBJ_FIRST) {
             *k = (key3){{q[SORD_OBJECT], q[SORD_PREDICATE], q[SORD_SUBJECT]}};
@@ -696,13 +705,8 @@ size_t ts_store_match(const ts_store *store, const SordNode *s, const SordNode *
         size_t cap = 0;
         SordIter *it = sord_search(store->model, s, p, o, NULL);
         const SordNode *last[3] = {NULL, NULL, NULL};
-        for (; !sord_iter_end(it); sord_iter_next(it)) {
-            SordQuad q;
-            sord_iter_get(it, q);
-            if (q[0] == last[0] && q[1] == last[1] && q[2] == last[2]) {
-                continue;
-            }
-            memcpy(last, q, sizeof last);
+        SordQuad q;
+        while (next_distinct(it, last, q)) {
             if (out) {
                 if (n == cap) {
                     cap = cap ? cap * 2 : 16;
