@@ -163,12 +163,17 @@ void ts_app_set_cursor(ts_app *app, int y, int x)
 
 const char *ts_app_key_for(ts_app *app, ts_action act)
 {
+    return ts_app_key_in(app, TS_KCTX_MAIN, act);
+}
+
+const char *ts_app_key_in(ts_app *app, ts_key_ctx ctx, ts_action act)
+{
     /* A few buffers, so one printf can name several keys. */
     static char bufs[4][64];
     static unsigned next;
     char *buf = bufs[next++ % 4];
     ts_buf k = {0};
-    ts_keymap_keys_for(&app->keymap, TS_KCTX_MAIN, act, &k);
+    ts_keymap_keys_for(&app->keymap, ctx, act, &k);
     const char *s = ts_buf_str(&k);
     const char *comma = strchr(s, ',');
     size_t n = comma ? (size_t)(comma - s) : strlen(s);

@@ -740,7 +740,7 @@ static void form_draw(bench_pane *b, ts_rect r)
     if (in.h > FIELD_COUNT + 1) {
         ts_buf_truncate(&t, 0);
         ts_buf_printf(&t, "Enter start  %s cancel  Up/Down field  Left/Right change",
-                      ts_app_key_for(b->view->app, TS_ACT_CANCEL));
+                      ts_app_key_in(b->view->app, TS_KCTX_EDITOR, TS_ACT_CANCEL));
         ts_draw_text(in.y + in.h - 1, in.x + 1, in.w - 2, ts_buf_str(&t), TS_EL_DIM);
     }
     if (cursor_y >= 0) {

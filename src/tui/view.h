@@ -96,6 +96,8 @@ void ts_app_set_cursor(ts_app *app, int y, int x);
 void ts_view_draw_empty(ts_rect r, const char *text);
 /** The first key bound to act, or "" (one of four static buffers, for texts that name keys). */
 const char *ts_app_key_for(ts_app *app, ts_action act);
+/** The same for the bindings of context ctx (the editor's, the prompt's). */
+const char *ts_app_key_in(ts_app *app, ts_key_ctx ctx, ts_action act);
 
 /** What the UI was started with. Borrowed. */
 const ts_tui_opts *ts_app_opts(ts_app *app);

@@ -129,6 +129,7 @@ TTL
     tmux_keys B
     wait_for "Start a run on" || return
     wait_for "< auto (from the first lines) >" || return
+    wait_for "Enter start  <Esc> cancel" || return
     wait_for "< as the board reports >  3 models: type to find" || return
     # Right twice: MLPerf Tiny, then JSON lines.
     tmux_keys Right Right
