@@ -25,23 +25,8 @@ export LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$OUT/config" XDG_STATE_HOME="$OUT/state"
 # The views from this tree, wherever the binary is.
 export TINYSCOPE_DATADIR=${TINYSCOPE_DATADIR:-$PWD}
 
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "n/a" }'; }
+. tests/bench/tracelib.sh
 load() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }
-
-# wait_trace TRACE PATTERN COUNT: until PATTERN occurs COUNT times (300 s at most).
-wait_trace() {
-    for _ in $(seq 1 6000); do
-        local n
-        n=$(grep -c "$2" "$1" 2>/dev/null)
-        if [ "${n:-0}" -ge "$3" ]; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "timed out waiting for $2 in $1" >&2
-    return 1
-}
 
 # keys TRACE KEY...: one key at a time, each waiting for its frame.
 keys() {
@@ -52,7 +37,7 @@ keys() {
     for key in "$@"; do
         tmux -L "$SOCK" send-keys "$key"
         n=$((n + 1))
-        wait_trace "$t" '^frame' "$n" || return 1
+        wait_trace "$t" '^frame' "$n" 300 || return 1
     done
 }
 
@@ -74,7 +59,7 @@ for size in $SIZES; do
     rm -f "$T"
     tmux -L "$SOCK" -f /dev/null -u new-session -d -x 80 -y 24 \
         "env TERM=tmux-256color TINYSCOPE_TRACE='$T' '$BIN' '$KG'"
-    wait_trace "$T" '^loaded' 1 || exit 1
+    wait_trace "$T" '^loaded' 1 300 || exit 1
     # The first frame after loading shows the data.
     for _ in $(seq 1 6000); do
         awk '/^loaded/ { on = 1; next } on && /^frame/ { found = 1 } END { exit !found }' "$T" &&

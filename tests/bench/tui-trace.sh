@@ -29,31 +29,13 @@ start() {
         "env TERM=tmux-256color TINYSCOPE_TRACE='$trace' '$BIN' $args"
 }
 
-# wait_trace TRACE PATTERN COUNT: until PATTERN occurs COUNT times (60 s at most).
-wait_trace() {
-    for _ in $(seq 1 1200); do
-        local n
-        n=$(grep -c "$2" "$1" 2>/dev/null)
-        if [ "${n:-0}" -ge "$3" ]; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "timed out waiting for $2 in $1" >&2
-    return 1
-}
+. tests/bench/tracelib.sh
 
 stop() {
     tmux -L "$SOCK" send-keys q 2>/dev/null
     sleep 0.2
     tmux -L "$SOCK" kill-server 2>/dev/null
 }
-
-field() { # field NAME: the value of NAME= on stdin lines
-    sed -n "s/.*$1=\([0-9.]*\).*/\1/p"
-}
-
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "n/a" }'; }
 
 echo "== startup (80x24, median of 5) on: ${*:-the bundled sample graphs}"
 for i in 1 2 3 4 5; do

@@ -15,21 +15,7 @@ import sys
 import tempfile
 import time
 
-BIN = os.environ.get("TINYSCOPE_BIN")
-ROOT = os.environ.get("TS_SOURCE_ROOT", ".")
-KG = os.path.join(ROOT, "tests", "data", "bench", "boards.ttl")
-RUN_IRI = "https://w3id.org/tinyscope/ns#BenchmarkRun"
-
-failures = 0
-checks = 0
-
-
-def check(cond, what, detail=""):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL: {what}" + (f"\n  {detail}" if detail else ""), file=sys.stderr)
+from clitest import BIN, KG, RUN_IRI, check, count_runs, summary
 
 
 def run(args, env, timeout=30, **kw):
@@ -57,14 +43,6 @@ def stop(p):
     for f in (p.stdout, p.stderr):
         if f:
             f.close()
-
-
-def count_runs(path):
-    try:
-        with open(path) as f:
-            return sum(1 for line in f if line.rstrip().endswith(f"<{RUN_IRI}> ."))
-    except FileNotFoundError:
-        return 0
 
 
 def runs_in_store(env):
@@ -257,11 +235,7 @@ def main():
     check(r.returncode == 0 and "no USB serial ports" in r.stdout, "no ports", r.stdout)
 
     subprocess.run(["rm", "-rf", tmp])
-    if failures:
-        print(f"{failures} of {checks} checks failed", file=sys.stderr)
-        return 1
-    print(f"{checks} checks passed")
-    return 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -14,22 +14,9 @@ import sys
 import tempfile
 import time
 
-BIN = os.environ.get("TINYSCOPE_BIN")
-ROOT = os.environ.get("TS_SOURCE_ROOT", ".")
-KG = os.path.join(ROOT, "tests", "data", "bench", "boards.ttl")
-RUN_IRI = "https://w3id.org/tinyscope/ns#BenchmarkRun"
+from clitest import BIN, KG, check, count_runs, summary
+
 KILLS = 5
-
-failures = 0
-checks = 0
-
-
-def check(cond, what, detail=""):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL: {what}" + (f"\n  {detail}" if detail else ""), file=sys.stderr)
 
 
 def read(path):
@@ -68,14 +55,6 @@ def convert_kills(tmp, env, rng):
         check(got in (old, new), f"kill {i}: out.ttl is the old or the complete new content",
               f"{len(got)} bytes, old {len(old)}, new {len(new)}")
     print(f"convert -o killed {KILLS} times: {outcomes}")
-
-
-def count_runs(path):
-    try:
-        with open(path, "rb") as f:
-            return sum(1 for line in f if line.rstrip().endswith(f"<{RUN_IRI}> .".encode()))
-    except FileNotFoundError:
-        return 0
 
 
 def bench_kills(tmp, env, rng):
@@ -140,11 +119,7 @@ def main():
         env = dict(os.environ, LC_ALL="C.UTF-8", XDG_DATA_HOME=os.path.join(tmp, "data"))
         convert_kills(tmp, env, rng)
         bench_kills(tmp, env, rng)
-    if failures:
-        print(f"{failures} of {checks} checks failed", file=sys.stderr)
-        return 1
-    print(f"{checks} checks passed")
-    return 0
+    return summary()
 
 
 if __name__ == "__main__":
