@@ -1,6 +1,8 @@
 """What the Python CLI tests share: the binary, the test graph, checks that
 count their failures, and the benchmark runs in a results file."""
 import os
+import signal
+import subprocess
 import sys
 
 BIN = os.environ.get("TINYSCOPE_BIN")
@@ -36,3 +38,16 @@ def count_runs(path):
             return sum(1 for line in f if line.rstrip().endswith(f"<{RUN_IRI}> .".encode()))
     except FileNotFoundError:
         return 0
+
+
+def stop(p):
+    """End a process started with Popen (SIGTERM, then SIGKILL) and close its pipes."""
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    for f in (p.stdout, p.stderr):
+        if f:
+            f.close()

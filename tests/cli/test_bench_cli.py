@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from clitest import BIN, KG, RUN_IRI, check, count_runs, summary
+from clitest import BIN, KG, RUN_IRI, check, count_runs, stop, summary
 
 
 def run(args, env, timeout=30, **kw):
@@ -31,18 +31,6 @@ def start_sim(args, env):
         print("the simulator did not start: " + p.stderr.read(), file=sys.stderr)
         sys.exit(1)
     return p, port
-
-
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-    for f in (p.stdout, p.stderr):
-        if f:
-            f.close()
 
 
 def runs_in_store(env):

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from clitest import BIN, KG, check, count_runs, summary
+from clitest import BIN, KG, check, count_runs, stop, summary
 
 KILLS = 5
 
@@ -99,13 +99,7 @@ def bench_kills(tmp, env, rng):
                   r.stderr)
         print(f"bench killed {KILLS} times: {count_runs(results)} runs recorded")
     finally:
-        sim.send_signal(signal.SIGTERM)
-        try:
-            sim.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            sim.kill()
-            sim.wait()
-        sim.stdout.close()
+        stop(sim)
 
 
 def main():
